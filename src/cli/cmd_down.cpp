@@ -1,0 +1,104 @@
+// `umlcluster down` (stop every node gracefully) and `umlcluster destroy` (remove state).
+#include <poll.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+#include <iostream>
+
+#include "cli/commands.h"
+#include "sys/files.h"
+
+namespace uc::cli {
+
+Status stop_cluster(const ClusterPaths& p, bool quiet) {
+  pid_t pid = supervisor_pid(p);
+  Fd pidfd(pid > 0 ? static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)) : -1);
+  auto c = connect_supervisor(p);
+  if (!c) return {};
+  auto reply = c->request({{"op", "down"}}, [&](const nlohmann::json& e) {
+    if (!quiet)
+      fmt::print("  {:<10} {:<9} {}\n", e.value("node", ""), e.value("state", ""),
+                 e.value("message", ""));
+    std::fflush(stdout);
+  });
+  if (!reply) return reply.error();
+  // The supervisor replies as its last act; wait until it is really gone.
+  if (pidfd) {
+    pollfd pf{pidfd.get(), POLLIN, 0};
+    ::poll(&pf, 1, 10000);
+  }
+  if (supervisor_running(p)) return err("the cluster supervisor did not exit");
+  return {};
+}
+
+int cmd_down(const Globals& g) {
+  auto name = resolve_cluster(g);
+  if (!name) {
+    print_error(name.error().message);
+    return kExitBadInput;
+  }
+  if (auto r = require_root(); !r) {
+    print_error(r.error().message);
+    return kExitFailed;
+  }
+  ClusterPaths p(*name);
+  if (!supervisor_running(p)) {
+    fmt::print("cluster {} is not running\n", *name);
+    return 0;
+  }
+  fmt::print("stopping cluster {}\n", *name);
+  if (auto s = stop_cluster(p, false); !s) {
+    print_error(s.error().message);
+    return kExitFailed;
+  }
+  fmt::print("cluster {} is down (its disks and COW files are kept; `umlcluster destroy` removes "
+             "them)\n", *name);
+  return 0;
+}
+
+int cmd_destroy(const Globals& g, bool yes) {
+  auto name = resolve_cluster(g);
+  if (!name) {
+    print_error(name.error().message);
+    return kExitBadInput;
+  }
+  if (auto r = require_root(); !r) {
+    print_error(r.error().message);
+    return kExitFailed;
+  }
+  ClusterPaths p(*name);
+  if (!path_exists(p.dir)) {
+    print_error(fmt::format("no cluster named {} on this host", *name));
+    return kExitFailed;
+  }
+  if (!yes) {
+    if (!::isatty(STDIN_FILENO)) {
+      print_error("destroy deletes the cluster's disks; confirm with --yes");
+      return kExitFailed;
+    }
+    fmt::print("Destroy cluster {} and everything on its disks ({})? [y/N] ", *name, p.dir);
+    std::fflush(stdout);
+    std::string answer;
+    std::getline(std::cin, answer);
+    if (answer != "y" && answer != "Y" && answer != "yes") {
+      fmt::print("nothing destroyed\n");
+      return kExitFailed;
+    }
+  }
+  if (supervisor_running(p)) {
+    fmt::print("stopping cluster {}\n", *name);
+    if (auto s = stop_cluster(p, false); !s) {
+      print_error(s.error().message);
+      return kExitFailed;
+    }
+  }
+  if (auto s = remove_tree(p.dir); !s) {
+    print_error(s.error().message);
+    return kExitFailed;
+  }
+  fmt::print("cluster {} destroyed\n", *name);
+  return 0;
+}
+
+}  // namespace uc::cli

@@ -1,0 +1,34 @@
+// One function per command; main.cpp wires them to CLI11.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "cli/common.h"
+
+namespace uc::cli {
+
+struct UpOptions {
+  bool rebuild_image = false;
+};
+int cmd_up(const Globals& g, const UpOptions& o);
+int cmd_down(const Globals& g);
+int cmd_destroy(const Globals& g, bool yes);
+int cmd_status(const Globals& g);
+int cmd_list(const Globals& g);
+int cmd_exec(const Globals& g, const std::string& node, const std::vector<std::string>& argv,
+             bool tty, bool interactive);
+int cmd_console(const Globals& g, const std::string& node);
+int cmd_logs(const Globals& g, const std::string& node, bool follow, int lines);
+int cmd_image_build(const Globals& g, bool force);
+int cmd_image_list(const Globals& g);
+int cmd_image_rm(const Globals& g, const std::vector<std::string>& keys, bool force);
+
+// Waits for the cluster's nodes (all, or `only`) to be running, printing progress events.
+// Returns false (having printed why) if one failed.
+bool wait_until_ready(ControlClient& c, const nlohmann::json& snapshot,
+                      const std::vector<std::string>& only);
+// Asks the supervisor to stop every node and waits until it has exited.
+Status stop_cluster(const ClusterPaths& p, bool quiet);
+
+}  // namespace uc::cli

@@ -1,0 +1,123 @@
+#include "cli/common.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <fmt/format.h>
+
+#include "config/cluster_file.h"
+#include "sys/files.h"
+
+namespace uc::cli {
+
+Result<std::string> resolve_cluster(const Globals& g) {
+  if (!g.name.empty()) {
+    if (!is_valid_cluster_name(g.name)) return err("\"" + g.name + "\" is not a cluster name");
+    return g.name;
+  }
+  if (!g.file.empty()) {
+    auto spec = load_cluster_file(g.file);
+    if (!spec) return spec.error();
+    return spec->name;
+  }
+  auto all = list_dir(clusters_dir());
+  if (all.size() == 1) return all[0];
+  return std::string("ocfs2");
+}
+
+Result<ClusterRecord> read_record(const ClusterPaths& p) {
+  auto text = read_file(p.spec());
+  if (!text) return text.error();
+  auto j = nlohmann::json::parse(*text, nullptr, false);
+  if (j.is_discarded()) return err(p.spec() + " is damaged (not JSON)");
+  try {
+    ClusterRecord r;
+    r.spec = j.at("spec").get<ClusterSpec>();
+    r.image = j.at("image").get<std::string>();
+    r.created_at = j.value("created_at", int64_t{0});
+    return r;
+  } catch (const std::exception& e) {
+    return err(p.spec() + " is damaged: " + e.what());
+  }
+}
+
+Status write_record(const ClusterPaths& p, const ClusterRecord& r) {
+  nlohmann::json j{{"spec", r.spec}, {"image", r.image}, {"created_at", r.created_at}};
+  return write_file_atomic(p.spec(), j.dump(2) + "\n", 0600);
+}
+
+bool supervisor_running(const ClusterPaths& p) { return lock_is_held(p.lock()); }
+
+std::optional<ControlClient> connect_supervisor(const ClusterPaths& p) {
+  if (!supervisor_running(p)) return std::nullopt;
+  auto c = ControlClient::connect(p.control_socket());
+  if (!c) return std::nullopt;
+  return std::move(*c);
+}
+
+pid_t supervisor_pid(const ClusterPaths& p) {
+  auto t = read_file(p.lock());
+  return t ? static_cast<pid_t>(std::atoi(t->c_str())) : 0;
+}
+
+Status require_root() {
+  if (::geteuid() == 0) return {};
+  return err("this command needs root: umlcluster creates namespaces and runs each node as an "
+             "unprivileged, confined user. Run it with sudo.");
+}
+
+void print_error(const std::string& msg) { fmt::print(stderr, "umlcluster: {}\n", msg); }
+
+bool stdout_is_tty() { return ::isatty(STDOUT_FILENO) == 1; }
+
+std::string human_bytes(uint64_t b) {
+  if (b >= (1ULL << 30)) return fmt::format("{:.1f} GiB", b / double(1ULL << 30));
+  return fmt::format("{:.1f} MiB", b / double(1ULL << 20));
+}
+
+std::string human_duration(double s) {
+  if (s <= 0) return "-";
+  if (s < 60) return fmt::format("{:.0f}s", s);
+  if (s < 3600) return fmt::format("{}m{:02}s", int(s) / 60, int(s) % 60);
+  return fmt::format("{}h{:02}m", int(s) / 3600, (int(s) % 3600) / 60);
+}
+
+nlohmann::json offline_status(const std::string& name, const ClusterPaths& p) {
+  nlohmann::json nodes = nlohmann::json::array();
+  auto rec = read_record(p);
+  if (rec)
+    for (auto& n : rec->spec.nodes)
+      nodes.push_back({{"name", n.name}, {"state", "stopped"}, {"address", n.address.str()},
+                       {"pid", 0}, {"pids", nlohmann::json::array()}, {"uptime_s", 0},
+                       {"memory_bytes", 0}, {"memory_limit_bytes", n.memory}, {"error", ""}});
+  return {{"cluster", name}, {"state", rec ? "stopped" : "absent"}, {"supervisor_pid", 0},
+          {"switch_pid", 0}, {"nodes", nodes}};
+}
+
+void print_status(const nlohmann::json& s, bool json) {
+  if (json) {
+    fmt::print("{}\n", s.dump(2));
+    return;
+  }
+  fmt::print("cluster {}: {}", s.value("cluster", "?"), s.value("state", "?"));
+  if (s.value("supervisor_pid", 0) > 0)
+    fmt::print(" (supervisor pid {}, switch pid {}, subnet {})", s.value("supervisor_pid", 0),
+               s.value("switch_pid", 0), s.value("subnet", "?"));
+  fmt::print("\n{:<12} {:<9} {:<16} {:<22} {:>8} {:>11}\n", "NODE", "STATE", "ADDRESS",
+             "HOST PIDS", "UPTIME", "HOST MEM");
+  for (const auto& n : s.value("nodes", nlohmann::json::array())) {
+    std::string pids;
+    for (const auto& p : n.value("pids", nlohmann::json::array()))
+      pids += (pids.empty() ? "" : ",") + std::to_string(p.get<int>());
+    if (pids.size() > 22) pids = pids.substr(0, 19) + "...";
+    if (pids.empty()) pids = "-";
+    uint64_t mem = n.value("memory_bytes", uint64_t{0});
+    fmt::print("{:<12} {:<9} {:<16} {:<22} {:>8} {:>11}\n", n.value("name", "?"),
+               n.value("state", "?"), n.value("address", "?"), pids,
+               human_duration(n.value("uptime_s", 0.0)), mem ? human_bytes(mem) : "-");
+    std::string e = n.value("error", "");
+    if (!e.empty()) fmt::print("  {}: {}\n", n.value("name", "?"), e);
+  }
+}
+
+}  // namespace uc::cli

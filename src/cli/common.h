@@ -1,0 +1,54 @@
+// What every command shares: options, finding the cluster, talking to its supervisor,
+// and the cluster's record on disk.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "cluster/control_client.h"
+#include "cluster/state_paths.h"
+#include "config/cluster_spec.h"
+#include "sys/result.h"
+
+namespace uc::cli {
+
+// Exit codes: 0 done, 1 failed, 2 bad input (cluster file, arguments), and for exec the
+// command's own code, or 125 when umlcluster itself could not run it.
+inline constexpr int kExitFailed = 1;
+inline constexpr int kExitBadInput = 2;
+inline constexpr int kExitExecFailed = 125;
+
+struct Globals {
+  std::string file;   // -f: the cluster file
+  std::string name;   // -n: the cluster's name
+  bool json = false;
+};
+
+// The cluster a command is about: -n, else the -f file's name, else the only cluster on
+// this host, else the default "ocfs2".
+Result<std::string> resolve_cluster(const Globals& g);
+
+struct ClusterRecord {
+  ClusterSpec spec;
+  std::string image;
+  int64_t created_at = 0;
+};
+Result<ClusterRecord> read_record(const ClusterPaths& p);
+Status write_record(const ClusterPaths& p, const ClusterRecord& r);
+
+bool supervisor_running(const ClusterPaths& p);
+std::optional<ControlClient> connect_supervisor(const ClusterPaths& p);
+pid_t supervisor_pid(const ClusterPaths& p);
+
+Status require_root();
+void print_error(const std::string& msg);
+bool stdout_is_tty();
+std::string human_bytes(uint64_t b);
+std::string human_duration(double seconds);
+
+// Prints a status reply as a table (or JSON).
+void print_status(const nlohmann::json& status, bool json);
+nlohmann::json offline_status(const std::string& name, const ClusterPaths& p);
+
+}  // namespace uc::cli

@@ -1,0 +1,99 @@
+// umlcluster: a cluster of User Mode Linux nodes with OCFS2, in one command.
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.h"
+
+int main(int argc, char** argv) {
+  using namespace uc::cli;
+  CLI::App app{"umlcluster: builds, runs, breaks and measures a cluster of User Mode Linux nodes "
+               "on this host.\nState lives in $UMLCLUSTER_HOME (default /var/lib/umlcluster)."};
+  app.require_subcommand(1);
+  Globals g;
+  int rc = 0;
+  auto file_opt = [&](CLI::App* sub) {
+    sub->add_option("-f,--file", g.file, "cluster file (TOML); none means the paper's 2-node cluster")
+        ->check(CLI::ExistingFile);
+  };
+  auto name_opt = [&](CLI::App* sub) {
+    sub->add_option("-n,--name", g.name, "which cluster (default: the only one, else \"ocfs2\")");
+    sub->add_option("-f,--file", g.file, "take the cluster's name from this cluster file")
+        ->check(CLI::ExistingFile);
+  };
+  auto json_opt = [&](CLI::App* sub) { sub->add_flag("--json", g.json, "machine-readable output"); };
+
+  UpOptions up;
+  auto* s_up = app.add_subcommand("up", "create and start a cluster; returns when every node is ready");
+  file_opt(s_up);
+  json_opt(s_up);
+  s_up->add_flag("--rebuild-image", up.rebuild_image, "build the root image again even if cached");
+  s_up->callback([&] { rc = cmd_up(g, up); });
+
+  auto* s_down = app.add_subcommand("down", "stop every node gracefully (state and disks are kept)");
+  name_opt(s_down);
+  s_down->callback([&] { rc = cmd_down(g); });
+
+  bool yes = false;
+  auto* s_destroy = app.add_subcommand("destroy", "remove a cluster's state: COW files, disks, logs");
+  name_opt(s_destroy);
+  s_destroy->add_flag("-y,--yes", yes, "do not ask for confirmation");
+  s_destroy->callback([&] { rc = cmd_destroy(g, yes); });
+
+  auto* s_status = app.add_subcommand("status", "per node: state, host pids, address, uptime, host memory");
+  name_opt(s_status);
+  json_opt(s_status);
+  s_status->callback([&] { rc = cmd_status(g); });
+
+  auto* s_list = app.add_subcommand("list", "the clusters on this host");
+  json_opt(s_list);
+  s_list->callback([&] { rc = cmd_list(g); });
+
+  std::string node;
+  std::vector<std::string> command;
+  bool tty = false, interactive = false;
+  auto* s_exec = app.add_subcommand("exec", "run a command in a node; exits with its exit code "
+                                            "(125: umlcluster could not run it)");
+  name_opt(s_exec);
+  s_exec->add_option("node", node, "node name")->required();
+  s_exec->add_option("command", command, "the command and its arguments (after --)")->required();
+  s_exec->add_flag("-t,--tty", tty, "run it on a terminal");
+  s_exec->add_flag("-i,--interactive", interactive, "pass stdin even when it is a terminal");
+  s_exec->callback([&] { rc = cmd_exec(g, node, command, tty, interactive); });
+
+  auto* s_console = app.add_subcommand("console", "an interactive shell in a node (Ctrl-] leaves)");
+  name_opt(s_console);
+  s_console->add_option("node", node, "node name")->required();
+  s_console->callback([&] { rc = cmd_console(g, node); });
+
+  bool follow = false;
+  int lines = 0;
+  auto* s_logs = app.add_subcommand("logs", "a node's kernel console log");
+  name_opt(s_logs);
+  s_logs->add_option("node", node, "node name")->required();
+  s_logs->add_flag("-F,--follow", follow, "keep printing as the log grows");
+  s_logs->add_option("--tail", lines, "only the last N lines");
+  s_logs->callback([&] { rc = cmd_logs(g, node, follow, lines); });
+
+  auto* s_image = app.add_subcommand("image", "the cached root images");
+  s_image->require_subcommand(1);
+  bool force = false;
+  auto* s_ibuild = s_image->add_subcommand("build", "build the root image for a cluster file");
+  file_opt(s_ibuild);
+  s_ibuild->add_flag("--force", force, "build again even if cached");
+  s_ibuild->callback([&] { rc = cmd_image_build(g, force); });
+  auto* s_ilist = s_image->add_subcommand("list", "list cached images");
+  json_opt(s_ilist);
+  s_ilist->callback([&] { rc = cmd_image_list(g); });
+  std::vector<std::string> keys;
+  auto* s_irm = s_image->add_subcommand("rm", "remove cached images");
+  s_irm->add_option("image", keys, "image keys (see image list)")->required();
+  s_irm->add_flag("--force", force, "remove even if a cluster is based on it");
+  s_irm->callback([&] { rc = cmd_image_rm(g, keys, force); });
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : kExitBadInput;
+  }
+  return rc;
+}

@@ -1,0 +1,63 @@
+#include "cluster/control_client.h"
+
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <cstring>
+
+#include "sys/files.h"
+
+namespace uc {
+
+Result<ControlClient> ControlClient::connect(const std::string& path) {
+  ControlClient c;
+  c.fd_ = Fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  if (!c.fd_) return errno_error("socket");
+  sockaddr_un a{};
+  a.sun_family = AF_UNIX;
+  if (path.size() >= sizeof a.sun_path) return err("control socket path too long: " + path);
+  std::memcpy(a.sun_path, path.data(), path.size());
+  if (::connect(c.fd_.get(), reinterpret_cast<sockaddr*>(&a), sizeof a) != 0)
+    return errno_error("cannot reach the cluster supervisor at " + path);
+  return c;
+}
+
+Status ControlClient::send(FrameType t, uint32_t session, std::string_view payload) {
+  std::string f = encode_frame(t, session, payload);
+  return write_all(fd_.get(), f.data(), f.size());
+}
+
+Result<std::optional<Frame>> ControlClient::read_frame(int timeout_ms) {
+  for (;;) {
+    if (auto f = decoder_.next()) return std::optional<Frame>(std::move(*f));
+    pollfd p{fd_.get(), POLLIN, 0};
+    int r = ::poll(&p, 1, timeout_ms);
+    if (r < 0 && errno == EINTR) continue;
+    if (r == 0) return err("the cluster supervisor did not answer in time");
+    char buf[65536];
+    ssize_t n = ::read(fd_.get(), buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return std::optional<Frame>();
+    decoder_.feed(std::string_view(buf, static_cast<size_t>(n)));
+  }
+}
+
+Result<nlohmann::json> ControlClient::request(
+    const nlohmann::json& req, const std::function<void(const nlohmann::json&)>& on_event) {
+  UC_TRY(send(FrameType::kRequest, 0, req.dump()));
+  for (;;) {
+    auto f = read_frame();
+    if (!f) return f.error();
+    if (!*f) return err("the cluster supervisor closed the connection");
+    auto j = nlohmann::json::parse((*f)->payload, nullptr, false);
+    if (j.is_discarded()) continue;
+    if ((*f)->type == FrameType::kEvent) {
+      if (on_event) on_event(j);
+    } else if ((*f)->type == FrameType::kReply) {
+      return j;
+    }
+  }
+}
+
+}  // namespace uc

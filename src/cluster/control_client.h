@@ -1,0 +1,33 @@
+// The CLI's side of the supervisor's control socket.
+#pragma once
+
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "agent/frame.h"
+#include "sys/fd.h"
+#include "sys/result.h"
+
+namespace uc {
+
+class ControlClient {
+ public:
+  // Fails when no supervisor answers at `socket_path`.
+  static Result<ControlClient> connect(const std::string& socket_path);
+  Status send(FrameType t, uint32_t session, std::string_view payload);
+  // Blocks for the next frame; empty when the supervisor closed the connection.
+  Result<std::optional<Frame>> read_frame(int timeout_ms = -1);
+  // One request, its reply; events that arrive meanwhile go to `on_event`.
+  Result<nlohmann::json> request(const nlohmann::json& req,
+                                 const std::function<void(const nlohmann::json&)>& on_event = {});
+  int fd() const { return fd_.get(); }
+  FrameDecoder& decoder() { return decoder_; }
+
+ private:
+  Fd fd_;
+  FrameDecoder decoder_;
+};
+
+}  // namespace uc

@@ -1,0 +1,35 @@
+// Where umlcluster keeps things on the host. The root is $UMLCLUSTER_HOME, or
+// /var/lib/umlcluster. Everything under it is root's only (0700 directories, 0600 files),
+// but for the directories a node's unprivileged user must write in (its COW and the switch
+// socket), which are that user's only.
+#pragma once
+
+#include <string>
+
+namespace uc {
+
+inline constexpr unsigned kNodeUid = 65534;  // the sandboxed UML and switch processes
+inline constexpr unsigned kNodeGid = 65534;
+
+std::string state_root();
+
+struct ClusterPaths {
+  std::string dir;
+  explicit ClusterPaths(const std::string& name);
+  std::string spec() const { return dir + "/cluster.json"; }
+  std::string lock() const { return dir + "/supervisor.pid"; }
+  std::string supervisor_log() const { return dir + "/supervisor.log"; }
+  std::string control_socket() const { return dir + "/control.sock"; }
+  std::string switch_dir() const { return dir + "/switch"; }
+  std::string switch_socket() const { return switch_dir() + "/switch.ctl"; }
+  std::string node_dir(const std::string& n) const { return dir + "/nodes/" + n; }
+  std::string node_log(const std::string& n) const { return dir + "/logs/" + n + ".log"; }
+  std::string mount_point(const std::string& what) const { return dir + "/mnt/" + what; }
+  std::string mconsole(const std::string& n) const { return node_dir(n) + "/uml/" + n + "/mconsole"; }
+};
+
+std::string clusters_dir();
+std::string images_dir();
+std::string cache_dir();
+
+}  // namespace uc

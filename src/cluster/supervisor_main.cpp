@@ -1,0 +1,17 @@
+// umlclusterd: the supervisor of one running cluster. Started by `umlcluster up`.
+// Usage: umlclusterd CLUSTER_NAME  (readiness is reported on fd 3)
+#include <fcntl.h>
+
+#include <cstdio>
+#include <string>
+
+#include "cluster/supervisor.h"
+
+int main(int argc, char** argv) {
+  if (argc != 2 || std::string(argv[1]) == "--help") {
+    std::fprintf(stderr, "usage: umlclusterd CLUSTER_NAME (started by `umlcluster up`)\n");
+    return 2;
+  }
+  int ready = ::fcntl(3, F_GETFD) >= 0 ? 3 : -1;
+  return uc::run_supervisor(argv[1], ready);
+}

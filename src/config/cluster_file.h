@@ -1,0 +1,25 @@
+// Reading a cluster file (TOML) into a validated ClusterSpec.
+// Every error names the file, the line and the field; nothing here touches the disk.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "config/cluster_spec.h"
+#include "sys/result.h"
+
+namespace uc {
+
+// Parses and validates. `path` empty or absent means the paper's default cluster.
+Result<ClusterSpec> load_cluster_file(const std::string& path);
+// Same, from text; `source` is the name used in messages.
+Result<ClusterSpec> parse_cluster_toml(const std::string& text, const std::string& source,
+                                       bool check_kernel_exists = true);
+
+// "128M", "1G", "512MiB" or a bare number of MiB.
+std::optional<uint64_t> parse_size(const std::string& s);
+std::string format_size(uint64_t bytes);
+bool is_valid_hostname(const std::string& s);
+bool is_valid_cluster_name(const std::string& s);
+
+}  // namespace uc

@@ -1,0 +1,81 @@
+#include "config/cluster_spec.h"
+
+namespace uc {
+
+const NodeSpec* ClusterSpec::find_node(const std::string& n) const {
+  for (const auto& node : nodes)
+    if (node.name == n) return &node;
+  return nullptr;
+}
+
+ClusterSpec ClusterSpec::paper_default() {
+  ClusterSpec c;
+  NodeSpec n0;
+  n0.name = "node0";
+  n0.address = *Ipv4::parse("192.168.0.112");
+  n0.number = 0;
+  NodeSpec n1;
+  n1.name = "node1";
+  n1.address = *Ipv4::parse("192.168.0.116");
+  n1.number = 1;
+  c.nodes = {n0, n1};
+  c.disks = {DiskSpec{}};
+  return c;
+}
+
+void to_json(nlohmann::json& j, const ClusterSpec& c) {
+  j = nlohmann::json{{"name", c.name}, {"port", c.port}, {"subnet", c.subnet.str()}};
+  auto& nodes = j["nodes"] = nlohmann::json::array();
+  for (const auto& n : c.nodes)
+    nodes.push_back({{"name", n.name},
+                     {"address", n.address.str()},
+                     {"number", n.number},
+                     {"memory", n.memory},
+                     {"kernel", n.kernel},
+                     {"kernel_args", n.kernel_args}});
+  auto& disks = j["disks"] = nlohmann::json::array();
+  for (const auto& d : c.disks)
+    disks.push_back({{"name", d.name},
+                     {"size", d.size},
+                     {"mount", d.mount},
+                     {"nodes", d.nodes},
+                     {"label", d.label},
+                     {"slots", d.slots},
+                     {"heartbeat", d.heartbeat}});
+  j["image"] = {{"suite", c.image.suite}, {"packages", c.image.packages}, {"size", c.image.size}};
+}
+
+void from_json(const nlohmann::json& j, ClusterSpec& c) {
+  c.name = j.at("name");
+  c.port = j.at("port");
+  c.subnet = *Subnet::parse(j.at("subnet").get<std::string>());
+  c.nodes.clear();
+  for (const auto& n : j.at("nodes")) {
+    NodeSpec s;
+    s.name = n.at("name");
+    s.address = *Ipv4::parse(n.at("address").get<std::string>());
+    s.number = n.at("number");
+    s.memory = n.at("memory");
+    s.kernel = n.at("kernel");
+    s.kernel_args = n.at("kernel_args").get<std::vector<std::string>>();
+    c.nodes.push_back(s);
+  }
+  c.disks.clear();
+  for (const auto& d : j.at("disks")) {
+    DiskSpec s;
+    s.name = d.at("name");
+    s.size = d.at("size");
+    s.mount = d.at("mount");
+    s.nodes = d.at("nodes").get<std::vector<std::string>>();
+    s.label = d.at("label");
+    s.slots = d.at("slots");
+    s.heartbeat = d.at("heartbeat");
+    c.disks.push_back(s);
+  }
+  const auto& im = j.at("image");
+  c.image.suite = im.at("suite");
+  c.image.packages = im.at("packages").get<std::vector<std::string>>();
+  c.image.size = im.at("size");
+}
+
+}  // namespace uc

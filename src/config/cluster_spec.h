@@ -1,0 +1,61 @@
+// ClusterSpec: what a cluster file describes, with every default filled in.
+// An empty cluster file (or none) is the paper's cluster: node0 192.168.0.112 and
+// node1 192.168.0.116 on 192.168.0.0/24, 128 MiB each, OCFS2 cluster "ocfs2" on port 7777.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "config/ipv4.h"
+
+namespace uc {
+
+inline constexpr const char* kDefaultKernel = "/usr/bin/linux.uml";
+inline constexpr uint64_t kMiB = 1024 * 1024;
+inline constexpr uint64_t kMinNodeMemory = 64 * kMiB;
+inline constexpr uint64_t kMaxNodeMemory = 16384 * kMiB;
+
+struct NodeSpec {
+  std::string name;
+  Ipv4 address;
+  int number = 0;  // OCFS2 node number, 0-254
+  uint64_t memory = 128 * kMiB;
+  std::string kernel = kDefaultKernel;
+  std::vector<std::string> kernel_args;
+};
+
+struct DiskSpec {
+  std::string name = "shared";
+  uint64_t size = 1024 * kMiB;
+  std::string mount = "/cluster";
+  std::vector<std::string> nodes;  // empty: every node
+  std::string label;
+  int slots = 0;                   // 0: nodes + room to grow
+  std::string heartbeat = "local";  // local | global
+};
+
+struct ImageSpec {
+  std::string suite = "bookworm";
+  std::vector<std::string> packages;  // extra Debian packages
+  uint64_t size = 2048 * kMiB;
+};
+
+struct ClusterSpec {
+  std::string name = "ocfs2";
+  int port = 7777;
+  Subnet subnet{Ipv4{0xC0A80000}, 24};  // 192.168.0.0/24
+  std::vector<NodeSpec> nodes;
+  std::vector<DiskSpec> disks;
+  ImageSpec image;
+
+  const NodeSpec* find_node(const std::string& name) const;
+  static ClusterSpec paper_default();
+};
+
+void to_json(nlohmann::json& j, const ClusterSpec& c);
+void from_json(const nlohmann::json& j, ClusterSpec& c);
+
+}  // namespace uc

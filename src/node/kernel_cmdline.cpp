@@ -1,0 +1,40 @@
+#include "node/kernel_cmdline.h"
+
+#include <fmt/format.h>
+
+namespace uc::node {
+
+std::string node_mac(const NodeSpec& n) {
+  uint32_t a = n.address.value;
+  return fmt::format("fe:fd:{:02x}:{:02x}:{:02x}:{:02x}", a >> 24, (a >> 16) & 255, (a >> 8) & 255,
+                     a & 255);
+}
+
+std::vector<std::string> kernel_command_line(const ClusterSpec& c, const NodeSpec& n,
+                                             const SandboxPaths& p) {
+  std::string hosts;
+  for (const auto& other : c.nodes)
+    hosts += (hosts.empty() ? "" : ",") + other.name + "@" + other.address.str();
+  std::vector<std::string> args = {
+      n.kernel,
+      "umid=" + n.name,
+      "uml_dir=" + p.uml_dir,
+      fmt::format("mem={}M", n.memory / kMiB),
+      "ubd0=" + p.cow + "," + p.image,
+      "root=/dev/ubda",
+      "rw",
+      "eth0=daemon," + node_mac(n) + ",unix," + p.switch_socket,
+      std::string("init=") + kAgentPath,
+      "con=null",
+      "ssl=null",
+      "con0=null,fd:1",
+      fmt::format("con1=fd:{}", p.agent_fd),
+      "uc.name=" + n.name,
+      fmt::format("uc.addr={}/{}", n.address.str(), c.subnet.prefix),
+      "uc.hosts=" + hosts,
+  };
+  for (const auto& a : n.kernel_args) args.push_back(a);
+  return args;
+}
+
+}  // namespace uc::node

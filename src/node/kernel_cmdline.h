@@ -1,0 +1,27 @@
+// The UML kernel command line for one node. Paths are as the node's sandbox shows them.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "config/cluster_spec.h"
+
+namespace uc::node {
+
+// Where things appear inside a node's sandbox (see sandbox.h).
+struct SandboxPaths {
+  std::string image = "/image/rootfs.img";
+  std::string cow = "/node/root.cow";
+  std::string uml_dir = "/node/uml";
+  std::string switch_socket = "/net/switch.ctl";
+  int agent_fd = 3;  // con1: the host link; the kernel console (con0) goes to stdout
+};
+
+inline constexpr const char* kAgentPath = "/usr/sbin/umlcluster-agent";
+
+std::vector<std::string> kernel_command_line(const ClusterSpec& c, const NodeSpec& n,
+                                             const SandboxPaths& p = {});
+// fe:fd followed by the node's IPv4 address: unique within the cluster, stable across boots.
+std::string node_mac(const NodeSpec& n);
+
+}  // namespace uc::node

@@ -1,0 +1,99 @@
+#include "node/mconsole.h"
+
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <chrono>
+#include <cstring>
+
+#include "sys/fd.h"
+
+namespace uc::node {
+namespace {
+void put_u32(std::string& s, uint32_t v) { s.append(reinterpret_cast<const char*>(&v), 4); }
+uint32_t get_u32(const char* p) {
+  uint32_t v;
+  std::memcpy(&v, p, 4);
+  return v;
+}
+}  // namespace
+
+std::optional<std::string> encode_mconsole_request(std::string_view cmd) {
+  if (cmd.size() >= kMconsoleMaxData) return std::nullopt;
+  std::string s;
+  put_u32(s, kMconsoleMagic);
+  put_u32(s, kMconsoleVersion);
+  put_u32(s, static_cast<uint32_t>(cmd.size()));
+  s.append(cmd);
+  s.resize(kMconsoleHeader + kMconsoleMaxData, '\0');
+  return s;
+}
+
+std::optional<std::string> decode_mconsole_request(std::string_view d) {
+  if (d.size() < kMconsoleHeader) return std::nullopt;
+  if (get_u32(d.data()) != kMconsoleMagic || get_u32(d.data() + 4) != kMconsoleVersion)
+    return std::nullopt;
+  uint32_t len = get_u32(d.data() + 8);
+  if (len >= kMconsoleMaxData || kMconsoleHeader + len > d.size()) return std::nullopt;
+  return std::string(d.substr(kMconsoleHeader, len));
+}
+
+std::optional<MconsoleReply> decode_mconsole_reply(std::string_view d) {
+  if (d.size() < kMconsoleHeader) return std::nullopt;
+  MconsoleReply r;
+  r.err = get_u32(d.data());
+  r.more = get_u32(d.data() + 4) != 0;
+  uint32_t len = get_u32(d.data() + 8);
+  if (len > kMconsoleMaxData || kMconsoleHeader + len > d.size()) return std::nullopt;
+  r.data.assign(d.data() + kMconsoleHeader, len);
+  // The kernel counts the terminating NUL in len.
+  while (!r.data.empty() && r.data.back() == '\0') r.data.pop_back();
+  return r;
+}
+
+std::string encode_mconsole_reply(const MconsoleReply& r) {
+  std::string s;
+  put_u32(s, r.err);
+  put_u32(s, r.more ? 1 : 0);
+  put_u32(s, static_cast<uint32_t>(r.data.size() + 1));
+  s.append(r.data);
+  s.push_back('\0');
+  return s;
+}
+
+Result<MconsoleReply> mconsole_command(const std::string& path, const std::string& command,
+                                       int timeout_ms) {
+  auto req = encode_mconsole_request(command);
+  if (!req) return err("mconsole command too long");
+  Fd fd(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+  if (!fd) return errno_error("socket");
+  sa_family_t fam = AF_UNIX;  // autobind: the kernel picks an abstract name
+  if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&fam), sizeof fam) != 0)
+    return errno_error("bind");
+  sockaddr_un to{};
+  to.sun_family = AF_UNIX;
+  if (path.size() >= sizeof to.sun_path) return err("mconsole path too long: " + path);
+  std::memcpy(to.sun_path, path.data(), path.size());
+  if (::sendto(fd.get(), req->data(), req->size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to) < 0)
+    return errno_error("mconsole " + path);
+  MconsoleReply all;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  for (;;) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now()).count();
+    pollfd p{fd.get(), POLLIN, 0};
+    if (left <= 0 || ::poll(&p, 1, static_cast<int>(left)) <= 0)
+      return err("mconsole " + path + ": no reply to \"" + command + "\"");
+    char buf[kMconsoleHeader + kMconsoleMaxData + 16];
+    ssize_t n = ::recv(fd.get(), buf, sizeof buf, 0);
+    if (n < 0) return errno_error("mconsole recv");
+    auto r = decode_mconsole_reply(std::string_view(buf, static_cast<size_t>(n)));
+    if (!r) return err("mconsole " + path + ": malformed reply");
+    all.err = r->err;
+    all.data += r->data;
+    if (!r->more) return all;
+  }
+}
+
+}  // namespace uc::node

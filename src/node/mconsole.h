@@ -1,0 +1,38 @@
+// UML's management console protocol (arch/um/include/shared/mconsole.h): datagrams on a
+// unix socket at UML_DIR/UMID/mconsole. A request is a command line; the reply may come
+// in several datagrams (`more` set on all but the last).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "sys/result.h"
+
+namespace uc::node {
+
+inline constexpr uint32_t kMconsoleMagic = 0xcafebabe;
+inline constexpr uint32_t kMconsoleVersion = 2;
+inline constexpr size_t kMconsoleMaxData = 512;
+inline constexpr size_t kMconsoleHeader = 12;
+
+struct MconsoleReply {
+  uint32_t err = 0;   // non-zero: the kernel refused the command
+  bool more = false;  // further datagrams follow
+  std::string data;
+};
+
+// Empty if the command does not fit in one request.
+std::optional<std::string> encode_mconsole_request(std::string_view command);
+std::optional<MconsoleReply> decode_mconsole_reply(std::string_view datagram);
+// Test side of the protocol: what UML would read.
+std::optional<std::string> decode_mconsole_request(std::string_view datagram);
+std::string encode_mconsole_reply(const MconsoleReply& r);
+
+// Sends one command and gathers the whole reply. The caller must share the node's
+// network namespace: UML answers to our autobound (abstract) address.
+Result<MconsoleReply> mconsole_command(const std::string& socket_path, const std::string& command,
+                                       int timeout_ms = 3000);
+
+}  // namespace uc::node

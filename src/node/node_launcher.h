@@ -1,0 +1,27 @@
+// Starting one node: its UML kernel in a sandbox that holds only the kernel, its
+// libraries, the read-only root image, the node's own directory and the switch socket.
+#pragma once
+
+#include <string>
+
+#include "cluster/state_paths.h"
+#include "config/cluster_spec.h"
+#include "sys/fd.h"
+#include "sys/process.h"
+#include "sys/result.h"
+
+namespace uc::node {
+
+struct LaunchedNode {
+  ChildProcess process;  // the UML kernel, pid 1 of its own pid namespace
+  Fd agent;              // host end of the agent link (guest /dev/tty1)
+};
+
+// Prepares the node's directories (first boot creates its COW file) and starts it.
+Result<LaunchedNode> launch_node(const ClusterSpec& c, const NodeSpec& n,
+                                 const ClusterPaths& paths, const std::string& image);
+
+// The sandbox and switch directories a node's user owns, created if missing.
+Status prepare_owned_dir(const std::string& dir);
+
+}  // namespace uc::node

@@ -1,0 +1,64 @@
+// Result<T>: a value or an Error, the one error style of this project.
+// GCC 12 has no std::expected; this is the few dozen lines we need of it.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <variant>
+
+namespace uc {
+
+struct Error {
+  std::string message;
+};
+
+template <typename T>
+class [[nodiscard]] Result {
+ public:
+  Result(T value) : v_(std::move(value)) {}
+  Result(Error e) : v_(std::move(e)) {}
+  bool ok() const { return v_.index() == 0; }
+  explicit operator bool() const { return ok(); }
+  T& value() & { return std::get<0>(v_); }
+  T&& value() && { return std::get<0>(std::move(v_)); }
+  const T& value() const& { return std::get<0>(v_); }
+  T& operator*() & { return value(); }
+  const T& operator*() const& { return value(); }
+  T* operator->() { return &value(); }
+  const T* operator->() const { return &value(); }
+  const Error& error() const { return std::get<1>(v_); }
+
+ private:
+  std::variant<T, Error> v_;
+};
+
+template <>
+class [[nodiscard]] Result<void> {
+ public:
+  Result() = default;
+  Result(Error e) : err_(std::move(e)), ok_(false) {}
+  bool ok() const { return ok_; }
+  explicit operator bool() const { return ok_; }
+  const Error& error() const { return err_; }
+
+ private:
+  Error err_;
+  bool ok_ = true;
+};
+
+using Status = Result<void>;
+
+inline Error err(std::string msg) { return Error{std::move(msg)}; }
+
+// Error from errno: "what: strerror(errno)".
+Error errno_error(const std::string& what);
+Error errno_error(const std::string& what, int errnum);
+
+}  // namespace uc
+
+// Propagate an error from an expression yielding Result/Status.
+#define UC_TRY(expr)                                     \
+  do {                                                   \
+    auto&& uc_try_r_ = (expr);                           \
+    if (!uc_try_r_.ok()) return uc_try_r_.error();       \
+  } while (0)
