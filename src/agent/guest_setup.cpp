@@ -35,7 +35,7 @@ void log(const std::string& msg) {
 void try_mount(const char* src, const char* dst, const char* type, unsigned long flags,
                const char* data = nullptr) {
   ::mkdir(dst, 0755);
-  if (::mount(src, dst, type, flags, data) != 0 && errno != EBUSY)
+  if (::mount(src, dst, type, flags, data) != 0 && errno != EBUSY && errno != ENOENT)
     log(std::string("mount ") + dst + ": " + strerror(errno));
 }
 

@@ -23,6 +23,7 @@ std::string encode_request(const NewControlRequest& r) {
   sun.sun_family = AF_UNIX;
   std::memcpy(sun.sun_path, r.address.data(), std::min(r.address.size(), sizeof sun.sun_path));
   s.append(reinterpret_cast<const char*>(&sun), sizeof sun);
+  s.resize(kRequestSize, '\0');
   return s;
 }
 

@@ -18,8 +18,16 @@ namespace uc::net {
 inline constexpr uint32_t kSwitchMagic = 0xfeedface;
 inline constexpr uint32_t kSwitchVersion = 3;
 inline constexpr uint32_t kReqNewControl = 0;
-// magic, version, type (an enum: 4 bytes), then a whole struct sockaddr_un.
-inline constexpr size_t kRequestSize = 12 + sizeof(sockaddr_un);
+// The kernel's struct request_v3: magic, version, type (an enum: 4 bytes), then a whole
+// struct sockaddr_un (110 bytes), padded by the compiler to 124 bytes in all.
+struct WireRequestV3 {
+  uint32_t magic;
+  uint32_t version;
+  uint32_t type;
+  sockaddr_un sock;
+};
+inline constexpr size_t kRequestSize = sizeof(WireRequestV3);
+static_assert(kRequestSize == 124);
 
 struct NewControlRequest {
   // The node's datagram socket: sun_path bytes (abstract: starts with NUL), 108 bytes.

@@ -29,6 +29,8 @@ std::vector<std::string> kernel_command_line(const ClusterSpec& c, const NodeSpe
       "ssl=null",
       "con0=null,fd:1",
       fmt::format("con1=fd:{}", p.agent_fd),
+      // The kernel registers 256 legacy BSD ptys by default: about 1 s of a node's boot.
+      "pty.legacy_count=0",
       "uc.name=" + n.name,
       fmt::format("uc.addr={}/{}", n.address.str(), c.subnet.prefix),
       "uc.hosts=" + hosts,

@@ -1,0 +1,15 @@
+#include "agent/guest_setup.h"
+
+#include <gtest/gtest.h>
+
+namespace uc::agent {
+
+TEST(BootParams, OnlyUmlclusterWords) {
+  auto p = read_boot_params("root=/dev/ubda uc.name=node0 uc.addr=192.168.0.112/24 uc.hosts=a@1,b@2 rw\n");
+  EXPECT_EQ(p.size(), 3u);
+  EXPECT_EQ(p["name"], "node0");
+  EXPECT_EQ(p["addr"], "192.168.0.112/24");
+  EXPECT_EQ(p["hosts"], "a@1,b@2");
+}
+
+}  // namespace uc::agent
