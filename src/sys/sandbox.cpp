@@ -77,10 +77,12 @@ bool make_path(const std::string& p, bool last_is_file) {
     std::string target = l.substr(0, colon), link = root + l.substr(colon + 1);
     if (::symlink(target.c_str(), link.c_str()) != 0) child_fail(errfd, "symlink " + link);
   }
-  std::string proc = root + "/proc";
-  ::mkdir(proc.c_str(), 0555);
-  if (::mount("proc", proc.c_str(), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) != 0)
-    child_fail(errfd, "mount proc");
+  if (s.mount_proc) {
+    std::string proc = root + "/proc";
+    ::mkdir(proc.c_str(), 0555);
+    if (::mount("proc", proc.c_str(), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) != 0)
+      child_fail(errfd, "mount proc");
+  }
   std::string tmp = root + "/tmp";
   ::mkdir(tmp.c_str(), 01777);
   if (s.shm_bytes > 0) {

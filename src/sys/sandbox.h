@@ -30,6 +30,7 @@ struct SandboxSpec {
   gid_t gid = 65534;
   int netns_fd = -1;                    // join this network namespace (-1: the caller's)
   size_t shm_bytes = 0;                 // > 0: a private tmpfs at /dev/shm of this size
+  bool mount_proc = false;              // a /proc of the sandbox's own pid namespace
   std::vector<std::string> argv;
   std::vector<std::string> env;
   std::string cwd = "/";

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# umlcluster set-up on a fresh Debian 12 machine.
+#   sudo ./setup.sh        install what is missing, build, bring up the default cluster, show it
+#   sudo ./setup.sh test   install what is missing, build, run every test
+set -euo pipefail
+cd "$(dirname "$0")"
+mode=${1:-run}
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "setup.sh: run as root (sudo ./setup.sh $mode): it installs Debian packages and" >&2
+  echo "umlcluster needs root to create namespaces for its sandboxed nodes." >&2
+  exit 1
+fi
+
+# Debian packages only. Build: compiler, CMake and the libraries (see README, Dependencies).
+# Run: the UML kernel and its modules, mmdebstrap for the root image, e2fsprogs for mke2fs.
+packages=(g++ cmake make pkg-config libcli11-dev libtomlplusplus-dev nlohmann-json3-dev
+          libfmt-dev libgtest-dev googletest libbenchmark-dev
+          user-mode-linux mmdebstrap e2fsprogs tar coreutils)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "==> installing: ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+echo "==> building"
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j"$(nproc)"
+
+case "$mode" in
+  run)
+    echo "==> bringing up the default cluster (the paper's node0 and node1)"
+    build/bin/umlcluster up
+    echo "==> status"
+    build/bin/umlcluster status
+    ;;
+  test)
+    echo "==> running all tests"
+    ctest --test-dir build --output-on-failure
+    ;;
+  *)
+    echo "usage: $0 [run|test]" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,209 @@
+// Integration tests on real UML nodes: the default (paper's) cluster is brought up once
+// for the whole suite, in a state directory of the test's own, and always torn down.
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <set>
+
+#include "cli_runner.h"
+#include "sys/files.h"
+
+namespace uc::test {
+namespace {
+
+std::string home() { return UMLCLUSTER_TEST_HOME; }
+
+std::set<std::string> host_interfaces() {
+  auto v = list_dir("/sys/class/net");
+  return {v.begin(), v.end()};
+}
+
+nlohmann::json status() {
+  auto r = run_cli({"status", "--json"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out, nullptr, false);
+  EXPECT_FALSE(j.is_discarded()) << r.out;
+  return j;
+}
+
+// Every host pid of the cluster: supervisor, switch, every process of every node.
+std::vector<int> cluster_pids(const nlohmann::json& s) {
+  std::vector<int> pids;
+  if (s.value("supervisor_pid", 0) > 0) pids.push_back(s["supervisor_pid"]);
+  if (s.value("switch_pid", 0) > 0) pids.push_back(s["switch_pid"]);
+  for (auto& n : s["nodes"])
+    for (auto& p : n["pids"]) pids.push_back(p);
+  return pids;
+}
+
+bool alive(int pid) {
+  // A zombie has exited; only a process that still runs counts.
+  auto st = read_file("/proc/" + std::to_string(pid) + "/stat");
+  if (!st) return false;
+  auto close = st->rfind(')');
+  return close != std::string::npos && st->substr(close + 2, 1) != "Z";
+}
+
+std::set<std::string> g_interfaces_before;
+std::vector<int> g_known_pids;
+
+class ClusterEnvironment : public ::testing::Environment {
+ public:
+  void SetUp() override {
+    ::setenv("UMLCLUSTER_HOME", home().c_str(), 1);
+    g_interfaces_before = host_interfaces();
+    (void)run_cli({"down"});
+    (void)run_cli({"destroy", "--yes"});
+    auto t0 = std::chrono::steady_clock::now();
+    auto r = run_cli({"up"});
+    double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    std::printf("[ up      ] %.1f s (image built or reused included)\n%s%s", s, r.out.c_str(), r.err.c_str());
+    ASSERT_EQ(r.code, 0) << r.out << r.err;
+    g_known_pids = cluster_pids(status());
+  }
+  void TearDown() override {
+    auto st = status();
+    for (int p : cluster_pids(st)) g_known_pids.push_back(p);
+    (void)run_cli({"down"});
+    // Whatever a failed test left behind: end it by pid, never by name.
+    for (int p : g_known_pids)
+      if (alive(p)) ::kill(p, SIGKILL);
+    (void)run_cli({"destroy", "--yes"});
+  }
+};
+
+const auto* const g_env = ::testing::AddGlobalTestEnvironment(new ClusterEnvironment);
+
+TEST(Up, DefaultClusterIsRunning) {
+  auto s = status();
+  EXPECT_EQ(s["cluster"], "ocfs2");
+  ASSERT_EQ(s["nodes"].size(), 2u);
+  for (auto& n : s["nodes"]) {
+    EXPECT_EQ(n["state"], "running") << n.dump();
+    EXPECT_FALSE(n["pids"].empty());
+    EXPECT_GT(n["memory_bytes"].get<uint64_t>(), 4u << 20) << n.dump();
+    EXPECT_LT(n["memory_bytes"].get<uint64_t>(), 400u << 20) << n.dump();
+  }
+  EXPECT_EQ(s["nodes"][0]["address"], "192.168.0.112");
+  EXPECT_EQ(s["nodes"][1]["address"], "192.168.0.116");
+}
+
+TEST(Up, AgainChangesNothing) {
+  auto before = cluster_pids(status());
+  auto r = run_cli({"up"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("nothing changed"), std::string::npos) << r.out;
+  EXPECT_EQ(cluster_pids(status()).front(), before.front());
+}
+
+TEST(Exec, HostnameAndAddressOfEachNode) {
+  for (auto [node, addr] : {std::pair{"node0", "192.168.0.112/24"}, std::pair{"node1", "192.168.0.116/24"}}) {
+    auto r = run_cli({"exec", node, "--", "hostname"});
+    EXPECT_EQ(r.code, 0) << r.err;
+    EXPECT_EQ(r.out, std::string(node) + "\n");
+    r = run_cli({"exec", node, "--", "ip", "-4", "-o", "addr", "show", "dev", "eth0"});
+    EXPECT_EQ(r.code, 0) << r.err;
+    EXPECT_NE(r.out.find(addr), std::string::npos) << r.out;
+  }
+}
+
+TEST(Exec, Node0PingsNode1OverTheSwitch) {
+  auto r = run_cli({"exec", "node0", "--", "ping", "-c", "3", "-W", "5", "192.168.0.116"});
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("3 received"), std::string::npos) << r.out;
+  r = run_cli({"exec", "node1", "--", "ping", "-c", "1", "-W", "5", "node0"});
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+}
+
+TEST(Exec, ExitCodeAndStreamsComeBackApart) {
+  auto r = run_cli({"exec", "node1", "--", "sh", "-c", "echo to-out; echo to-err >&2; exit 7"});
+  EXPECT_EQ(r.code, 7);
+  EXPECT_EQ(r.out, "to-out\n");
+  EXPECT_EQ(r.err, "to-err\n");
+  r = run_cli({"exec", "node0", "--", "false"});
+  EXPECT_EQ(r.code, 1);
+  r = run_cli({"exec", "node0", "--", "no-such-command"});
+  EXPECT_EQ(r.code, 127);
+  r = run_cli({"exec", "node0", "--", "sh", "-c", "kill -TERM $$"});
+  EXPECT_EQ(r.code, 128 + SIGTERM);
+}
+
+TEST(Exec, StdinReachesTheCommand) {
+  std::string data;
+  std::mt19937 rng(7);
+  for (int i = 0; i < 200000; ++i) data.push_back(static_cast<char>(rng()));
+  auto r = run_cli({"exec", "node0", "--", "cat"}, data);
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(r.out == data) << "got " << r.out.size() << " of " << data.size() << " bytes back";
+}
+
+TEST(Exec, UnknownNodeIsUmlclustersError) {
+  auto r = run_cli({"exec", "node7", "--", "true"});
+  EXPECT_EQ(r.code, 125);
+  EXPECT_NE(r.err.find("no node named \"node7\""), std::string::npos) << r.err;
+}
+
+TEST(Sandbox, GuestHostfsCannotReadHostFiles) {
+  std::string secret = "umlcluster-canary-" + std::to_string(std::random_device{}());
+  std::string canary = "/root/umlcluster-canary.txt";
+  ASSERT_TRUE(write_file_atomic(canary, secret + "\n", 0600).ok());
+  std::string script =
+      "mkdir -p /mnt/h1 /mnt/h2 /mnt/h3 /mnt/h4;"
+      "mount -t hostfs none /mnt/h1;"
+      "mount -t hostfs none /mnt/h2 -o /../../..;"
+      "mount -t hostfs none /mnt/h3 -o ../../../root;"
+      "mount -t hostfs none /mnt/h4 -o /root;"
+      "for d in /mnt/h1 /mnt/h2 /mnt/h3 /mnt/h4; do"
+      "  cat $d/root/umlcluster-canary.txt $d/umlcluster-canary.txt $d/etc/shadow 2>/dev/null;"
+      "  ls $d 2>/dev/null; done; true";
+  auto r = run_cli({"exec", "node0", "--", "sh", "-c", script});
+  ::unlink(canary.c_str());
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out.find(secret), std::string::npos) << "the guest read a host file:\n" << r.out;
+  EXPECT_EQ(r.out.find("shadow"), std::string::npos);
+  // What a guest does see: only its own sandbox (kernel, image, its node directory).
+  EXPECT_EQ(r.out.find("\netc\n"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("\nhome\n"), std::string::npos) << r.out;
+}
+
+TEST(Isolation, HostNetworkIsUntouched) {
+  EXPECT_EQ(host_interfaces(), g_interfaces_before);
+}
+
+TEST(Isolation, StateIsOwnerOnly) {
+  struct stat st;
+  ASSERT_EQ(::stat((home() + "/clusters/ocfs2").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 077, 0u);
+  ASSERT_EQ(::stat((home() + "/clusters/ocfs2/control.sock").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 077, 0u);
+  ASSERT_EQ(::stat((home() + "/clusters/ocfs2/cluster.json").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 077, 0u);
+}
+
+TEST(Lifecycle, DownLeavesNothingAndUpReusesTheImage) {
+  auto pids = cluster_pids(status());
+  ASSERT_GE(pids.size(), 4u);
+  auto r = run_cli({"down"});
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  for (int p : pids) EXPECT_FALSE(alive(p)) << "pid " << p << " survived down";
+  EXPECT_EQ(status()["state"], "stopped");
+
+  auto images = list_dir(home() + "/images");
+  r = run_cli({"destroy", "--yes"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  r = run_cli({"up"});
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("image: cached"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("mmdebstrap"), std::string::npos) << r.out;
+  EXPECT_EQ(list_dir(home() + "/images"), images);
+  for (int p : cluster_pids(status())) g_known_pids.push_back(p);
+}
+
+}  // namespace
+}  // namespace uc::test
