@@ -79,7 +79,7 @@ void AgentServer::send(FrameType t, uint32_t session, std::string_view payload) 
 void AgentServer::send_hello() {
   char host[256] = {};
   ::gethostname(host, sizeof host - 1);
-  nlohmann::json j{{"version", 1}, {"hostname", host}, {"uptime_ms", read_uptime_ms()}};
+  nlohmann::json j{{"version", 2}, {"hostname", host}, {"uptime_ms", read_uptime_ms()}};
   send(FrameType::kHello, 0, j.dump());
 }
 
@@ -269,6 +269,7 @@ int AgentServer::run() {
       char buf[16384];
       ssize_t n = ::read(link_, buf, sizeof buf);
       if (n > 0) {
+        send(FrameType::kAck, 0, encode_u32(static_cast<uint32_t>(n)));
         decoder_.feed(std::string_view(buf, static_cast<size_t>(n)));
         while (auto f = decoder_.next()) handle(*f);
       } else if (n == 0 && !is_init_) {

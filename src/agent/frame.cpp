@@ -13,7 +13,7 @@ uint32_t get_u32(const char* p) {
 }
 bool known_type(uint8_t t) {
   switch (static_cast<FrameType>(t)) {
-    case FrameType::kHello: case FrameType::kPing: case FrameType::kPong:
+    case FrameType::kHello: case FrameType::kPing: case FrameType::kPong: case FrameType::kAck:
     case FrameType::kExec: case FrameType::kStdin: case FrameType::kStdinEof:
     case FrameType::kStdout: case FrameType::kStderr: case FrameType::kExit:
     case FrameType::kResize: case FrameType::kSignal: case FrameType::kRequest:
@@ -24,6 +24,14 @@ bool known_type(uint8_t t) {
 }
 
 }  // namespace
+
+std::string encode_u32(uint32_t v) {
+  std::string s;
+  put_u32(s, v);
+  return s;
+}
+
+uint32_t decode_u32(std::string_view b) { return b.size() < 4 ? 0 : get_u32(b.data()); }
 
 std::string encode_frame(FrameType type, uint32_t session, std::string_view payload) {
   std::string s;

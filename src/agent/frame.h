@@ -20,6 +20,7 @@ enum class FrameType : uint8_t {
   kHello = 1,      // agent -> host: JSON {version, hostname, uptime_ms}
   kPing = 2,
   kPong = 3,
+  kAck = 4,        // agent -> host: u32 LE, bytes of the link it has read (flow control)
   kExec = 10,      // open a session: JSON {argv, env, tty, rows, cols, node}
   kStdin = 11,     // raw bytes
   kStdinEof = 12,
@@ -34,6 +35,13 @@ enum class FrameType : uint8_t {
 };
 
 inline constexpr size_t kFrameHeader = 11;
+// Host-to-guest bytes in flight on an agent link. The guest's tty (UML's con1) stops
+// taking input for good once its line discipline throttles (seen with 20 KB of stdin),
+// so the host never sends more than the tty can hold before the agent acknowledges.
+inline constexpr size_t kLinkWindow = 2048;
+
+std::string encode_u32(uint32_t v);
+uint32_t decode_u32(std::string_view bytes);  // 0 if too short
 inline constexpr uint32_t kMaxPayload = 64 * 1024;
 
 struct Frame {

@@ -25,6 +25,8 @@ struct ClusterPaths {
   std::string node_dir(const std::string& n) const { return dir + "/nodes/" + n; }
   std::string node_log(const std::string& n) const { return dir + "/logs/" + n + ".log"; }
   std::string mount_point(const std::string& what) const { return dir + "/mnt/" + what; }
+  std::string disk(const std::string& d) const { return dir + "/disks/" + d + ".img"; }
+  std::string disk_marker(const std::string& d) const { return dir + "/disks/" + d + ".formatted"; }
   std::string mconsole(const std::string& n) const { return node_dir(n) + "/uml/" + n + "/mconsole"; }
 };
 

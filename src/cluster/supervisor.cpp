@@ -25,6 +25,8 @@
 #include "node/mconsole.h"
 #include "node/node_launcher.h"
 #include "node/node_stats.h"
+#include "ocfs2/bringup.h"
+#include "ocfs2/volume.h"
 #include "sys/files.h"
 #include "sys/sandbox.h"
 
@@ -62,13 +64,23 @@ struct Route {
   uint32_t session;
 };
 
+struct Job {
+  ocfs2::NodeRunner::Done done;
+  std::string out, err;
+};
+
 struct Node {
   NodeSpec spec;
+  std::map<uint32_t, Job> jobs;  // the supervisor's own sessions (O2CB steps)
+  int64_t booted_ms = 0;          // launch to agent hello
   NodeState state = NodeState::kStopped;
   ChildProcess proc;
-  Fd agent;
+  Fd agent;     // frames from the guest's agent
+  Fd agent_in;  // frames to it
   FrameDecoder decoder;
   std::string out;
+  size_t in_flight = 0;  // bytes sent to the agent that it has not acknowledged
+  bool acks = false;     // the agent acknowledges (protocol version 2 and later)
   Clock::time_point started;
   int64_t started_wall = 0;
   int64_t ready_ms = 0;  // launch to agent hello
@@ -88,10 +100,20 @@ struct Conn {
   std::map<uint32_t, std::pair<std::string, uint32_t>> sessions;  // client sid -> node, agent sid
 };
 
-class Supervisor {
+class Supervisor : public ocfs2::NodeRunner, public ocfs2::DiskStore {
  public:
   Supervisor(std::string name) : paths_(name), name_(std::move(name)) {}
   int run(int ready_fd);
+
+  // NodeRunner: the O2CB bring-up's steps run as the supervisor's own agent sessions.
+  void run(const std::string& node, const std::string& script, Done done) override;
+  void progress(const std::string& node, const std::string& message) override;
+  void ready(const std::string& node) override;
+  void failed(const std::string& node, const std::string& why) override;
+  // DiskStore: the cluster's shared disks are files in its state directory.
+  Result<ocfs2::DiskContent> content(const DiskSpec& d) override;
+  bool marked_formatted(const DiskSpec& d) override;
+  void mark_formatted(const DiskSpec& d, const std::string& by) override;
 
  private:
   Status start();
@@ -123,7 +145,51 @@ class Supervisor {
   std::map<int, Conn> conns_;
   bool stopping_ = false;
   std::optional<Clock::time_point> halt_at_, kill_at_;
+  std::unique_ptr<ocfs2::ClusterBringup> bringup_;
 };
+
+void Supervisor::run(const std::string& node, const std::string& script, Done done) {
+  Node* n = find(node);
+  if (!n || !n->agent_in) {
+    done(-1, "", node + " is not running");
+    return;
+  }
+  uint32_t asid = n->next_session++;
+  n->jobs[asid] = Job{std::move(done), "", ""};
+  send_to_node(*n, FrameType::kExec, asid, json{{"argv", {"/bin/sh", "-c", script}}}.dump());
+  send_to_node(*n, FrameType::kStdinEof, asid, "");
+}
+
+void Supervisor::progress(const std::string& node, const std::string& message) {
+  if (Node* n = find(node)) event(*n, message);
+}
+
+void Supervisor::ready(const std::string& node) {
+  Node* n = find(node);
+  if (!n || n->state != NodeState::kStarting) return;
+  n->ready_ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - n->started).count();
+  n->state = NodeState::kRunning;
+  event(*n, fmt::format("ready in {:.1f} s", n->ready_ms / 1000.0));
+}
+
+void Supervisor::failed(const std::string& node, const std::string& why) {
+  Node* n = find(node);
+  if (!n || n->state == NodeState::kStopping) return;
+  n->state = NodeState::kFailed;
+  n->error = why;
+  event(*n, why);
+}
+
+Result<ocfs2::DiskContent> Supervisor::content(const DiskSpec& d) {
+  return ocfs2::probe_disk(paths_.disk(d.name));
+}
+
+bool Supervisor::marked_formatted(const DiskSpec& d) { return path_exists(paths_.disk_marker(d.name)); }
+
+void Supervisor::mark_formatted(const DiskSpec& d, const std::string& by) {
+  (void)write_file_atomic(paths_.disk_marker(d.name),
+                          json{{"formatted_by", by}, {"at_ms", wall_ms()}}.dump() + "\n", 0600);
+}
 
 Node* Supervisor::find(const std::string& n) {
   for (auto& node : nodes_)
@@ -136,7 +202,7 @@ void Supervisor::send_to(Conn& c, FrameType t, uint32_t sid, std::string_view pa
 }
 
 void Supervisor::send_to_node(Node& n, FrameType t, uint32_t sid, std::string_view payload) {
-  if (n.agent) n.out += encode_frame(t, sid, payload);
+  if (n.agent_in) n.out += encode_frame(t, sid, payload);
 }
 
 void Supervisor::event(const Node& n, const std::string& message) {
@@ -202,6 +268,12 @@ Status Supervisor::start() {
   if (rc != 0) return errno_error("cannot bind " + cs);
   if (::listen(listener_.get(), 16) != 0) return errno_error("listen " + cs);
 
+  // Shared disks: created once, never truncated.
+  UC_TRY(make_dirs(paths_.dir + "/disks", 0700));
+  for (const auto& d : spec_.disks)
+    UC_TRY(ocfs2::ensure_disk_file(paths_.disk(d.name), d.size, kNodeUid, kNodeGid));
+  bringup_ = std::make_unique<ocfs2::ClusterBringup>(spec_, *this, *this);
+
   for (const auto& ns : spec_.nodes) {
     auto node = std::make_unique<Node>();
     node->spec = ns;
@@ -214,9 +286,11 @@ Status Supervisor::start() {
 void Supervisor::start_node(Node& n) {
   if (n.state == NodeState::kStarting || n.state == NodeState::kRunning) return;
   n.error.clear();
-  n.ready_ms = n.guest_boot_ms = 0;
+  n.ready_ms = n.guest_boot_ms = n.booted_ms = 0;
   n.decoder = FrameDecoder();
   n.out.clear();
+  n.in_flight = 0;
+  n.acks = false;
   n.halted = false;
   n.started = Clock::now();
   n.started_wall = wall_ms();
@@ -228,8 +302,10 @@ void Supervisor::start_node(Node& n) {
     return;
   }
   n.proc = std::move(launched->process);
-  n.agent = std::move(launched->agent);
+  n.agent = std::move(launched->from_guest);
+  n.agent_in = std::move(launched->to_guest);
   set_nonblocking(n.agent.get());
+  set_nonblocking(n.agent_in.get());
   n.state = NodeState::kStarting;
   event(n, fmt::format("booting (pid {})", n.proc.pid()));
 }
@@ -286,6 +362,11 @@ void Supervisor::on_node_exit(Node& n) {
   }
   n.routes.clear();
   n.agent.reset();
+  n.agent_in.reset();
+  auto jobs = std::move(n.jobs);
+  n.jobs.clear();
+  bringup_->node_gone(n.spec.name);
+  for (auto& [sid, job] : jobs) job.done(-1, "", n.spec.name + " stopped");
   std::string how = WIFEXITED(status) ? fmt::format("exit status {}", WEXITSTATUS(status))
                                       : fmt::format("signal {}", WTERMSIG(status));
   if (n.state == NodeState::kStopping || stopping_) {
@@ -299,14 +380,32 @@ void Supervisor::on_node_exit(Node& n) {
 }
 
 void Supervisor::on_agent_frame(Node& n, const Frame& f) {
+  if (f.type == FrameType::kAck) {
+    n.in_flight -= std::min<size_t>(n.in_flight, decode_u32(f.payload));
+    return;
+  }
   if (f.type == FrameType::kHello) {
     auto j = json::parse(f.payload, nullptr, false);
+    // An image built before flow control has an agent that never acknowledges.
+    n.acks = !j.is_discarded() && j.value("version", 1) >= 2;
     if (!j.is_discarded() && j.contains("uptime_ms") && j["uptime_ms"].is_string())
       n.guest_boot_ms = std::atoll(j["uptime_ms"].get<std::string>().c_str());
-    if (n.state == NodeState::kStarting) {
-      n.ready_ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - n.started).count();
-      n.state = NodeState::kRunning;
-      event(n, fmt::format("ready in {:.1f} s", n.ready_ms / 1000.0));
+    if (n.state == NodeState::kStarting && n.booted_ms == 0) {
+      n.booted_ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - n.started).count();
+      event(n, fmt::format("booted in {:.1f} s", n.booted_ms / 1000.0));
+      bringup_->node_booted(n.spec.name);
+    }
+    return;
+  }
+  if (auto j = n.jobs.find(f.session); j != n.jobs.end()) {
+    if (f.type == FrameType::kStdout) j->second.out += f.payload;
+    if (f.type == FrameType::kStderr) j->second.err += f.payload;
+    if (f.type == FrameType::kExit) {
+      auto res = json::parse(f.payload, nullptr, false);
+      int code = res.is_discarded() ? -1 : res.value("code", -1);
+      Job job = std::move(j->second);
+      n.jobs.erase(j);
+      job.done(code, job.out, job.err);
     }
     return;
   }
@@ -352,6 +451,7 @@ json Supervisor::status_json() {
                      {"uptime_s", uptime},
                      {"started_at_ms", n->started_wall},
                      {"ready_ms", n->ready_ms},
+                     {"booted_ms", n->booted_ms},
                      {"guest_boot_ms", n->guest_boot_ms},
                      {"memory_bytes", mem},
                      {"memory_limit_bytes", n->spec.memory},
@@ -471,11 +571,16 @@ int Supervisor::run(int ready_fd) {
   logf("supervisor of cluster " + name_ + " ready");
 
   for (;;) {
-    for (auto& n : nodes_)
-      if (n->agent && !n->out.empty()) {
-        ssize_t w = ::write(n->agent.get(), n->out.data(), n->out.size());
-        if (w > 0) n->out.erase(0, static_cast<size_t>(w));
+    for (auto& n : nodes_) {
+      size_t room = n->acks ? kLinkWindow - std::min(kLinkWindow, n->in_flight) : SIZE_MAX;
+      if (n->agent_in && !n->out.empty() && room > 0) {
+        ssize_t w = ::write(n->agent_in.get(), n->out.data(), std::min(room, n->out.size()));
+        if (w > 0) {
+          n->out.erase(0, static_cast<size_t>(w));
+          if (n->acks) n->in_flight += static_cast<size_t>(w);
+        }
       }
+    }
     for (auto it = conns_.begin(); it != conns_.end();) {
       auto& c = it->second;
       if (!c.out.empty()) {
@@ -488,7 +593,7 @@ int Supervisor::run(int ready_fd) {
     }
     if (stopping_ && all_stopped()) break;
 
-    enum Kind { kSig, kListen, kConn, kAgent, kPid, kSwitch };
+    enum Kind { kSig, kListen, kConn, kAgent, kAgentIn, kPid, kSwitch };
     std::vector<pollfd> fds;
     std::vector<std::pair<Kind, void*>> what;
     auto add = [&](int fd, short ev, Kind k, void* p) {
@@ -501,8 +606,9 @@ int Supervisor::run(int ready_fd) {
       add(fd, static_cast<short>(POLLIN | (c.out.empty() ? 0 : POLLOUT)), kConn,
           reinterpret_cast<void*>(static_cast<intptr_t>(fd)));
     for (auto& n : nodes_) {
-      if (n->agent)
-        add(n->agent.get(), static_cast<short>(POLLIN | (n->out.empty() ? 0 : POLLOUT)), kAgent, n.get());
+      if (n->agent) add(n->agent.get(), POLLIN, kAgent, n.get());
+      if (n->agent_in && !n->out.empty() && (!n->acks || n->in_flight < kLinkWindow))
+        add(n->agent_in.get(), POLLOUT, kAgentIn, n.get());
       if (n->proc.running()) add(n->proc.pidfd(), POLLIN, kPid, n.get());
     }
     if (switch_.running()) add(switch_.pidfd(), POLLIN, kSwitch, nullptr);
@@ -549,6 +655,7 @@ int Supervisor::run(int ready_fd) {
           if (n->agent && (fds[i].revents & (POLLIN | POLLHUP))) on_agent_readable(*n);
           break;
         }
+        case kAgentIn: break;  // writable: the loop's top writes what is queued
         case kPid: on_node_exit(*static_cast<Node*>(ptr)); break;
         case kSwitch: {
           int status = 0;

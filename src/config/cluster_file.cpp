@@ -231,7 +231,7 @@ Result<ClusterSpec> parse_cluster_toml(const std::string& text, const std::strin
     d.add(static_cast<int>(e.source().begin.line), "syntax", std::string(e.description()));
     return err(d.text());
   }
-  TableReader top(root, "", d, {"cluster", "defaults", "node", "disk", "image"});
+  TableReader top(root, "", d, {"cluster", "defaults", "node", "disk", "o2cb", "image"});
 
   ClusterSpec c;
   int node_count = 2;
@@ -342,6 +342,19 @@ Result<ClusterSpec> parse_cluster_toml(const std::string& text, const std::strin
       if (!c.find_node(nn))
         d.add(r.line("nodes"), f + ".nodes", fmt::format("no node named \"{}\"", nn));
     c.disks.push_back(disk);
+  }
+
+  if (auto* t = sub_table(root, "o2cb", d)) {
+    TableReader r(*t, "o2cb", d,
+                  {"heartbeat_threshold", "idle_timeout_ms", "keepalive_delay_ms", "reconnect_delay_ms"});
+    r.integer("heartbeat_threshold", c.o2cb.heartbeat_threshold, 3, 300);
+    r.integer("idle_timeout_ms", c.o2cb.idle_timeout_ms, 2000, 600000);
+    r.integer("keepalive_delay_ms", c.o2cb.keepalive_delay_ms, 500, 600000);
+    r.integer("reconnect_delay_ms", c.o2cb.reconnect_delay_ms, 500, 600000);
+    // o2net's rule: keepalives must come well before the idle timeout.
+    if (c.o2cb.keepalive_delay_ms >= c.o2cb.idle_timeout_ms)
+      d.add(r.line("keepalive_delay_ms"), "o2cb.keepalive_delay_ms",
+            "must be smaller than o2cb.idle_timeout_ms");
   }
 
   if (auto* t = sub_table(root, "image", d)) {

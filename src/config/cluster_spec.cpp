@@ -1,11 +1,37 @@
 #include "config/cluster_spec.h"
 
+#include <algorithm>
+
 namespace uc {
 
 const NodeSpec* ClusterSpec::find_node(const std::string& n) const {
   for (const auto& node : nodes)
     if (node.name == n) return &node;
   return nullptr;
+}
+
+bool ClusterSpec::attached(const DiskSpec& d, const std::string& node) const {
+  if (d.nodes.empty()) return find_node(node) != nullptr;
+  return std::find(d.nodes.begin(), d.nodes.end(), node) != d.nodes.end();
+}
+
+std::vector<const DiskSpec*> ClusterSpec::disks_of(const std::string& node) const {
+  std::vector<const DiskSpec*> out;
+  for (const auto& d : disks)
+    if (attached(d, node)) out.push_back(&d);
+  return out;
+}
+
+int ClusterSpec::slots(const DiskSpec& d) const {
+  if (d.slots > 0) return d.slots;
+  int users = d.nodes.empty() ? static_cast<int>(nodes.size()) : static_cast<int>(d.nodes.size());
+  return std::max(4, users + 2);
+}
+
+std::string ClusterSpec::heartbeat_mode() const {
+  for (const auto& d : disks)
+    if (d.heartbeat == "global") return "global";
+  return "local";
 }
 
 ClusterSpec ClusterSpec::paper_default() {
@@ -42,6 +68,10 @@ void to_json(nlohmann::json& j, const ClusterSpec& c) {
                      {"label", d.label},
                      {"slots", d.slots},
                      {"heartbeat", d.heartbeat}});
+  j["o2cb"] = {{"heartbeat_threshold", c.o2cb.heartbeat_threshold},
+               {"idle_timeout_ms", c.o2cb.idle_timeout_ms},
+               {"keepalive_delay_ms", c.o2cb.keepalive_delay_ms},
+               {"reconnect_delay_ms", c.o2cb.reconnect_delay_ms}};
   j["image"] = {{"suite", c.image.suite}, {"packages", c.image.packages}, {"size", c.image.size}};
 }
 
@@ -71,6 +101,13 @@ void from_json(const nlohmann::json& j, ClusterSpec& c) {
     s.slots = d.at("slots");
     s.heartbeat = d.at("heartbeat");
     c.disks.push_back(s);
+  }
+  if (j.contains("o2cb")) {
+    const auto& o = j.at("o2cb");
+    c.o2cb.heartbeat_threshold = o.at("heartbeat_threshold");
+    c.o2cb.idle_timeout_ms = o.at("idle_timeout_ms");
+    c.o2cb.keepalive_delay_ms = o.at("keepalive_delay_ms");
+    c.o2cb.reconnect_delay_ms = o.at("reconnect_delay_ms");
   }
   const auto& im = j.at("image");
   c.image.suite = im.at("suite");

@@ -37,6 +37,16 @@ struct DiskSpec {
   std::string heartbeat = "local";  // local | global
 };
 
+// O2CB timeouts. Lab defaults, shorter than OCFS2's (31 / 30000 / 2000 / 2000), so that a
+// dead node is noticed in seconds, not a minute: a node is declared dead after
+// (heartbeat_threshold - 1) * 2 s of silence on disk, and its network link after idle_timeout_ms.
+struct O2cbSpec {
+  int heartbeat_threshold = 7;
+  int idle_timeout_ms = 10000;
+  int keepalive_delay_ms = 2000;
+  int reconnect_delay_ms = 2000;
+};
+
 struct ImageSpec {
   std::string suite = "bookworm";
   std::vector<std::string> packages;  // extra Debian packages
@@ -49,9 +59,15 @@ struct ClusterSpec {
   Subnet subnet{Ipv4{0xC0A80000}, 24};  // 192.168.0.0/24
   std::vector<NodeSpec> nodes;
   std::vector<DiskSpec> disks;
+  O2cbSpec o2cb;
   ImageSpec image;
 
   const NodeSpec* find_node(const std::string& name) const;
+  bool attached(const DiskSpec& d, const std::string& node) const;
+  std::vector<const DiskSpec*> disks_of(const std::string& node) const;
+  // Node slots of a disk: as declared, else the nodes plus room to grow (at least 4).
+  int slots(const DiskSpec& d) const;
+  std::string heartbeat_mode() const;  // "global" if any disk asks for it
   static ClusterSpec paper_default();
 };
 

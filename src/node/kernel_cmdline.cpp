@@ -28,7 +28,7 @@ std::vector<std::string> kernel_command_line(const ClusterSpec& c, const NodeSpe
       "con=null",
       "ssl=null",
       "con0=null,fd:1",
-      fmt::format("con1=fd:{}", p.agent_fd),
+      fmt::format("con1=fd:{},fd:{}", p.agent_in_fd, p.agent_out_fd),
       // The kernel registers 256 legacy BSD ptys by default: about 1 s of a node's boot.
       "pty.legacy_count=0",
       "uc.name=" + n.name,

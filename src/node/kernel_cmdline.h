@@ -14,7 +14,10 @@ struct SandboxPaths {
   std::string cow = "/node/root.cow";
   std::string uml_dir = "/node/uml";
   std::string switch_socket = "/net/switch.ctl";
-  int agent_fd = 3;  // con1: the host link; the kernel console (con0) goes to stdout
+  // con1, the host link: the guest reads from agent_in_fd and writes to agent_out_fd.
+  // The kernel console (con0) goes to stdout.
+  int agent_in_fd = 3;
+  int agent_out_fd = 4;
 };
 
 inline constexpr const char* kAgentPath = "/usr/sbin/umlcluster-agent";

@@ -25,7 +25,7 @@ TEST(KernelCmdline, PapersNode0) {
   EXPECT_TRUE(has(args, "init=/usr/sbin/umlcluster-agent"));
   EXPECT_TRUE(has(args, "con=null"));
   EXPECT_TRUE(has(args, "con0=null,fd:1"));
-  EXPECT_TRUE(has(args, "con1=fd:3"));
+  EXPECT_TRUE(has(args, "con1=fd:3,fd:4"));
   EXPECT_TRUE(has(args, "uc.name=node0"));
   EXPECT_TRUE(has(args, "uc.addr=192.168.0.112/24"));
   EXPECT_TRUE(has(args, "uc.hosts=node0@192.168.0.112,node1@192.168.0.116"));

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "node/kernel_cmdline.h"
+#include "ocfs2/o2cb_scripts.h"
 #include "sys/files.h"
 #include "sys/sandbox.h"
 
@@ -40,8 +41,13 @@ Result<LaunchedNode> launch_node(const ClusterSpec& c, const NodeSpec& n,
   std::string banner = "\n==== umlcluster: starting " + n.name + " ====\n";
   (void)write_all(log->get(), banner.data(), banner.size());
 
-  auto link = make_socketpair(SOCK_STREAM);
-  if (!link) return link.error();
+  auto to_guest = make_pipe();
+  if (!to_guest) return to_guest.error();
+  auto from_guest = make_pipe();
+  if (!from_guest) return from_guest.error();
+  // Room for bursts of command output while the supervisor is busy elsewhere.
+  ::fcntl(from_guest->first.get(), F_SETPIPE_SZ, 1 << 20);
+  ::fcntl(to_guest->first.get(), F_SETPIPE_SZ, 1 << 20);
 
   SandboxPaths sp;
   SandboxSpec s;
@@ -51,18 +57,27 @@ Result<LaunchedNode> launch_node(const ClusterSpec& c, const NodeSpec& n,
   s.binds.push_back({image, sp.image, false});
   s.binds.push_back({node_dir, "/node", true});
   s.binds.push_back({paths.switch_dir(), "/net", false});
+  // Shared disks: one file each, opened by every attached node ('c': no host lock).
+  auto disks = c.disks_of(n.name);
+  for (size_t i = 0; i < disks.size(); ++i)
+    s.binds.push_back({paths.disk(disks[i]->name), "/disks/" + disks[i]->name + ".img", true});
   s.uid = kNodeUid;
   s.gid = kNodeGid;
   s.shm_bytes = n.memory + 64 * kMiB;
   NodeSpec inside = n;
   inside.kernel = "/kernel/linux";
   s.argv = kernel_command_line(c, inside, sp);
+  for (size_t i = 0; i < disks.size(); ++i)
+    s.argv.insert(s.argv.begin() + 6 + static_cast<long>(i), ocfs2::disk_kernel_arg(i, "/disks/" + disks[i]->name + ".img"));
   s.env = {"HOME=/node", "TMPDIR=/dev/shm", "PATH=/kernel"};
   s.cwd = "/node";
-  s.fds = {{log->get(), 1}, {log->get(), 2}, {link->second.get(), sp.agent_fd}};
+  s.fds = {{log->get(), 1},
+           {log->get(), 2},
+           {to_guest->first.get(), sp.agent_in_fd},
+           {from_guest->second.get(), sp.agent_out_fd}};
   auto child = spawn_sandboxed(s);
   if (!child) return child.error();
-  return LaunchedNode{std::move(*child), std::move(link->first)};
+  return LaunchedNode{std::move(*child), std::move(from_guest->first), std::move(to_guest->second)};
 }
 
 }  // namespace uc::node

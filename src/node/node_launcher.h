@@ -14,7 +14,10 @@ namespace uc::node {
 
 struct LaunchedNode {
   ChildProcess process;  // the UML kernel, pid 1 of its own pid namespace
-  Fd agent;              // host end of the agent link (guest /dev/tty1)
+  // The agent link (the guest's /dev/tty1): one pipe each way. UML stalled for good when
+  // one socket carried both directions under load (its read and write interrupts on one fd).
+  Fd from_guest;
+  Fd to_guest;
 };
 
 // Prepares the node's directories (first boot creates its COW file) and starts it.

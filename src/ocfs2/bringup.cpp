@@ -1,0 +1,132 @@
+#include "ocfs2/bringup.h"
+
+#include <fmt/format.h>
+
+#include "ocfs2/o2cb_scripts.h"
+
+namespace uc::ocfs2 {
+namespace {
+
+std::string first_line(const std::string& s) {
+  std::string t = s;
+  while (!t.empty() && (t.back() == '\n' || t.back() == ' ')) t.pop_back();
+  auto nl = t.rfind('\n');
+  return nl == std::string::npos ? t : t.substr(nl + 1);
+}
+
+}  // namespace
+
+double ClusterBringup::seconds(const std::string& node) const {
+  auto it = nodes_.find(node);
+  if (it == nodes_.end()) return 0;
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - it->second.t0).count();
+}
+
+void ClusterBringup::fail(const std::string& node, const std::string& why) {
+  auto& p = nodes_[node];
+  if (p.failed) return;
+  p.failed = true;
+  runner_.failed(node, why);
+}
+
+void ClusterBringup::node_booted(const std::string& node) {
+  nodes_[node] = NodePhase{};
+  nodes_[node].t0 = std::chrono::steady_clock::now();
+  runner_.run(node, configure_script(spec_) + online_script(spec_),
+              [this, node](int code, const std::string& out, const std::string& err) {
+                if (code != 0) return fail(node, "o2cb online failed: " + first_line(err + out));
+                nodes_[node].online = true;
+                runner_.progress(node, fmt::format("o2cb online in {:.1f} s (cluster {}, port {})",
+                                                   seconds(node), spec_.name, spec_.port));
+                mount_disks(node);
+              });
+}
+
+void ClusterBringup::node_gone(const std::string& node) {
+  nodes_.erase(node);
+  // A format that died with its node may be taken up by the next node to come online.
+  for (auto& [name, st] : disk_state_)
+    if (st == DiskState::kFormatting) {
+      bool formatter_alive = false;
+      for (auto& [n, p] : nodes_) formatter_alive |= p.mounting.count(name) > 0;
+      if (!formatter_alive) st = DiskState::kUnknown;
+    }
+}
+
+void ClusterBringup::mount_disks(const std::string& node) {
+  auto& phase = nodes_[node];
+  if (!phase.online || phase.failed) return;
+  auto disks = spec_.disks_of(node);
+  for (size_t i = 0; i < disks.size(); ++i) {
+    const DiskSpec& d = *disks[i];
+    if (phase.mounted.count(d.name) || phase.mounting.count(d.name)) continue;
+    auto& st = disk_state_[d.name];
+    if (st == DiskState::kUnknown) {
+      auto content = disks_.content(d);
+      if (!content) return fail(node, content.error().message);
+      bool marked = disks_.marked_formatted(d);
+      if (*content == DiskContent::kOcfs2) {
+        st = DiskState::kFormatted;
+      } else if (*content == DiskContent::kOther) {
+        st = DiskState::kFailed;
+        return fail(node, fmt::format("disk {} holds data that is not OCFS2: not formatting it", d.name));
+      } else if (marked) {
+        st = DiskState::kFailed;
+        return fail(node, fmt::format("disk {} was formatted before but reads blank now: refusing "
+                                      "to format it again", d.name));
+      } else {
+        // Blank and never formatted: this node formats it; the others wait for it.
+        st = DiskState::kFormatting;
+        phase.mounting.insert(d.name);
+        runner_.progress(node, fmt::format("formatting disk {} ({}, {} slots)", d.name,
+                                           disk_device(i), spec_.slots(d)));
+        std::string name = d.name;
+        runner_.run(node, format_script(spec_, d, disk_device(i)),
+                    [this, node, name](int code, const std::string& out, const std::string& err) {
+                      auto& s = disk_state_[name];
+                      if (nodes_.count(node)) nodes_[node].mounting.erase(name);
+                      if (code != 0) {
+                        s = DiskState::kFailed;
+                        return fail(node, "mkfs.ocfs2 failed: " + first_line(err + out));
+                      }
+                      s = DiskState::kFormatted;
+                      for (const auto& dd : spec_.disks)
+                        if (dd.name == name) disks_.mark_formatted(dd, node);
+                      runner_.progress(node, fmt::format("formatted disk {}", name));
+                      // Everyone who waited for it mounts it now.
+                      std::vector<std::string> waiting;
+                      for (auto& [n, p] : nodes_) waiting.push_back(n);
+                      for (auto& n : waiting) mount_disks(n);
+                    });
+        continue;
+      }
+    }
+    if (st == DiskState::kFormatted) start_mount(node, d, i);
+    else if (st == DiskState::kFailed) return fail(node, fmt::format("disk {} is not usable", d.name));
+    // kFormatting: wait; the formatter's completion calls mount_disks again.
+  }
+  check_ready(node);
+}
+
+void ClusterBringup::start_mount(const std::string& node, const DiskSpec& d, size_t index) {
+  nodes_[node].mounting.insert(d.name);
+  std::string name = d.name, mnt = d.mount;
+  runner_.run(node, mount_script(d, disk_device(index)),
+              [this, node, name, mnt](int code, const std::string& out, const std::string& err) {
+                if (!nodes_.count(node)) return;
+                auto& p = nodes_[node];
+                p.mounting.erase(name);
+                if (code != 0) return fail(node, "mount of " + name + " failed: " + first_line(err + out));
+                p.mounted.insert(name);
+                runner_.progress(node, fmt::format("mounted {} at {} in {:.1f} s", name, mnt, seconds(node)));
+                check_ready(node);
+              });
+}
+
+void ClusterBringup::check_ready(const std::string& node) {
+  auto& p = nodes_[node];
+  if (p.failed || !p.online || !p.mounting.empty()) return;
+  if (p.mounted.size() == spec_.disks_of(node).size()) runner_.ready(node);
+}
+
+}  // namespace uc::ocfs2

@@ -1,0 +1,71 @@
+// ClusterBringup: takes each node from "its agent answered" to "online in the OCFS2
+// cluster with every volume mounted": configuration, O2CB online, each blank shared disk
+// formatted exactly once (by the first attached node to come online, while the others
+// wait for it), then mounted everywhere. It only decides; the steps run through a
+// NodeRunner (the supervisor's agent links, or a fake in tests), and what is on a disk is
+// asked of a DiskStore (local files now; another host's disks later).
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "config/cluster_spec.h"
+#include "ocfs2/volume.h"
+#include "sys/result.h"
+
+namespace uc::ocfs2 {
+
+class NodeRunner {
+ public:
+  using Done = std::function<void(int code, const std::string& out, const std::string& err)>;
+  virtual ~NodeRunner() = default;
+  virtual void run(const std::string& node, const std::string& script, Done done) = 0;
+  virtual void progress(const std::string& node, const std::string& message) = 0;
+  virtual void ready(const std::string& node) = 0;
+  virtual void failed(const std::string& node, const std::string& why) = 0;
+};
+
+class DiskStore {
+ public:
+  virtual ~DiskStore() = default;
+  virtual Result<DiskContent> content(const DiskSpec& d) = 0;
+  virtual bool marked_formatted(const DiskSpec& d) = 0;
+  virtual void mark_formatted(const DiskSpec& d, const std::string& by) = 0;
+};
+
+class ClusterBringup {
+ public:
+  ClusterBringup(ClusterSpec spec, NodeRunner& runner, DiskStore& disks)
+      : spec_(std::move(spec)), runner_(runner), disks_(disks) {}
+  void node_booted(const std::string& node);
+  void node_gone(const std::string& node);
+  // A node joined the cluster definition (node add).
+  void update_spec(const ClusterSpec& spec) { spec_ = spec; }
+  const ClusterSpec& spec() const { return spec_; }
+
+ private:
+  enum class DiskState { kUnknown, kFormatting, kFormatted, kFailed };
+  struct NodePhase {
+    bool online = false;
+    std::set<std::string> mounting, mounted;
+    std::chrono::steady_clock::time_point t0;
+    bool failed = false;
+  };
+  void mount_disks(const std::string& node);
+  void start_mount(const std::string& node, const DiskSpec& d, size_t index);
+  void fail(const std::string& node, const std::string& why);
+  void check_ready(const std::string& node);
+  double seconds(const std::string& node) const;
+
+  ClusterSpec spec_;
+  NodeRunner& runner_;
+  DiskStore& disks_;
+  std::map<std::string, NodePhase> nodes_;
+  std::map<std::string, DiskState> disk_state_;
+};
+
+}  // namespace uc::ocfs2

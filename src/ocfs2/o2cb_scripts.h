@@ -1,0 +1,36 @@
+// The shell steps a node runs to join the OCFS2 cluster, as the host sends them through
+// the agent: write the configuration, bring O2CB online (the paper's `o2cb load` and
+// `o2cb online`), format a shared disk (once, on one node), mount it. And a probe that
+// reports a node's O2CB state in the words of the paper's Figures 5 and 6.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "config/cluster_spec.h"
+
+namespace uc::ocfs2 {
+
+// The guest's device for the node's i-th shared disk (ubd0 is the root): /dev/ubdb, ...
+std::string disk_device(size_t index);
+// The kernel argument attaching it: ubd1c=... ('c': shared between UML processes).
+std::string disk_kernel_arg(size_t index, const std::string& inside_path);
+
+std::string configure_script(const ClusterSpec& c);
+std::string online_script(const ClusterSpec& c);
+std::string format_script(const ClusterSpec& c, const DiskSpec& d, const std::string& device);
+std::string mount_script(const DiskSpec& d, const std::string& device);
+std::string probe_script(const ClusterSpec& c);
+
+struct O2cbState {
+  std::map<std::string, bool> modules;  // configfs, ocfs2_nodemanager, ocfs2_dlm, ocfs2_dlmfs
+  bool configfs_mounted = false;
+  bool dlmfs_mounted = false;
+  bool online = false;        // cluster registered in configfs
+  int heartbeat_regions = 0;  // active heartbeat regions
+  std::vector<std::string> mounts;  // OCFS2 mount points
+};
+O2cbState parse_probe(const std::string& output);
+
+}  // namespace uc::ocfs2
