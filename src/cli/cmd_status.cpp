@@ -2,9 +2,46 @@
 #include <fmt/format.h>
 
 #include "cli/commands.h"
+#include "cli/node_probe.h"
+#include "ocfs2/o2cb_scripts.h"
 #include "sys/files.h"
 
 namespace uc::cli {
+
+// Asks every running node for its O2CB state (the paper's Figures 5 and 6) and mounts.
+void add_o2cb_state(ControlClient& c, const ClusterSpec& spec, nlohmann::json& st) {
+  std::vector<std::string> running;
+  for (auto& n : st["nodes"])
+    if (n["state"] == "running" || n["state"] == "starting" || n["state"] == "failed") running.push_back(n["name"]);
+  auto probes = run_on_nodes(c, running, {"/bin/sh", "-c", ocfs2::probe_script(spec)}, 15000);
+  std::map<std::string, std::vector<std::string>> mounted_on;
+  for (auto& n : st["nodes"]) {
+    auto it = probes.find(n["name"]);
+    if (it == probes.end() || it->second.code != 0) continue;
+    auto o = ocfs2::parse_probe(it->second.out);
+    nlohmann::json modules = nlohmann::json::object();
+    for (auto& [m, loaded] : o.modules) modules[m] = loaded ? "loaded" : "not loaded";
+    n["o2cb"] = {{"modules", modules},
+                 {"configfs", o.configfs_mounted ? "mounted" : "not mounted"},
+                 {"ocfs2_dlmfs", o.dlmfs_mounted ? "mounted" : "not mounted"},
+                 {"cluster", o.online ? "online" : "offline"},
+                 {"heartbeat", o.heartbeat_regions > 0 ? "active" : "not active"},
+                 {"mounts", o.mounts}};
+    for (const auto& d : spec.disks)
+      for (const auto& m : o.mounts)
+        if (m == d.mount && spec.attached(d, n["name"])) mounted_on[d.name].push_back(n["name"]);
+  }
+  nlohmann::json volumes = nlohmann::json::array();
+  for (const auto& d : spec.disks) {
+    std::vector<std::string> should;
+    for (const auto& n : spec.nodes)
+      if (spec.attached(d, n.name)) should.push_back(n.name);
+    volumes.push_back({{"name", d.name}, {"mount", d.mount}, {"size", d.size},
+                       {"heartbeat", d.heartbeat}, {"attached", should},
+                       {"mounted_on", mounted_on[d.name]}});
+  }
+  st["volumes"] = volumes;
+}
 
 int cmd_status(const Globals& g) {
   auto name = resolve_cluster(g);
@@ -19,6 +56,7 @@ int cmd_status(const Globals& g) {
       print_error(st.error().message);
       return kExitFailed;
     }
+    if (auto rec = read_record(p)) add_o2cb_state(*c, rec->spec, *st);
     print_status(*st, g.json);
     return 0;
   }

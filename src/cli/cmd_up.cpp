@@ -7,10 +7,12 @@
 #include <fmt/format.h>
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "cli/commands.h"
 #include "config/cluster_file.h"
 #include "image/root_image.h"
+#include "ocfs2/cluster_conf.h"
 #include "sys/files.h"
 #include "sys/process.h"
 
@@ -62,9 +64,10 @@ bool wait_until_ready(ControlClient& c, const nlohmann::json& snapshot,
       if (s != "running") return false;
     return true;
   };
+  std::set<std::string> heard;  // a node still "stopped" in the snapshot may be about to start
   while (!done()) {
     for (auto& [n, s] : state)
-      if (s == "failed" || s == "stopped") {
+      if (s == "failed" || (s == "stopped" && heard.count(n))) {
         print_error(fmt::format("{} did not come up; its console: umlcluster logs {}", n, n));
         return false;
       }
@@ -80,15 +83,37 @@ bool wait_until_ready(ControlClient& c, const nlohmann::json& snapshot,
     std::string node = e.value("node", "");
     if (!state.count(node)) continue;
     state[node] = e.value("state", "");
+    heard.insert(node);
     fmt::print("  {:<10} {:<9} {}\n", node, state[node], e.value("message", ""));
     std::fflush(stdout);
   }
   return true;
 }
 
+// The definition a cluster was created with, give or take nodes added to it since (`node
+// add`): those stay. Returns false if the file says something else.
+bool same_cluster(const ClusterSpec& recorded, const ClusterSpec& wanted) {
+  if (recorded.nodes.size() < wanted.nodes.size()) return false;
+  ClusterSpec trimmed = recorded;
+  trimmed.nodes.resize(wanted.nodes.size());
+  return nlohmann::json(trimmed) == nlohmann::json(wanted);
+}
+
+Result<ClusterSpec> load_definition(const Globals& g, const std::string& from) {
+  if (from.empty()) return load_cluster_file(g.file);
+  if (!g.file.empty()) return err("give either -f (a cluster file) or --from (a cluster.conf), not both");
+  auto text = read_file(from);
+  if (!text) return text.error();
+  auto spec = ocfs2::parse_cluster_conf(*text, from);
+  if (!spec) return spec.error();
+  if (::access(spec->nodes.front().kernel.c_str(), X_OK) != 0)
+    return err("kernel " + spec->nodes.front().kernel + " is missing (install user-mode-linux)");
+  return spec;
+}
+
 int cmd_up(const Globals& g, const UpOptions& o) {
   auto t0 = Clock::now();
-  auto spec = load_cluster_file(g.file);
+  auto spec = load_definition(g, o.from);
   if (!spec) {
     print_error(spec.error().message);
     return kExitBadInput;
@@ -98,11 +123,11 @@ int cmd_up(const Globals& g, const UpOptions& o) {
     return kExitFailed;
   }
   ClusterPaths p(spec->name);
-  nlohmann::json wanted = *spec;
 
   if (auto c = connect_supervisor(p)) {
     auto rec = read_record(p);
-    if (rec && nlohmann::json(rec->spec) != wanted) {
+    if (rec && same_cluster(rec->spec, *spec)) *spec = rec->spec;
+    if (rec && !same_cluster(rec->spec, *spec)) {
       print_error(fmt::format("cluster {} is running with a different definition than {}; "
                               "`umlcluster down` it first (its disks are kept)", spec->name,
                               g.file.empty() ? "the default" : g.file));
@@ -122,7 +147,10 @@ int cmd_up(const Globals& g, const UpOptions& o) {
     fmt::print("cluster {} is up; starting {} stopped node(s)\n", spec->name, started.size());
     if (!wait_until_ready(*c, (*reply)["status"], started)) return kExitFailed;
     auto st = c->request({{"op", "status"}});
-    if (st) print_status(*st, g.json);
+    if (st) {
+      add_o2cb_state(*c, *spec, *st);
+      print_status(*st, g.json);
+    }
     return 0;
   }
 
@@ -134,7 +162,7 @@ int cmd_up(const Globals& g, const UpOptions& o) {
       print_error(old.error().message);
       return kExitFailed;
     }
-    if (nlohmann::json(old->spec) != wanted) {
+    if (!same_cluster(old->spec, *spec)) {
       print_error(fmt::format(
           "cluster {} exists (stopped) with a different definition than {}.\n"
           "  Keep it: run `umlcluster up` with the file it was created from.\n"
@@ -143,6 +171,7 @@ int cmd_up(const Globals& g, const UpOptions& o) {
       return kExitFailed;
     }
     rec = *old;
+    *spec = rec.spec;  // with the nodes added since
     if (path_exists(p.control_socket()))
       fmt::print("cluster {}: recovering from a run that did not stop cleanly (supervisor pid {} "
                  "is gone)\n", spec->name, supervisor_pid(p));
@@ -213,7 +242,10 @@ int cmd_up(const Globals& g, const UpOptions& o) {
   fmt::print("cluster {} is up: {} node(s) ready in {:.1f} s ({:.1f} s in all)\n", spec->name,
              spec->nodes.size(), since(boot0), since(t0));
   auto st = c->request({{"op", "status"}});
-  if (st) print_status(*st, g.json);
+  if (st) {
+    add_o2cb_state(*c, *spec, *st);
+    print_status(*st, g.json);
+  }
   return 0;
 }
 

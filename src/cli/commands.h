@@ -10,6 +10,7 @@ namespace uc::cli {
 
 struct UpOptions {
   bool rebuild_image = false;
+  std::string from;  // a paper-style OCFS2 cluster.conf as the cluster definition
 };
 int cmd_up(const Globals& g, const UpOptions& o);
 int cmd_down(const Globals& g);
@@ -20,6 +21,10 @@ int cmd_exec(const Globals& g, const std::string& node, const std::vector<std::s
              bool tty, bool interactive);
 int cmd_console(const Globals& g, const std::string& node);
 int cmd_logs(const Globals& g, const std::string& node, bool follow, int lines);
+int cmd_config_export(const Globals& g, const std::string& from);
+int cmd_fsck(const Globals& g, const std::string& disk);
+int cmd_node_add(const Globals& g, const std::string& name, const std::string& ip, int number,
+                 const std::string& memory);
 int cmd_image_build(const Globals& g, bool force);
 int cmd_image_list(const Globals& g);
 int cmd_image_rm(const Globals& g, const std::vector<std::string>& keys, bool force);
@@ -28,6 +33,10 @@ int cmd_image_rm(const Globals& g, const std::vector<std::string>& keys, bool fo
 // Returns false (having printed why) if one failed.
 bool wait_until_ready(ControlClient& c, const nlohmann::json& snapshot,
                       const std::vector<std::string>& only);
+// The cluster definition from -f FILE, --from CONF, or the default.
+Result<ClusterSpec> load_definition(const Globals& g, const std::string& from);
+// Adds each running node's O2CB state and the volumes' mounts to a status reply.
+void add_o2cb_state(ControlClient& c, const ClusterSpec& spec, nlohmann::json& st);
 // Asks the supervisor to stop every node and waits until it has exited.
 Status stop_cluster(const ClusterPaths& p, bool quiet);
 

@@ -118,6 +118,35 @@ void print_status(const nlohmann::json& s, bool json) {
     std::string e = n.value("error", "");
     if (!e.empty()) fmt::print("  {}: {}\n", n.value("name", "?"), e);
   }
+  bool any_o2cb = false;
+  for (const auto& n : s.value("nodes", nlohmann::json::array())) any_o2cb |= n.contains("o2cb");
+  if (any_o2cb) {
+    fmt::print("\nO2CB{:<8} {:<9} {:<11} {:<10} {:<12} {:<12} {:<8} {:<10}\n", "", "configfs",
+               "nodemanager", "dlm", "dlmfs (/dlm)", "cluster", "heartbeat", "mounts");
+    for (const auto& n : s["nodes"]) {
+      if (!n.contains("o2cb")) continue;
+      const auto& o = n["o2cb"];
+      auto mod = [&](const char* m) {
+        return o["modules"].value(m, "") == "loaded" ? "loaded" : "-";
+      };
+      std::string mounts;
+      for (const auto& m : o["mounts"]) mounts += (mounts.empty() ? "" : ",") + m.get<std::string>();
+      fmt::print("{:<12} {:<9} {:<11} {:<10} {:<12} {:<12} {:<8} {:<10}\n", n.value("name", "?"),
+                 o.value("configfs", "") == "mounted" ? "mounted" : "-", mod("ocfs2_nodemanager"),
+                 mod("ocfs2_dlm"), o.value("ocfs2_dlmfs", "") == "mounted" ? "mounted" : "-",
+                 o.value("cluster", ""), o.value("heartbeat", ""), mounts.empty() ? "-" : mounts);
+    }
+  }
+  if (s.contains("volumes")) {
+    fmt::print("\n{:<12} {:<12} {:>8} {:<9} {}\n", "VOLUME", "MOUNT", "SIZE", "HB", "MOUNTED ON");
+    for (const auto& v : s["volumes"]) {
+      std::string on;
+      for (const auto& m : v["mounted_on"]) on += (on.empty() ? "" : ",") + m.get<std::string>();
+      fmt::print("{:<12} {:<12} {:>8} {:<9} {}\n", v.value("name", ""), v.value("mount", ""),
+                 human_bytes(v.value("size", uint64_t{0})), v.value("heartbeat", ""),
+                 on.empty() ? "(none)" : on);
+    }
+  }
 }
 
 }  // namespace uc::cli

@@ -73,6 +73,38 @@ int main(int argc, char** argv) {
   s_logs->add_option("--tail", lines, "only the last N lines");
   s_logs->callback([&] { rc = cmd_logs(g, node, follow, lines); });
 
+  std::string from;
+  s_up->add_option("--from", up.from, "take the cluster definition from an OCFS2 cluster.conf "
+                                      "(the paper's Table 3)")->check(CLI::ExistingFile);
+
+  auto* s_config = app.add_subcommand("config", "the OCFS2 cluster.conf of a cluster");
+  s_config->require_subcommand(1);
+  auto* s_export = s_config->add_subcommand("export", "print the cluster.conf that the nodes get");
+  name_opt(s_export);
+  s_export->add_option("--from", from, "a cluster.conf to read (and check) instead")->check(CLI::ExistingFile);
+  s_export->callback([&] { rc = cmd_config_export(g, from); });
+
+  std::string disk;
+  auto* s_fsck = app.add_subcommand("fsck", "check a stopped cluster's OCFS2 disks (fsck.ocfs2 -n: read-only)");
+  name_opt(s_fsck);
+  s_fsck->add_option("disk", disk, "only this disk");
+  s_fsck->callback([&] { rc = cmd_fsck(g, disk); });
+
+  auto* s_node = app.add_subcommand("node", "change a running cluster's nodes");
+  s_node->require_subcommand(1);
+  std::string ip, memory;
+  int number = -1;
+  auto* s_add = s_node->add_subcommand(
+      "add", "add a node to a running cluster: the others learn it without unmounting, it boots, "
+             "joins and mounts the volumes (OCFS2 allows this online in local heartbeat mode)");
+  name_opt(s_add);
+  json_opt(s_add);
+  s_add->add_option("name", node, "the new node's name (its hostname)")->required();
+  s_add->add_option("--ip", ip, "its address in the cluster's subnet")->required();
+  s_add->add_option("--number", number, "its OCFS2 node number (default: the next free one)");
+  s_add->add_option("--memory", memory, "its memory (default: as node0)");
+  s_add->callback([&] { rc = cmd_node_add(g, node, ip, number, memory); });
+
   auto* s_image = app.add_subcommand("image", "the cached root images");
   s_image->require_subcommand(1);
   bool force = false;

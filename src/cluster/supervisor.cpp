@@ -26,6 +26,7 @@
 #include "node/node_launcher.h"
 #include "node/node_stats.h"
 #include "ocfs2/bringup.h"
+#include "ocfs2/o2cb_scripts.h"
 #include "ocfs2/volume.h"
 #include "sys/files.h"
 #include "sys/sandbox.h"
@@ -188,7 +189,8 @@ bool Supervisor::marked_formatted(const DiskSpec& d) { return path_exists(paths_
 
 void Supervisor::mark_formatted(const DiskSpec& d, const std::string& by) {
   (void)write_file_atomic(paths_.disk_marker(d.name),
-                          json{{"formatted_by", by}, {"at_ms", wall_ms()}}.dump() + "\n", 0600);
+                          json{{"formatted_by", by}, {"at_ms", wall_ms()}, {"slots", spec_.slots(d)}}.dump() + "\n",
+                          0600);
 }
 
 Node* Supervisor::find(const std::string& n) {
@@ -488,6 +490,44 @@ void Supervisor::on_client_frame(Conn& c, const Frame& f) {
           }
       send_to(c, FrameType::kReply, f.session,
               json{{"ok", !stopping_}, {"started", started}, {"status", status_json()}}.dump());
+    } else if (op == "add_node") {
+      // The record on disk already has the node (the CLI wrote it); reread it.
+      auto text = read_file(paths_.spec());
+      auto j = text ? json::parse(*text, nullptr, false) : json();
+      std::string name = req.value("node", "");
+      if (stopping_ || j.is_discarded() || !j.contains("spec")) {
+        send_to(c, FrameType::kReply, f.session, json{{"ok", false}, {"error", "cannot add a node now"}}.dump());
+        return;
+      }
+      ClusterSpec next = j["spec"].get<ClusterSpec>();
+      const NodeSpec* added = next.find_node(name);
+      if (!added || find(name)) {
+        send_to(c, FrameType::kReply, f.session, json{{"ok", false}, {"error", "no new node " + name}}.dump());
+        return;
+      }
+      spec_ = next;
+      bringup_->update_spec(spec_);
+      for (const auto& d : spec_.disks)
+        (void)ocfs2::ensure_disk_file(paths_.disk(d.name), d.size, kNodeUid, kNodeGid);
+      auto node = std::make_unique<Node>();
+      node->spec = *added;
+      Node* fresh = node.get();
+      nodes_.push_back(std::move(node));
+      c.subscribed = true;
+      // The running nodes learn it first (cluster.conf and the live configfs): o2net turns
+      // away a node it does not know. Then it boots.
+      auto pending = std::make_shared<int>(0);
+      for (auto& n : nodes_)
+        if (n->state == NodeState::kRunning) ++*pending;
+      if (*pending == 0) start_node(*fresh);
+      for (auto& n : nodes_)
+        if (n->state == NodeState::kRunning)
+          run(n->spec.name, ocfs2::add_node_script(spec_, *added),
+              [this, pending, fresh, nn = n->spec.name](int code, const std::string&, const std::string& err) {
+                if (code != 0) logf(nn + ": could not learn the new node: " + err);
+                if (--*pending == 0) start_node(*fresh);
+              });
+      send_to(c, FrameType::kReply, f.session, json{{"ok", true}, {"status", status_json()}}.dump());
     } else if (op == "down") {
       c.subscribed = true;
       c.waits_for_down = true;

@@ -96,6 +96,15 @@ std::string probe_script(const ClusterSpec& c) {
       c.name);
 }
 
+std::string add_node_script(const ClusterSpec& c, const NodeSpec& n) {
+  return configure_script(c) +
+         fmt::format("N=/sys/kernel/config/cluster/{}/node/{}\n"
+                     "if [ -d /sys/kernel/config/cluster/{} ] && [ ! -d $N ]; then\n"
+                     "  mkdir $N\n  echo {} > $N/ipv4_address\n  echo {} > $N/ipv4_port\n"
+                     "  echo {} > $N/num\nfi\n",
+                     c.name, n.name, c.name, n.address.str(), c.port, n.number);
+}
+
 O2cbState parse_probe(const std::string& out) {
   O2cbState s;
   std::istringstream in(out);

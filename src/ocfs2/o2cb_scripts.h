@@ -22,6 +22,10 @@ std::string online_script(const ClusterSpec& c);
 std::string format_script(const ClusterSpec& c, const DiskSpec& d, const std::string& device);
 std::string mount_script(const DiskSpec& d, const std::string& device);
 std::string probe_script(const ClusterSpec& c);
+// On a node that is online: write the new cluster.conf and tell the running cluster
+// (configfs) about a node that joined, without unmounting anything. This is what
+// `o2cb_ctl -C -i` does; OCFS2 allows it while the cluster is online in local heartbeat mode.
+std::string add_node_script(const ClusterSpec& c, const NodeSpec& added);
 
 struct O2cbState {
   std::map<std::string, bool> modules;  // configfs, ocfs2_nodemanager, ocfs2_dlm, ocfs2_dlmfs
