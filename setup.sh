@@ -13,10 +13,11 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 # Debian packages only. Build: compiler, CMake and the libraries (see README, Dependencies).
-# Run: the UML kernel and its modules, mmdebstrap for the root image, e2fsprogs for mke2fs.
+# Run: the UML kernel and its modules, mmdebstrap for the root image, e2fsprogs for mke2fs,
+# ocfs2-tools for `umlcluster fsck` (fsck.ocfs2 -n on a stopped cluster's disk).
 packages=(g++ cmake make pkg-config libcli11-dev libtomlplusplus-dev nlohmann-json3-dev
           libfmt-dev libgtest-dev googletest libbenchmark-dev
-          user-mode-linux mmdebstrap e2fsprogs tar coreutils)
+          user-mode-linux mmdebstrap e2fsprogs ocfs2-tools tar coreutils)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

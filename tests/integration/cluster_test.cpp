@@ -12,46 +12,15 @@
 #include <set>
 
 #include "cli_runner.h"
+#include "cluster_fixture.h"
 #include "sys/files.h"
 
 namespace uc::test {
-namespace {
-
-std::string home() { return UMLCLUSTER_TEST_HOME; }
-
-std::set<std::string> host_interfaces() {
-  auto v = list_dir("/sys/class/net");
-  return {v.begin(), v.end()};
-}
-
-nlohmann::json status() {
-  auto r = run_cli({"status", "--json"});
-  EXPECT_EQ(r.code, 0) << r.err;
-  auto j = nlohmann::json::parse(r.out, nullptr, false);
-  EXPECT_FALSE(j.is_discarded()) << r.out;
-  return j;
-}
-
-// Every host pid of the cluster: supervisor, switch, every process of every node.
-std::vector<int> cluster_pids(const nlohmann::json& s) {
-  std::vector<int> pids;
-  if (s.value("supervisor_pid", 0) > 0) pids.push_back(s["supervisor_pid"]);
-  if (s.value("switch_pid", 0) > 0) pids.push_back(s["switch_pid"]);
-  for (auto& n : s["nodes"])
-    for (auto& p : n["pids"]) pids.push_back(p);
-  return pids;
-}
-
-bool alive(int pid) {
-  // A zombie has exited; only a process that still runs counts.
-  auto st = read_file("/proc/" + std::to_string(pid) + "/stat");
-  if (!st) return false;
-  auto close = st->rfind(')');
-  return close != std::string::npos && st->substr(close + 2, 1) != "Z";
-}
 
 std::set<std::string> g_interfaces_before;
 std::vector<int> g_known_pids;
+
+namespace {
 
 class ClusterEnvironment : public ::testing::Environment {
  public:
@@ -184,25 +153,6 @@ TEST(Isolation, StateIsOwnerOnly) {
   EXPECT_EQ(st.st_mode & 077, 0u);
   ASSERT_EQ(::stat((home() + "/clusters/ocfs2/cluster.json").c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 077, 0u);
-}
-
-TEST(Lifecycle, DownLeavesNothingAndUpReusesTheImage) {
-  auto pids = cluster_pids(status());
-  ASSERT_GE(pids.size(), 4u);
-  auto r = run_cli({"down"});
-  EXPECT_EQ(r.code, 0) << r.out << r.err;
-  for (int p : pids) EXPECT_FALSE(alive(p)) << "pid " << p << " survived down";
-  EXPECT_EQ(status()["state"], "stopped");
-
-  auto images = list_dir(home() + "/images");
-  r = run_cli({"destroy", "--yes"});
-  EXPECT_EQ(r.code, 0) << r.err;
-  r = run_cli({"up"});
-  ASSERT_EQ(r.code, 0) << r.out << r.err;
-  EXPECT_NE(r.out.find("image: cached"), std::string::npos) << r.out;
-  EXPECT_EQ(r.out.find("mmdebstrap"), std::string::npos) << r.out;
-  EXPECT_EQ(list_dir(home() + "/images"), images);
-  for (int p : cluster_pids(status())) g_known_pids.push_back(p);
 }
 
 }  // namespace
