@@ -114,7 +114,8 @@ class Supervisor : public ocfs2::NodeRunner, public ocfs2::DiskStore {
   // DiskStore: the cluster's shared disks are files in its state directory.
   Result<ocfs2::DiskContent> content(const DiskSpec& d) override;
   bool marked_formatted(const DiskSpec& d) override;
-  void mark_formatted(const DiskSpec& d, const std::string& by) override;
+  void mark_formatted(const DiskSpec& d, const std::string& by, const std::string& uuid) override;
+  std::string region(const DiskSpec& d) override;
 
  private:
   Status start();
@@ -187,10 +188,18 @@ Result<ocfs2::DiskContent> Supervisor::content(const DiskSpec& d) {
 
 bool Supervisor::marked_formatted(const DiskSpec& d) { return path_exists(paths_.disk_marker(d.name)); }
 
-void Supervisor::mark_formatted(const DiskSpec& d, const std::string& by) {
+void Supervisor::mark_formatted(const DiskSpec& d, const std::string& by, const std::string& uuid) {
   (void)write_file_atomic(paths_.disk_marker(d.name),
-                          json{{"formatted_by", by}, {"at_ms", wall_ms()}, {"slots", spec_.slots(d)}}.dump() + "\n",
+                          json{{"formatted_by", by}, {"at_ms", wall_ms()}, {"slots", spec_.slots(d)},
+                               {"uuid", uuid}}.dump() + "\n",
                           0600);
+}
+
+std::string Supervisor::region(const DiskSpec& d) {
+  auto text = read_file(paths_.disk_marker(d.name));
+  if (!text) return "";
+  auto j = json::parse(*text, nullptr, false);
+  return j.is_discarded() ? "" : j.value("uuid", "");
 }
 
 Node* Supervisor::find(const std::string& n) {
@@ -522,7 +531,7 @@ void Supervisor::on_client_frame(Conn& c, const Frame& f) {
       if (*pending == 0) start_node(*fresh);
       for (auto& n : nodes_)
         if (n->state == NodeState::kRunning)
-          run(n->spec.name, ocfs2::add_node_script(spec_, *added),
+          run(n->spec.name, ocfs2::add_node_script(spec_, *added, bringup_->regions()),
               [this, pending, fresh, nn = n->spec.name](int code, const std::string&, const std::string& err) {
                 if (code != 0) logf(nn + ": could not learn the new node: " + err);
                 if (--*pending == 0) start_node(*fresh);

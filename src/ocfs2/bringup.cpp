@@ -29,10 +29,24 @@ void ClusterBringup::fail(const std::string& node, const std::string& why) {
   runner_.failed(node, why);
 }
 
+std::vector<std::string> ClusterBringup::regions() {
+  std::vector<std::string> out;
+  for (const auto& d : spec_.disks) {
+    if (d.heartbeat != "global") continue;
+    auto it = region_.find(d.name);
+    std::string uuid = it != region_.end() ? it->second : disks_.region(d);
+    if (!uuid.empty()) {
+      region_[d.name] = uuid;
+      out.push_back(uuid);
+    }
+  }
+  return out;
+}
+
 void ClusterBringup::node_booted(const std::string& node) {
   nodes_[node] = NodePhase{};
   nodes_[node].t0 = std::chrono::steady_clock::now();
-  runner_.run(node, configure_script(spec_) + online_script(spec_),
+  runner_.run(node, configure_script(spec_, regions()) + online_script(spec_),
               [this, node](int code, const std::string& out, const std::string& err) {
                 if (code != 0) return fail(node, "o2cb online failed: " + first_line(err + out));
                 nodes_[node].online = true;
@@ -90,8 +104,12 @@ void ClusterBringup::mount_disks(const std::string& node) {
                         return fail(node, "mkfs.ocfs2 failed: " + first_line(err + out));
                       }
                       s = DiskState::kFormatted;
+                      std::string uuid;
+                      if (auto at = out.find("uuid="); at != std::string::npos)
+                        uuid = out.substr(at + 5, out.find('\n', at) - at - 5);
+                      if (!uuid.empty()) region_[name] = uuid;
                       for (const auto& dd : spec_.disks)
-                        if (dd.name == name) disks_.mark_formatted(dd, node);
+                        if (dd.name == name) disks_.mark_formatted(dd, node, uuid);
                       runner_.progress(node, fmt::format("formatted disk {}", name));
                       // Everyone who waited for it mounts it now.
                       std::vector<std::string> waiting;
@@ -100,6 +118,22 @@ void ClusterBringup::mount_disks(const std::string& node) {
                     });
         continue;
       }
+    }
+    if (st == DiskState::kFormatted && d.heartbeat == "global" && !phase.heartbeat) {
+      // Global heartbeat must beat on the region before the volume mounts.
+      if (phase.heartbeat_busy) continue;
+      phase.heartbeat_busy = true;
+      runner_.progress(node, "starting global heartbeat");
+      runner_.run(node, start_heartbeat_script(spec_, node, regions()),
+                  [this, node](int code, const std::string& out, const std::string& err) {
+                    if (!nodes_.count(node)) return;
+                    auto& p = nodes_[node];
+                    p.heartbeat_busy = false;
+                    if (code != 0) return fail(node, "o2cb start-heartbeat failed: " + first_line(err + out));
+                    p.heartbeat = true;
+                    mount_disks(node);
+                  });
+      continue;
     }
     if (st == DiskState::kFormatted) start_mount(node, d, i);
     else if (st == DiskState::kFailed) return fail(node, fmt::format("disk {} is not usable", d.name));

@@ -34,7 +34,10 @@ class DiskStore {
   virtual ~DiskStore() = default;
   virtual Result<DiskContent> content(const DiskSpec& d) = 0;
   virtual bool marked_formatted(const DiskSpec& d) = 0;
-  virtual void mark_formatted(const DiskSpec& d, const std::string& by) = 0;
+  // `uuid`: the volume's UUID (its global heartbeat region name).
+  virtual void mark_formatted(const DiskSpec& d, const std::string& by, const std::string& uuid) = 0;
+  // The UUID recorded when the disk was formatted ("" if unknown).
+  virtual std::string region(const DiskSpec& d) = 0;
 };
 
 class ClusterBringup {
@@ -45,6 +48,8 @@ class ClusterBringup {
   void node_gone(const std::string& node);
   // A node joined the cluster definition (node add).
   void update_spec(const ClusterSpec& spec) { spec_ = spec; }
+  // Global heartbeat regions known so far (formatted global disks).
+  std::vector<std::string> regions();
   const ClusterSpec& spec() const { return spec_; }
 
  private:
@@ -54,6 +59,8 @@ class ClusterBringup {
     std::set<std::string> mounting, mounted;
     std::chrono::steady_clock::time_point t0;
     bool failed = false;
+    bool heartbeat = false;     // global heartbeat started on the known regions
+    bool heartbeat_busy = false;
   };
   void mount_disks(const std::string& node);
   void start_mount(const std::string& node, const DiskSpec& d, size_t index);
@@ -66,6 +73,7 @@ class ClusterBringup {
   DiskStore& disks_;
   std::map<std::string, NodePhase> nodes_;
   std::map<std::string, DiskState> disk_state_;
+  std::map<std::string, std::string> region_;  // disk -> UUID
 };
 
 }  // namespace uc::ocfs2

@@ -44,7 +44,8 @@ struct FakeDisks : DiskStore {
   int marks = 0;
   Result<DiskContent> content(const DiskSpec&) override { return content_now; }
   bool marked_formatted(const DiskSpec&) override { return marked; }
-  void mark_formatted(const DiskSpec&, const std::string&) override {
+  std::string region(const DiskSpec&) override { return ""; }
+  void mark_formatted(const DiskSpec&, const std::string&, const std::string&) override {
     marked = true;
     content_now = DiskContent::kOcfs2;
     ++marks;

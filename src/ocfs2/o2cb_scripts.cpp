@@ -24,13 +24,32 @@ std::string disk_kernel_arg(size_t index, const std::string& inside_path) {
   return fmt::format("ubd{}c={}", index + 1, inside_path);
 }
 
-std::string configure_script(const ClusterSpec& c) {
+namespace {
+std::vector<HeartbeatRegion> as_regions(const std::vector<std::string>& uuids) {
+  std::vector<HeartbeatRegion> out;
+  for (const auto& u : uuids) out.push_back({u});
+  return out;
+}
+}  // namespace
+
+std::string configure_script(const ClusterSpec& c, const std::vector<std::string>& regions) {
   return fmt::format(
       "set -e\nmkdir -p /etc/ocfs2\n"
       "cat > /etc/ocfs2/cluster.conf.new <<'UC_EOF'\n{}UC_EOF\n"
       "mv /etc/ocfs2/cluster.conf.new /etc/ocfs2/cluster.conf\n"
       "cat > /etc/default/o2cb <<'UC_EOF'\n{}UC_EOF\n",
-      write_cluster_conf(c), write_o2cb_defaults(c));
+      write_cluster_conf(c, as_regions(regions)), write_o2cb_defaults(c));
+}
+
+std::string start_heartbeat_script(const ClusterSpec& c, const std::string& node,
+                                   const std::vector<std::string>& regions) {
+  std::string s = configure_script(c, regions);
+  auto disks = c.disks_of(node);
+  for (size_t i = 0; i < disks.size(); ++i)
+    s += fmt::format("[ -e /dev/sd{0} ] || mknod /dev/sd{0} b 98 {1}\n", char('b' + i), 16 * (i + 1));
+  // Starting twice is harmless: regions already beating are left alone.
+  s += fmt::format("o2cb start-heartbeat {}\n", q(c.name));
+  return s;
 }
 
 std::string online_script(const ClusterSpec& c) {
@@ -68,7 +87,8 @@ std::string format_script(const ClusterSpec& c, const DiskSpec& d, const std::st
   return fmt::format(
       "set -e\nif blkid -p {dev} >/dev/null 2>&1; then echo 'umlcluster: {dev} is not blank; "
       "not formatting' >&2; exit 3; fi\n"
-      "mkfs.ocfs2 -q -F -N {slots} -L {label} --cluster-stack=o2cb --cluster-name={cluster}{global} {dev}\n",
+      "mkfs.ocfs2 -q -F -N {slots} -L {label} --cluster-stack=o2cb --cluster-name={cluster}{global} {dev}\n"
+      "tunefs.ocfs2 -Q 'uuid=%U\\n' {dev}\n",
       fmt::arg("dev", dev), fmt::arg("slots", c.slots(d)), fmt::arg("label", q(label)),
       fmt::arg("cluster", q(c.name)),
       fmt::arg("global", d.heartbeat == "global" ? " --global-heartbeat" : ""));
@@ -96,8 +116,9 @@ std::string probe_script(const ClusterSpec& c) {
       c.name);
 }
 
-std::string add_node_script(const ClusterSpec& c, const NodeSpec& n) {
-  return configure_script(c) +
+std::string add_node_script(const ClusterSpec& c, const NodeSpec& n,
+                            const std::vector<std::string>& regions) {
+  return configure_script(c, regions) +
          fmt::format("N=/sys/kernel/config/cluster/{}/node/{}\n"
                      "if [ -d /sys/kernel/config/cluster/{} ] && [ ! -d $N ]; then\n"
                      "  mkdir $N\n  echo {} > $N/ipv4_address\n  echo {} > $N/ipv4_port\n"

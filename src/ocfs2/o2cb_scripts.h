@@ -17,15 +17,22 @@ std::string disk_device(size_t index);
 // The kernel argument attaching it: ubd1c=... ('c': shared between UML processes).
 std::string disk_kernel_arg(size_t index, const std::string& inside_path);
 
-std::string configure_script(const ClusterSpec& c);
+// `regions`: the global heartbeat regions known so far (UUIDs of formatted global disks).
+std::string configure_script(const ClusterSpec& c, const std::vector<std::string>& regions = {});
 std::string online_script(const ClusterSpec& c);
+// Global heartbeat: o2cb finds a region only on devices named like /dev/sd* (its disk scan
+// knows no /dev/ubd*), so each shared disk gets a second device node, /dev/sdX, for the
+// same block device. Then heartbeat starts on every known region.
+std::string start_heartbeat_script(const ClusterSpec& c, const std::string& node,
+                                   const std::vector<std::string>& regions);
 std::string format_script(const ClusterSpec& c, const DiskSpec& d, const std::string& device);
 std::string mount_script(const DiskSpec& d, const std::string& device);
 std::string probe_script(const ClusterSpec& c);
 // On a node that is online: write the new cluster.conf and tell the running cluster
 // (configfs) about a node that joined, without unmounting anything. This is what
 // `o2cb_ctl -C -i` does; OCFS2 allows it while the cluster is online in local heartbeat mode.
-std::string add_node_script(const ClusterSpec& c, const NodeSpec& added);
+std::string add_node_script(const ClusterSpec& c, const NodeSpec& added,
+                            const std::vector<std::string>& regions = {});
 
 struct O2cbState {
   std::map<std::string, bool> modules;  // configfs, ocfs2_nodemanager, ocfs2_dlm, ocfs2_dlmfs

@@ -123,3 +123,29 @@ TEST(NodeAdd, AThirdNodeJoinsMountsAndSeesTheOthersFiles) {
 
 }  // namespace
 }  // namespace uc::test
+
+namespace uc::test {
+namespace {
+
+TEST(GlobalHeartbeat, ASecondClusterComesUpAndSharesItsVolume) {
+  // Its own network namespace and state: it runs beside the suite's cluster.
+  auto r = run_cli({"up", "-f", UMLCLUSTER_SOURCE_DIR "/tests/data/global-heartbeat.toml"});
+  auto st = run_cli({"status", "-n", "glob", "--json"});
+  auto s = nlohmann::json::parse(st.out, nullptr, false);
+  if (!s.is_discarded())
+    for (int p : cluster_pids(s)) g_known_pids.push_back(p);
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  ASSERT_FALSE(s.is_discarded());
+  EXPECT_EQ(s["volumes"][0]["heartbeat"], "global");
+  EXPECT_EQ(s["volumes"][0]["mounted_on"], (nlohmann::json{"node0", "node1"}));
+  r = run_cli({"exec", "-n", "glob", "node0", "--", "sh", "-c",
+               "grep -A1 '^heartbeat:' /etc/ocfs2/cluster.conf; echo g > /cluster/g"});
+  EXPECT_NE(r.out.find("region = "), std::string::npos) << r.out;
+  r = run_cli({"exec", "-n", "glob", "node1", "--", "cat", "/cluster/g"});
+  EXPECT_EQ(r.out, "g\n");
+  EXPECT_EQ(run_cli({"down", "-n", "glob"}).code, 0);
+  EXPECT_EQ(run_cli({"destroy", "-n", "glob", "--yes"}).code, 0);
+}
+
+}  // namespace
+}  // namespace uc::test
