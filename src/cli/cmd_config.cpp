@@ -34,11 +34,9 @@ int cmd_config_export(const Globals& g, const std::string& from) {
 }
 
 int cmd_fsck(const Globals& g, const std::string& disk) {
-  auto name = resolve_cluster(g);
-  if (!name) {
-    print_error(name.error().message);
-    return kExitBadInput;
-  }
+  int rc = 0;
+  auto name = target_cluster(g, /*needs_root=*/false, &rc);
+  if (!name) return rc;
   ClusterPaths p(*name);
   auto rec = read_record(p);
   if (!rec) {
@@ -49,7 +47,6 @@ int cmd_fsck(const Globals& g, const std::string& disk) {
     print_error(fmt::format("cluster {} is running: `umlcluster down` it before checking its disks", *name));
     return kExitFailed;
   }
-  int rc = 0;
   for (const auto& d : rec->spec.disks) {
     if (!disk.empty() && d.name != disk) continue;
     fmt::print("== {} ({})\n", d.name, p.disk(d.name));
@@ -66,15 +63,9 @@ int cmd_fsck(const Globals& g, const std::string& disk) {
 
 int cmd_node_add(const Globals& g, const std::string& node, const std::string& ip, int number,
                  const std::string& memory) {
-  auto name = resolve_cluster(g);
-  if (!name) {
-    print_error(name.error().message);
-    return kExitBadInput;
-  }
-  if (auto r = require_root(); !r) {
-    print_error(r.error().message);
-    return kExitFailed;
-  }
+  int rc = 0;
+  auto name = target_cluster(g, /*needs_root=*/true, &rc);
+  if (!name) return rc;
   ClusterPaths p(*name);
   auto c = connect_supervisor(p);
   auto rec = read_record(p);

@@ -33,15 +33,9 @@ Status stop_cluster(const ClusterPaths& p, bool quiet) {
 }
 
 int cmd_down(const Globals& g) {
-  auto name = resolve_cluster(g);
-  if (!name) {
-    print_error(name.error().message);
-    return kExitBadInput;
-  }
-  if (auto r = require_root(); !r) {
-    print_error(r.error().message);
-    return kExitFailed;
-  }
+  int rc = 0;
+  auto name = target_cluster(g, /*needs_root=*/true, &rc);
+  if (!name) return rc;
   ClusterPaths p(*name);
   if (!supervisor_running(p)) {
     fmt::print("cluster {} is not running\n", *name);
@@ -58,15 +52,9 @@ int cmd_down(const Globals& g) {
 }
 
 int cmd_destroy(const Globals& g, bool yes) {
-  auto name = resolve_cluster(g);
-  if (!name) {
-    print_error(name.error().message);
-    return kExitBadInput;
-  }
-  if (auto r = require_root(); !r) {
-    print_error(r.error().message);
-    return kExitFailed;
-  }
+  int rc = 0;
+  auto name = target_cluster(g, /*needs_root=*/true, &rc);
+  if (!name) return rc;
   ClusterPaths p(*name);
   if (!path_exists(p.dir)) {
     print_error(fmt::format("no cluster named {} on this host", *name));

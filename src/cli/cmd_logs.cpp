@@ -12,11 +12,9 @@
 namespace uc::cli {
 
 int cmd_logs(const Globals& g, const std::string& node, bool follow, int lines) {
-  auto name = resolve_cluster(g);
-  if (!name) {
-    print_error(name.error().message);
-    return kExitBadInput;
-  }
+  int rc = 0;
+  auto name = target_cluster(g, /*needs_root=*/false, &rc);
+  if (!name) return rc;
   ClusterPaths p(*name);
   std::string path = p.node_log(node);
   auto fd = open_file(path, O_RDONLY);

@@ -44,11 +44,9 @@ void add_o2cb_state(ControlClient& c, const ClusterSpec& spec, nlohmann::json& s
 }
 
 int cmd_status(const Globals& g) {
-  auto name = resolve_cluster(g);
-  if (!name) {
-    print_error(name.error().message);
-    return kExitBadInput;
-  }
+  int rc = 0;
+  auto name = target_cluster(g, /*needs_root=*/false, &rc);
+  if (!name) return rc;
   ClusterPaths p(*name);
   if (auto c = connect_supervisor(p)) {
     auto st = c->request({{"op", "status"}});
@@ -61,6 +59,10 @@ int cmd_status(const Globals& g) {
     return 0;
   }
   auto st = offline_status(*name, p);
+  if (st["state"] == "absent" && !g.json) {
+    print_error(fmt::format("no cluster named {} on this host (`umlcluster list` shows them)", *name));
+    return kExitFailed;
+  }
   print_status(st, g.json);
   return st["state"] == "absent" ? kExitFailed : 0;
 }

@@ -25,6 +25,22 @@ Result<std::string> resolve_cluster(const Globals& g) {
   return std::string("ocfs2");
 }
 
+std::optional<std::string> target_cluster(const Globals& g, bool needs_root, int* rc) {
+  auto name = resolve_cluster(g);
+  if (!name) {
+    print_error(name.error().message);
+    *rc = kExitBadInput;
+    return std::nullopt;
+  }
+  if (needs_root)
+    if (auto r = require_root(); !r) {
+      print_error(r.error().message);
+      *rc = kExitFailed;
+      return std::nullopt;
+    }
+  return *name;
+}
+
 Result<ClusterRecord> read_record(const ClusterPaths& p) {
   auto text = read_file(p.spec());
   if (!text) return text.error();

@@ -28,6 +28,8 @@ struct Globals {
 // The cluster a command is about: -n, else the -f file's name, else the only cluster on
 // this host, else the default "ocfs2".
 Result<std::string> resolve_cluster(const Globals& g);
+// resolve_cluster for a command: on failure it prints why, sets *rc and returns nothing.
+std::optional<std::string> target_cluster(const Globals& g, bool needs_root, int* rc);
 
 struct ClusterRecord {
   ClusterSpec spec;
