@@ -18,6 +18,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <sstream>
 
 #include "agent/frame.h"
 #include "cluster/state_paths.h"
@@ -111,6 +112,7 @@ class Supervisor : public ocfs2::NodeRunner, public ocfs2::DiskStore {
   void progress(const std::string& node, const std::string& message) override;
   void ready(const std::string& node) override;
   void failed(const std::string& node, const std::string& why) override;
+  void log(const std::string& node, const std::string& text) override;
   // DiskStore: the cluster's shared disks are files in its state directory.
   Result<ocfs2::DiskContent> content(const DiskSpec& d) override;
   bool marked_formatted(const DiskSpec& d) override;
@@ -180,6 +182,16 @@ void Supervisor::failed(const std::string& node, const std::string& why) {
   n->state = NodeState::kFailed;
   n->error = why;
   event(*n, why);
+}
+
+void Supervisor::log(const std::string& node, const std::string& text) {
+  // Beside the node's kernel console: `umlcluster logs NODE` shows the O2CB steps too.
+  auto fd = open_file(paths_.node_log(node), O_WRONLY | O_APPEND);
+  if (!fd) return;
+  std::string block;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) block += "umlcluster: o2cb: " + line + "\n";
+  (void)write_all(fd->get(), block.data(), block.size());
 }
 
 Result<ocfs2::DiskContent> Supervisor::content(const DiskSpec& d) {

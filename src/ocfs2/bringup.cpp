@@ -48,10 +48,11 @@ void ClusterBringup::node_booted(const std::string& node) {
   nodes_[node].t0 = std::chrono::steady_clock::now();
   runner_.run(node, configure_script(spec_, regions()) + online_script(spec_),
               [this, node](int code, const std::string& out, const std::string& err) {
+                runner_.log(node, out + err);
                 if (code != 0) return fail(node, "o2cb online failed: " + first_line(err + out));
                 nodes_[node].online = true;
-                runner_.progress(node, fmt::format("o2cb online in {:.1f} s (cluster {}, port {})",
-                                                   seconds(node), spec_.name, spec_.port));
+                runner_.progress(node, fmt::format("o2cb online, cluster {} port {} ({:.1f} s after boot)",
+                                                   spec_.name, spec_.port, seconds(node)));
                 mount_disks(node);
               });
 }
@@ -152,7 +153,7 @@ void ClusterBringup::start_mount(const std::string& node, const DiskSpec& d, siz
                 p.mounting.erase(name);
                 if (code != 0) return fail(node, "mount of " + name + " failed: " + first_line(err + out));
                 p.mounted.insert(name);
-                runner_.progress(node, fmt::format("mounted {} at {} in {:.1f} s", name, mnt, seconds(node)));
+                runner_.progress(node, fmt::format("mounted {} at {} ({:.1f} s after boot)", name, mnt, seconds(node)));
                 check_ready(node);
               });
 }

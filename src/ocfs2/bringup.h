@@ -27,6 +27,8 @@ class NodeRunner {
   virtual void progress(const std::string& node, const std::string& message) = 0;
   virtual void ready(const std::string& node) = 0;
   virtual void failed(const std::string& node, const std::string& why) = 0;
+  // A step's own output, worth keeping (the node's log shows it).
+  virtual void log(const std::string& node, const std::string& text) { (void)node, (void)text; }
 };
 
 class DiskStore {
