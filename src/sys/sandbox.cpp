@@ -47,9 +47,6 @@ bool make_path(const std::string& p, bool last_is_file) {
 }
 
 [[noreturn]] void child_main(const SandboxSpec& s, int errfd) {
-  // Dies with its parent (the supervisor). In a new pid namespace getppid() is 0, so the
-  // usual re-check of the parent is not possible; the window is the few syscalls above.
-  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (s.netns_fd >= 0 && ::setns(s.netns_fd, CLONE_NEWNET) != 0) child_fail(errfd, "setns");
   if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0)
     child_fail(errfd, "make mounts private");
@@ -107,6 +104,10 @@ bool make_path(const std::string& p, bool last_is_file) {
   if (::setresgid(s.gid, s.gid, s.gid) != 0) child_fail(errfd, "setresgid");
   if (::setresuid(s.uid, s.uid, s.uid) != 0) child_fail(errfd, "setresuid");
   if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) child_fail(errfd, "no_new_privs");
+  // Dies with its parent (the supervisor): set after the uid change, which clears it.
+  // (In a new pid namespace getppid() is 0, so the usual re-check of the parent is not
+  // possible; a parent that died in this short window leaves the node to `up`'s checks.)
+  if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) child_fail(errfd, "pdeathsig");
   if (::chdir(s.cwd.c_str()) != 0) child_fail(errfd, "chdir " + s.cwd);
   sigset_t none;
   sigemptyset(&none);

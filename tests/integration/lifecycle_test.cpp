@@ -1,5 +1,7 @@
 // Runs last (linked last): stops, checks, destroys and recreates the suite's cluster.
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
 
 #include "cluster_fixture.h"
 
@@ -18,6 +20,28 @@ TEST(Lifecycle, DataSurvivesDownAndUpAndTheVolumeChecksClean) {
   for (int p : cluster_pids(status())) g_known_pids.push_back(p);
   EXPECT_EQ(r.out.find("formatting"), std::string::npos) << "up formatted the volume again:\n" << r.out;
   r = run_cli({"exec", "node1", "--", "cat", "/cluster/kept.txt"});
+  EXPECT_EQ(r.out, "kept\n") << r.err;
+}
+
+TEST(Lifecycle, AKilledSupervisorTakesItsNodesAlongAndUpRecovers) {
+  auto s = status();
+  auto pids = cluster_pids(s);
+  ASSERT_GT(s.value("supervisor_pid", 0), 0);
+  ASSERT_EQ(::kill(s["supervisor_pid"].get<int>(), SIGKILL), 0);
+  // Every node is pid 1 of its namespace and dies with the supervisor: nothing lingers.
+  for (int i = 0; i < 100; ++i) {
+    bool any = false;
+    for (int p : pids) any |= alive(p);
+    if (!any) break;
+    ::usleep(100000);
+  }
+  for (int p : pids) EXPECT_FALSE(alive(p)) << "pid " << p << " outlived its supervisor";
+  EXPECT_EQ(status()["state"], "stopped");
+  auto r = run_cli({"up"});
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("recovering"), std::string::npos) << r.out;
+  for (int p : cluster_pids(status())) g_known_pids.push_back(p);
+  r = run_cli({"exec", "node0", "--", "cat", "/cluster/kept.txt"});
   EXPECT_EQ(r.out, "kept\n") << r.err;
 }
 
