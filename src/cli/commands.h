@@ -25,6 +25,7 @@ int cmd_config_export(const Globals& g, const std::string& from);
 int cmd_fsck(const Globals& g, const std::string& disk);
 int cmd_node_add(const Globals& g, const std::string& name, const std::string& ip, int number,
                  const std::string& memory);
+int cmd_top(const Globals& g, double interval, bool once);
 int cmd_image_build(const Globals& g, bool force);
 int cmd_image_list(const Globals& g);
 int cmd_image_rm(const Globals& g, const std::vector<std::string>& keys, bool force);

@@ -105,6 +105,15 @@ int main(int argc, char** argv) {
   s_add->add_option("--memory", memory, "its memory (default: as node0)");
   s_add->callback([&] { rc = cmd_node_add(g, node, ip, number, memory); });
 
+  double interval = 1.0;
+  bool once = false;
+  auto* s_top = app.add_subcommand("top", "live view of what each node costs the host (q quits)");
+  name_opt(s_top);
+  json_opt(s_top);
+  s_top->add_option("--interval", interval, "seconds between samples (default 1)");
+  s_top->add_flag("--once", once, "print one sample (over one interval) and exit");
+  s_top->callback([&] { rc = cmd_top(g, interval, once); });
+
   auto* s_image = app.add_subcommand("image", "the cached root images");
   s_image->require_subcommand(1);
   bool force = false;
