@@ -4,6 +4,7 @@
 
 #include <sstream>
 
+#include "monitor/proc_parse.h"
 #include "sys/files.h"
 
 namespace uc::node {
@@ -23,23 +24,11 @@ std::vector<pid_t> process_tree(pid_t root) {
   return out;
 }
 
-uint64_t parse_smaps_anonymous(const std::string& text) {
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("Anonymous:", 0) == 0) {
-      std::istringstream l(line.substr(10));
-      uint64_t kb = 0;
-      l >> kb;
-      return kb * 1024;
-    }
-  }
-  return 0;
-}
-
 uint64_t anonymous_bytes(pid_t pid) {
   auto t = read_file("/proc/" + std::to_string(pid) + "/smaps_rollup");
-  return t ? parse_smaps_anonymous(*t) : 0;
+  if (!t) return 0;
+  auto s = monitor::parse_smaps_rollup(*t);
+  return s ? s->anonymous : 0;
 }
 
 uint64_t node_memory_bytes(pid_t root) {

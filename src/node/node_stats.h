@@ -17,8 +17,6 @@ namespace uc::node {
 std::vector<pid_t> process_tree(pid_t root);
 // The "Anonymous:" figure of /proc/PID/smaps_rollup, in bytes (0 if gone).
 uint64_t anonymous_bytes(pid_t pid);
-// Parses the "Anonymous:" line of an smaps_rollup text.
-uint64_t parse_smaps_anonymous(const std::string& smaps_rollup);
 uint64_t node_memory_bytes(pid_t root);
 
 }  // namespace uc::node
