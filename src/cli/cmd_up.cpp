@@ -36,10 +36,7 @@ Status start_supervisor(const ClusterPaths& p, const std::string& name) {
   auto child = spawn(o);
   if (!child) return child.error();
   ready->second.reset();
-  std::string line;
-  char buf[1024];
-  ssize_t n;
-  while ((n = ::read(ready->first.get(), buf, sizeof buf)) > 0) line.append(buf, static_cast<size_t>(n));
+  std::string line = read_to_eof(ready->first.get());
   if (line.rfind("ready", 0) == 0) {
     child->release();  // the daemon lives on; init reaps it
     return {};

@@ -34,21 +34,6 @@ std::string ClusterSpec::heartbeat_mode() const {
   return "local";
 }
 
-ClusterSpec ClusterSpec::paper_default() {
-  ClusterSpec c;
-  NodeSpec n0;
-  n0.name = "node0";
-  n0.address = *Ipv4::parse("192.168.0.112");
-  n0.number = 0;
-  NodeSpec n1;
-  n1.name = "node1";
-  n1.address = *Ipv4::parse("192.168.0.116");
-  n1.number = 1;
-  c.nodes = {n0, n1};
-  c.disks = {DiskSpec{}};
-  return c;
-}
-
 void to_json(nlohmann::json& j, const ClusterSpec& c) {
   j = nlohmann::json{{"name", c.name}, {"port", c.port}, {"subnet", c.subnet.str()}};
   auto& nodes = j["nodes"] = nlohmann::json::array();

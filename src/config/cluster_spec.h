@@ -68,7 +68,6 @@ struct ClusterSpec {
   // Node slots of a disk: as declared, else the nodes plus room to grow (at least 4).
   int slots(const DiskSpec& d) const;
   std::string heartbeat_mode() const;  // "global" if any disk asks for it
-  static ClusterSpec paper_default();
 };
 
 void to_json(nlohmann::json& j, const ClusterSpec& c);

@@ -24,20 +24,33 @@ Result<Fd> open_file(const std::string& path, int flags, mode_t mode) {
   return Fd(fd);
 }
 
+namespace {
+// Reads to EOF into `out`; false (errno set) on a read error.
+bool read_fd(int fd, std::string& out) {
+  char buf[65536];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    if (n == 0) return true;
+    out.append(buf, static_cast<size_t>(n));
+  }
+}
+}  // namespace
+
 Result<std::string> read_file(const std::string& path) {
   auto fd = open_file(path, O_RDONLY);
   if (!fd) return fd.error();
   std::string out;
-  char buf[65536];
-  for (;;) {
-    ssize_t n = ::read(fd->get(), buf, sizeof buf);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return errno_error("cannot read " + path);
-    }
-    if (n == 0) break;
-    out.append(buf, static_cast<size_t>(n));
-  }
+  if (!read_fd(fd->get(), out)) return errno_error("cannot read " + path);
+  return out;
+}
+
+std::string read_to_eof(int fd) {
+  std::string out;
+  (void)read_fd(fd, out);
   return out;
 }
 

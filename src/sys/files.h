@@ -12,6 +12,8 @@
 namespace uc {
 
 Result<std::string> read_file(const std::string& path);
+// Everything an fd yields until EOF (a child's error or readiness pipe); stops at an error.
+std::string read_to_eof(int fd);
 // Writes to a temporary file beside `path`, fsyncs, then renames: readers see old or new.
 Status write_file_atomic(const std::string& path, const std::string& data, mode_t mode = 0600);
 // mkdir -p; directories it creates get `mode`.

@@ -1,5 +1,7 @@
 #include "sys/process.h"
 
+#include "sys/files.h"
+
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -137,10 +139,7 @@ Result<ChildProcess> spawn(const SpawnOptions& o) {
     fail(argv[0]);
   }
   errpipe->second.reset();
-  std::string msg;
-  char buf[512];
-  ssize_t n;
-  while ((n = ::read(errpipe->first.get(), buf, sizeof buf)) > 0) msg.append(buf, static_cast<size_t>(n));
+  std::string msg = read_to_eof(errpipe->first.get());
   Fd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
   ChildProcess child(pid, std::move(pidfd));
   if (!msg.empty()) {

@@ -139,10 +139,7 @@ Result<ChildProcess> spawn_sandboxed(const SandboxSpec& spec) {
   if (pid < 0) return errno_error("clone3 (namespaces need root)");
   if (pid == 0) child_main(spec, errfd);
   err_keep.reset();
-  std::string msg;
-  char buf[512];
-  ssize_t n;
-  while ((n = ::read(errpipe->first.get(), buf, sizeof buf)) > 0) msg.append(buf, static_cast<size_t>(n));
+  std::string msg = read_to_eof(errpipe->first.get());
   ChildProcess child(static_cast<pid_t>(pid), Fd(pidfd));
   if (!msg.empty()) {
     child.wait();
