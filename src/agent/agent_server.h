@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include <map>
+#include <nlohmann/json_fwd.hpp>
 #include <memory>
 #include <string>
 
@@ -35,6 +36,7 @@ class AgentServer {
   void send(FrameType t, uint32_t session, std::string_view payload);
   void handle(const Frame& f);
   void start_session(uint32_t id, const std::string& request_json);
+  void read_files(uint32_t id, const nlohmann::json& paths);
   void pump_output(uint32_t id, Session& s, int fd, FrameType type, bool drain);
   void reap();
   void finish_exited();

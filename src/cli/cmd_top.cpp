@@ -12,8 +12,7 @@
 #include <sstream>
 
 #include "cli/commands.h"
-#include "cli/node_probe.h"
-#include "monitor/sampler.h"
+#include "cli/cluster_sample.h"
 #include "sys/fd.h"
 
 namespace uc::cli {
@@ -21,93 +20,11 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-struct Guest {
-  monitor::LoadAvg load;
-  monitor::MemInfo mem;
-  std::vector<std::string> mounts;  // OCFS2 mount points
-  bool known = false;
-};
-
-Guest parse_guest(const std::string& out) {
-  Guest g;
-  std::istringstream in(out);
-  std::string first;
-  std::getline(in, first);
-  if (auto l = monitor::parse_loadavg(first)) g.load = *l;
-  std::string rest((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (auto m = monitor::parse_meminfo(rest)) g.mem = *m;
-  std::istringstream mounts(rest);
-  for (std::string line; std::getline(mounts, line);) {
-    std::istringstream l(line);
-    std::string dev, dir, type;
-    if (l >> dev >> dir >> type && type == "ocfs2") g.mounts.push_back(dir);
-  }
-  g.known = true;
-  return g;
-}
-
-struct View {
-  nlohmann::json status;
-  monitor::Sample sample;
-};
-
-View take(ControlClient& c) {
-  View v;
-  auto st = c.request({{"op", "status"}});
-  if (st) v.status = *st;
-  v.sample.at = Clock::now();
-  v.sample.host = monitor::sample_host();
-  for (auto& n : v.status.value("nodes", nlohmann::json::array()))
-    if (n.value("pid", 0) > 0) v.sample.nodes[n["name"]] = monitor::sample_node(n["pid"].get<int>());
-  return v;
-}
-
-nlohmann::json figures(ControlClient& c, const View& a, const View& b) {
-  double secs = std::chrono::duration<double>(b.sample.at - a.sample.at).count();
-  auto h = monitor::host_figures(a.sample, b.sample);
-  std::vector<std::string> running;
-  for (auto& n : b.status.value("nodes", nlohmann::json::array()))
-    if (n.value("state", "") == "running") running.push_back(n["name"]);
-  auto guests = run_on_nodes(c, running, {"cat", "/proc/loadavg", "/proc/meminfo", "/proc/mounts"}, 5000);
-  nlohmann::json nodes = nlohmann::json::array();
-  for (auto& n : b.status.value("nodes", nlohmann::json::array())) {
-    std::string name = n["name"];
-    nlohmann::json j{{"name", name}, {"state", n["state"]}, {"address", n["address"]}};
-    auto nb = b.sample.nodes.find(name);
-    auto na = a.sample.nodes.find(name);
-    if (nb != b.sample.nodes.end()) {
-      j["pids"] = nb->second.pids;
-      j["cpu_percent"] = na != a.sample.nodes.end()
-                             ? monitor::node_cpu_percent(na->second, nb->second, secs) : 0.0;
-      j["rss_bytes"] = nb->second.rss;
-      j["pss_bytes"] = nb->second.pss;
-      j["memory_bytes"] = nb->second.memory;
-    }
-    if (auto g = guests.find(name); g != guests.end() && g->second.code == 0) {
-      Guest gv = parse_guest(g->second.out);
-      j["guest"] = {{"load", {gv.load.one, gv.load.five, gv.load.fifteen}},
-                    {"mem_used_bytes", gv.mem.used()},
-                    {"mem_free_bytes", gv.mem.free},
-                    {"mem_total_bytes", gv.mem.total}};
-      j["mounts"] = gv.mounts;
-    }
-    nodes.push_back(j);
-  }
-  return {{"cluster", b.status.value("cluster", "")},
-          {"interval_s", secs},
-          {"host", {{"cpu_percent", h.cpu_busy},
-                    {"cores_percent", h.core_busy},
-                    {"mem_used_bytes", h.mem_used},
-                    {"mem_total_bytes", h.mem_total},
-                    {"load", {h.load.one, h.load.five, h.load.fifteen}}}},
-          {"nodes", nodes}};
-}
-
 std::string render(const nlohmann::json& f, char sort_key) {
   std::string s;
   auto& h = f["host"];
-  s += fmt::format("umlcluster top: cluster {}   (q quit, c/m/n sort by cpu/memory/name)\n\n",
-                   f.value("cluster", ""));
+  s += fmt::format("umlcluster top: cluster {}   (q quit, c/m/n sort by cpu/memory/name)   "
+                   "sampler {:.1f}% CPU\n\n", f.value("cluster", ""), f.value("sampler_cpu_percent", 0.0));
   s += "host  CPU";
   int i = 0;
   for (auto& c : h["cores_percent"]) s += fmt::format("  core{} {:5.1f}%", i++, c.get<double>());
@@ -169,7 +86,24 @@ class Screen {
 
 }  // namespace
 
-int cmd_top(const Globals& g, double interval, bool once) {
+namespace {
+
+// One refresh: the figures since the previous look, with the guests' own view.
+nlohmann::json refresh(ControlClient& c, ClusterLook& prev, double& prev_cpu) {
+  ClusterLook cur = look_at(c);
+  auto guests = read_guest_views(c, running_nodes(cur));
+  auto f = figures(prev, cur, &guests);
+  double secs = std::chrono::duration<double>(cur.sample.at - prev.sample.at).count();
+  double cpu = own_cpu_seconds();
+  f["sampler_cpu_percent"] = secs > 0 ? 100.0 * (cpu - prev_cpu) / secs : 0.0;
+  prev_cpu = cpu;
+  prev = std::move(cur);
+  return f;
+}
+
+}  // namespace
+
+int cmd_top(const Globals& g, double interval, int count) {
   int rc = 0;
   auto name = target_cluster(g, /*needs_root=*/true, &rc);
   if (!name) return rc;
@@ -180,12 +114,16 @@ int cmd_top(const Globals& g, double interval, bool once) {
   }
   if (interval < 0.2) interval = 0.2;
   auto wait_ms = static_cast<int>(interval * 1000);
-  View prev = take(*c);
-  if (once) {
-    ::usleep(static_cast<useconds_t>(wait_ms) * 1000);  // CPU shares need an interval
-    auto f = figures(*c, prev, take(*c));
-    if (g.json) fmt::print("{}\n", f.dump(2));
-    else fmt::print("{}", render(f, 'n'));
+  double prev_cpu = own_cpu_seconds();
+  ClusterLook prev = look_at(*c);
+  if (count > 0) {  // a fixed number of samples, for scripts: one JSON object a line
+    for (int i = 0; i < count; ++i) {
+      ::usleep(static_cast<useconds_t>(wait_ms) * 1000);  // CPU shares need an interval
+      auto f = refresh(*c, prev, prev_cpu);
+      if (g.json) fmt::print("{}\n", count == 1 ? f.dump(2) : f.dump());
+      else fmt::print("{}{}", i ? "\n" : "", render(f, 'n'));
+      std::fflush(stdout);
+    }
     return 0;
   }
   if (!::isatty(STDOUT_FILENO)) {
@@ -219,9 +157,7 @@ int cmd_top(const Globals& g, double interval, bool once) {
       }
     }
     if (Clock::now() < next) continue;
-    View cur = take(*c);
-    last = figures(*c, prev, cur);
-    prev = std::move(cur);
+    last = refresh(*c, prev, prev_cpu);
     fmt::print("\033[H\033[2J{}", render(last, sort_key));
     std::fflush(stdout);
     next = Clock::now() + std::chrono::milliseconds(wait_ms);

@@ -23,13 +23,16 @@ using Clock = std::chrono::steady_clock;
 
 double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
-Status start_supervisor(const ClusterPaths& p, const std::string& name) {
+}  // namespace
+
+Status start_supervisor(const ClusterPaths& p, const std::string& name, bool start_nodes) {
   auto ready = make_pipe();
   if (!ready) return ready.error();
   auto log = open_file(p.supervisor_log(), O_WRONLY | O_CREAT | O_APPEND, 0600);
   if (!log) return log.error();
   SpawnOptions o;
   o.argv = {self_dir() + "/umlclusterd", name};
+  if (!start_nodes) o.argv.push_back("--no-start");
   o.fds = {{log->get(), 1}, {log->get(), 2}, {ready->second.get(), 3}};
   o.new_session = true;  // outlives this command, deaf to its terminal
   o.cwd = "/";
@@ -48,7 +51,81 @@ Status start_supervisor(const ClusterPaths& p, const std::string& name) {
              (line.empty() ? "it exited (see " + p.supervisor_log() + ")" : line));
 }
 
-}  // namespace
+
+// The definition a cluster was created with, give or take nodes added to it since (`node
+// add`): those stay. Returns false if the file says something else.
+bool same_cluster(const ClusterSpec& recorded, const ClusterSpec& wanted) {
+  if (recorded.nodes.size() < wanted.nodes.size()) return false;
+  ClusterSpec trimmed = recorded;
+  trimmed.nodes.resize(wanted.nodes.size());
+  return nlohmann::json(trimmed) == nlohmann::json(wanted);
+}
+
+bool prepare_cluster(const Globals& g, ClusterSpec& spec, bool rebuild_image) {
+  ClusterPaths p(spec.name);
+  bool existed = path_exists(p.dir);
+  ClusterRecord rec;
+  if (existed && path_exists(p.spec())) {
+    auto old = read_record(p);
+    if (!old) {
+      print_error(old.error().message);
+      return false;
+    }
+    if (!same_cluster(old->spec, spec)) {
+      print_error(fmt::format(
+          "cluster {} exists (stopped) with a different definition than {}.\n"
+          "  Keep it: run `umlcluster up` with the file it was created from.\n"
+          "  Replace it: `umlcluster destroy -n {}` (deletes its disks), then up again.",
+          spec.name, g.file.empty() ? "the default" : g.file, spec.name));
+      return false;
+    }
+    rec = *old;
+    spec = rec.spec;  // with the nodes added since
+    if (path_exists(p.control_socket()))
+      fmt::print("cluster {}: recovering from a run that did not stop cleanly (supervisor pid {} "
+                 "is gone)\n", spec.name, supervisor_pid(p));
+    if (!path_exists(rec.image)) {
+      print_error(fmt::format("cluster {} was created on image {}, which is gone; its nodes' COW "
+                              "files need that exact image. `umlcluster destroy -n {}` and up again.",
+                              spec.name, rec.image, spec.name));
+      return false;
+    }
+  } else {
+    auto recipe = image::recipe_for(spec.image, spec.nodes.front().kernel);
+    if (!recipe) {
+      print_error(recipe.error().message);
+      return false;
+    }
+    bool built = false;
+    auto img = image::ensure_image(*recipe, [](const std::string& m) {
+      fmt::print("image: {}\n", m);
+      std::fflush(stdout);
+    }, rebuild_image, &built);
+    if (!img) {
+      print_error("image build failed: " + img.error().message);
+      return false;
+    }
+    if (!built) fmt::print("image: cached ({})\n", *img);
+    rec.spec = spec;
+    rec.image = *img;
+    rec.created_at = std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now().time_since_epoch()).count();
+    if (auto s = make_dirs(clusters_dir(), 0700); !s) {
+      print_error(s.error().message);
+      return false;
+    }
+    if (auto s = make_dirs(p.dir, 0700); !s) {
+      print_error(s.error().message);
+      return false;
+    }
+    if (auto s = write_record(p, rec); !s) {
+      print_error(s.error().message);
+      if (!existed) (void)remove_tree(p.dir);
+      return false;
+    }
+  }
+  return true;
+}
 
 bool wait_until_ready(ControlClient& c, const nlohmann::json& snapshot,
                       const std::vector<std::string>& only) {
@@ -85,15 +162,6 @@ bool wait_until_ready(ControlClient& c, const nlohmann::json& snapshot,
     std::fflush(stdout);
   }
   return true;
-}
-
-// The definition a cluster was created with, give or take nodes added to it since (`node
-// add`): those stay. Returns false if the file says something else.
-bool same_cluster(const ClusterSpec& recorded, const ClusterSpec& wanted) {
-  if (recorded.nodes.size() < wanted.nodes.size()) return false;
-  ClusterSpec trimmed = recorded;
-  trimmed.nodes.resize(wanted.nodes.size());
-  return nlohmann::json(trimmed) == nlohmann::json(wanted);
 }
 
 Result<ClusterSpec> load_definition(const Globals& g, const std::string& from) {
@@ -151,73 +219,13 @@ int cmd_up(const Globals& g, const UpOptions& o) {
     return 0;
   }
 
-  bool existed = path_exists(p.dir);
-  ClusterRecord rec;
-  if (existed && path_exists(p.spec())) {
-    auto old = read_record(p);
-    if (!old) {
-      print_error(old.error().message);
-      return kExitFailed;
-    }
-    if (!same_cluster(old->spec, *spec)) {
-      print_error(fmt::format(
-          "cluster {} exists (stopped) with a different definition than {}.\n"
-          "  Keep it: run `umlcluster up` with the file it was created from.\n"
-          "  Replace it: `umlcluster destroy -n {}` (deletes its disks), then up again.",
-          spec->name, g.file.empty() ? "the default" : g.file, spec->name));
-      return kExitFailed;
-    }
-    rec = *old;
-    *spec = rec.spec;  // with the nodes added since
-    if (path_exists(p.control_socket()))
-      fmt::print("cluster {}: recovering from a run that did not stop cleanly (supervisor pid {} "
-                 "is gone)\n", spec->name, supervisor_pid(p));
-    if (!path_exists(rec.image)) {
-      print_error(fmt::format("cluster {} was created on image {}, which is gone; its nodes' COW "
-                              "files need that exact image. `umlcluster destroy -n {}` and up again.",
-                              spec->name, rec.image, spec->name));
-      return kExitFailed;
-    }
-  } else {
-    auto recipe = image::recipe_for(spec->image, spec->nodes.front().kernel);
-    if (!recipe) {
-      print_error(recipe.error().message);
-      return kExitFailed;
-    }
-    bool built = false;
-    auto img = image::ensure_image(*recipe, [](const std::string& m) {
-      fmt::print("image: {}\n", m);
-      std::fflush(stdout);
-    }, o.rebuild_image, &built);
-    if (!img) {
-      print_error("image build failed: " + img.error().message);
-      return kExitFailed;
-    }
-    if (!built) fmt::print("image: cached ({})\n", *img);
-    rec.spec = *spec;
-    rec.image = *img;
-    rec.created_at = std::chrono::duration_cast<std::chrono::seconds>(
-                         std::chrono::system_clock::now().time_since_epoch()).count();
-    if (auto s = make_dirs(clusters_dir(), 0700); !s) {
-      print_error(s.error().message);
-      return kExitFailed;
-    }
-    if (auto s = make_dirs(p.dir, 0700); !s) {
-      print_error(s.error().message);
-      return kExitFailed;
-    }
-    if (auto s = write_record(p, rec); !s) {
-      print_error(s.error().message);
-      if (!existed) (void)remove_tree(p.dir);
-      return kExitFailed;
-    }
-  }
+  if (!prepare_cluster(g, *spec, o.rebuild_image)) return kExitFailed;
 
   fmt::print("starting cluster {}: {} node(s) on {}\n", spec->name, spec->nodes.size(),
              spec->subnet.str());
   std::fflush(stdout);
   auto boot0 = Clock::now();
-  if (auto s = start_supervisor(p, spec->name); !s) {
+  if (auto s = start_supervisor(p, spec->name, /*start_nodes=*/true); !s) {
     print_error(s.error().message);
     return kExitFailed;
   }

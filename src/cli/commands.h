@@ -25,11 +25,17 @@ int cmd_config_export(const Globals& g, const std::string& from);
 int cmd_fsck(const Globals& g, const std::string& disk);
 int cmd_node_add(const Globals& g, const std::string& name, const std::string& ip, int number,
                  const std::string& memory);
-int cmd_top(const Globals& g, double interval, bool once);
+// count > 0: that many samples, printed, then exit; 0: the live view.
+int cmd_top(const Globals& g, double interval, int count);
 int cmd_image_build(const Globals& g, bool force);
 int cmd_image_list(const Globals& g);
 int cmd_image_rm(const Globals& g, const std::vector<std::string>& keys, bool force);
 
+// Creates the cluster's state (record, image) or checks that what exists matches `spec`
+// (which then gains the nodes added since). Prints why and returns false if not.
+bool prepare_cluster(const Globals& g, ClusterSpec& spec, bool rebuild_image);
+// Starts the cluster's supervisor; with `start_nodes` false its nodes wait for a start request.
+Status start_supervisor(const ClusterPaths& p, const std::string& name, bool start_nodes);
 // Waits for the cluster's nodes (all, or `only`) to be running, printing progress events.
 // Returns false (having printed why) if one failed.
 bool wait_until_ready(ControlClient& c, const nlohmann::json& snapshot,

@@ -107,12 +107,15 @@ int main(int argc, char** argv) {
 
   double interval = 1.0;
   bool once = false;
+  int count = 0;
   auto* s_top = app.add_subcommand("top", "live view of what each node costs the host (q quits)");
   name_opt(s_top);
   json_opt(s_top);
   s_top->add_option("--interval", interval, "seconds between samples (default 1)");
   s_top->add_flag("--once", once, "print one sample (over one interval) and exit");
-  s_top->callback([&] { rc = cmd_top(g, interval, once); });
+  s_top->add_option("--count", count, "print N samples and exit (with --json: one JSON object a line)")
+      ->check(CLI::PositiveNumber);
+  s_top->callback([&] { rc = cmd_top(g, interval, once ? 1 : count); });
 
   auto* s_image = app.add_subcommand("image", "the cached root images");
   s_image->require_subcommand(1);

@@ -6,11 +6,18 @@ namespace uc::cli {
 
 std::map<std::string, ProbeResult> run_on_nodes(ControlClient& c, const std::vector<std::string>& nodes,
                                                 const std::vector<std::string>& argv, int timeout_ms) {
+  return request_on_nodes(c, nodes, {{"argv", argv}}, timeout_ms);
+}
+
+std::map<std::string, ProbeResult> request_on_nodes(ControlClient& c, const std::vector<std::string>& nodes,
+                                                    const nlohmann::json& request, int timeout_ms) {
   std::map<std::string, ProbeResult> out;
   std::map<uint32_t, std::string> by_session;
   uint32_t sid = 100;
   for (const auto& n : nodes) {
-    if (!c.send(FrameType::kExec, sid, nlohmann::json{{"node", n}, {"argv", argv}}.dump())) continue;
+    nlohmann::json r = request;
+    r["node"] = n;
+    if (!c.send(FrameType::kExec, sid, r.dump())) continue;
     (void)c.send(FrameType::kStdinEof, sid, "");
     by_session[sid++] = n;
   }

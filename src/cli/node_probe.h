@@ -3,6 +3,7 @@
 #pragma once
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -17,5 +18,9 @@ struct ProbeResult {
 
 std::map<std::string, ProbeResult> run_on_nodes(ControlClient& c, const std::vector<std::string>& nodes,
                                                 const std::vector<std::string>& argv, int timeout_ms);
+// The same with any session request (e.g. {"read": [paths]}, which the agent answers
+// without starting a process).
+std::map<std::string, ProbeResult> request_on_nodes(ControlClient& c, const std::vector<std::string>& nodes,
+                                                    const nlohmann::json& request, int timeout_ms);
 
 }  // namespace uc::cli

@@ -104,7 +104,8 @@ struct Conn {
 
 class Supervisor : public ocfs2::NodeRunner, public ocfs2::DiskStore {
  public:
-  Supervisor(std::string name) : paths_(name), name_(std::move(name)) {}
+  Supervisor(std::string name, bool start_nodes)
+      : paths_(name), name_(std::move(name)), start_nodes_(start_nodes) {}
   int run(int ready_fd);
 
   // NodeRunner: the O2CB bring-up's steps run as the supervisor's own agent sessions.
@@ -139,6 +140,7 @@ class Supervisor : public ocfs2::NodeRunner, public ocfs2::DiskStore {
 
   ClusterPaths paths_;
   std::string name_;
+  bool start_nodes_ = true;  // at start; else each waits for a `start` request
   ClusterSpec spec_;
   std::string image_;
   std::optional<FileLock> lock_;
@@ -302,7 +304,8 @@ Status Supervisor::start() {
     node->spec = ns;
     nodes_.push_back(std::move(node));
   }
-  for (auto& node : nodes_) start_node(*node);
+  if (start_nodes_)
+    for (auto& node : nodes_) start_node(*node);
   return {};
 }
 
@@ -500,12 +503,21 @@ void Supervisor::on_client_frame(Conn& c, const Frame& f) {
     } else if (op == "subscribe") {
       c.subscribed = true;
       send_to(c, FrameType::kReply, f.session, status_json().dump());
-    } else if (op == "start") {
+    } else if (op == "start") {  // {nodes: [names]} (default: all) that are stopped or failed
       c.subscribed = true;
       json started = json::array();
+      auto only = req.value("nodes", std::vector<std::string>{});
+      for (const auto& name : only)
+        if (!find(name)) {
+          send_to(c, FrameType::kReply, f.session, json{{"ok", false}, {"error", "no node named " + name}}.dump());
+          return;
+        }
+      auto wanted = [&](const Node& n) {
+        return only.empty() || std::find(only.begin(), only.end(), n.spec.name) != only.end();
+      };
       if (!stopping_)
         for (auto& n : nodes_)
-          if (n->state == NodeState::kStopped || n->state == NodeState::kFailed) {
+          if (wanted(*n) && (n->state == NodeState::kStopped || n->state == NodeState::kFailed)) {
             start_node(*n);
             started.push_back(n->spec.name);
           }
@@ -745,8 +757,8 @@ int Supervisor::run(int ready_fd) {
 
 }  // namespace
 
-int run_supervisor(const std::string& cluster_name, int ready_fd) {
-  Supervisor s(cluster_name);
+int run_supervisor(const std::string& cluster_name, int ready_fd, bool start_nodes) {
+  Supervisor s(cluster_name, start_nodes);
   return s.run(ready_fd);
 }
 

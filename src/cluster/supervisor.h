@@ -11,6 +11,7 @@
 namespace uc {
 
 // Runs until the cluster is down. Writes "ready\n" or "error: ...\n" to `ready_fd`.
-int run_supervisor(const std::string& cluster_name, int ready_fd);
+// `start_nodes` false: the nodes wait for a `start` request (`report` starts them one by one).
+int run_supervisor(const std::string& cluster_name, int ready_fd, bool start_nodes = true);
 
 }  // namespace uc

@@ -1,5 +1,5 @@
 // umlclusterd: the supervisor of one running cluster. Started by `umlcluster up`.
-// Usage: umlclusterd CLUSTER_NAME  (readiness is reported on fd 3)
+// Usage: umlclusterd CLUSTER_NAME [--no-start]  (readiness is reported on fd 3)
 #include <fcntl.h>
 
 #include <cstdio>
@@ -8,10 +8,11 @@
 #include "cluster/supervisor.h"
 
 int main(int argc, char** argv) {
-  if (argc != 2 || std::string(argv[1]) == "--help") {
-    std::fprintf(stderr, "usage: umlclusterd CLUSTER_NAME (started by `umlcluster up`)\n");
+  bool no_start = argc == 3 && std::string(argv[2]) == "--no-start";
+  if ((argc != 2 && !no_start) || std::string(argv[1]) == "--help") {
+    std::fprintf(stderr, "usage: umlclusterd CLUSTER_NAME [--no-start] (started by `umlcluster up`)\n");
     return 2;
   }
   int ready = ::fcntl(3, F_GETFD) >= 0 ? 3 : -1;
-  return uc::run_supervisor(argv[1], ready);
+  return uc::run_supervisor(argv[1], ready, !no_start);
 }
