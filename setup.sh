@@ -18,6 +18,10 @@ fi
 packages=(g++ cmake make pkg-config libcli11-dev libtomlplusplus-dev nlohmann-json3-dev
           libfmt-dev libgtest-dev googletest libbenchmark-dev
           user-mode-linux mmdebstrap e2fsprogs ocfs2-tools tar coreutils)
+# Tests only: a real browser for the HTML report, a real terminal for `top`.
+if [ "$mode" = test ]; then
+  packages+=(chromium tmux)
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

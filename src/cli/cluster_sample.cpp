@@ -2,9 +2,20 @@
 
 #include <sys/resource.h>
 
+#include <algorithm>
+
 namespace uc::cli {
 
 using Clock = std::chrono::steady_clock;
+
+namespace {
+
+// The status's nodes; none when there is no status (a host-only look).
+nlohmann::json nodes_of(const nlohmann::json& status) {
+  return status.is_object() ? status.value("nodes", nlohmann::json::array()) : nlohmann::json::array();
+}
+
+}  // namespace
 
 ClusterLook look_at_host() {
   ClusterLook l;
@@ -13,20 +24,28 @@ ClusterLook look_at_host() {
   return l;
 }
 
-ClusterLook look_at(ControlClient& c) {
+ClusterLook look_at(ControlClient& c, monitor::PssSchedule* pss) {
   ClusterLook l;
-  auto st = c.request({{"op", "status"}});
+  auto st = c.request({{"op", "status"}, {"costs", false}});  // we read /proc ourselves
   if (st) l.status = *st;
   l.sample.at = Clock::now();
   l.sample.host = monitor::sample_host();
-  for (auto& n : l.status.value("nodes", nlohmann::json::array()))
-    if (n.value("pid", 0) > 0) l.sample.nodes[n["name"]] = monitor::sample_node(n["pid"].get<int>());
+  std::vector<std::string> alive;
+  for (auto& n : nodes_of(l.status))
+    if (n.value("pid", 0) > 0) alive.push_back(n["name"]);
+  auto read_pss = pss ? pss->pick(alive) : alive;
+  for (auto& n : nodes_of(l.status))
+    if (n.value("pid", 0) > 0) {
+      bool with_pss = std::find(read_pss.begin(), read_pss.end(), n["name"]) != read_pss.end();
+      l.sample.nodes[n["name"]] = monitor::sample_node(n["pid"].get<int>(), with_pss);
+    }
+  if (pss) pss->update(l.sample.nodes);
   return l;
 }
 
 std::vector<std::string> running_nodes(const ClusterLook& l) {
   std::vector<std::string> out;
-  for (auto& n : l.status.value("nodes", nlohmann::json::array()))
+  for (auto& n : nodes_of(l.status))
     if (n.value("state", "") == "running") out.push_back(n["name"]);
   return out;
 }
@@ -36,7 +55,7 @@ nlohmann::json figures(const ClusterLook& a, const ClusterLook& b,
   double secs = std::chrono::duration<double>(b.sample.at - a.sample.at).count();
   auto h = monitor::host_figures(a.sample, b.sample);
   nlohmann::json nodes = nlohmann::json::array();
-  for (auto& n : b.status.value("nodes", nlohmann::json::array())) {
+  for (auto& n : nodes_of(b.status)) {
     std::string name = n["name"];
     nlohmann::json j{{"name", name}, {"state", n["state"]}, {"address", n["address"]}};
     auto nb = b.sample.nodes.find(name);
@@ -46,7 +65,10 @@ nlohmann::json figures(const ClusterLook& a, const ClusterLook& b,
       j["cpu_percent"] = na != a.sample.nodes.end()
                              ? monitor::node_cpu_percent(na->second, nb->second, secs) : 0.0;
       j["rss_bytes"] = nb->second.rss;
-      j["pss_bytes"] = nb->second.pss;
+      if (nb->second.pss_taken_at) {
+        j["pss_bytes"] = nb->second.pss;
+        j["pss_age_s"] = std::max(0.0, std::chrono::duration<double>(b.sample.at - *nb->second.pss_taken_at).count());
+      }
       j["memory_bytes"] = nb->second.memory;
     }
     if (guests)
@@ -60,7 +82,7 @@ nlohmann::json figures(const ClusterLook& a, const ClusterLook& b,
       }
     nodes.push_back(j);
   }
-  return {{"cluster", b.status.value("cluster", "")},
+  return {{"cluster", b.status.is_object() ? b.status.value("cluster", "") : ""},
           {"interval_s", secs},
           {"host", {{"cpu_percent", h.cpu_busy},
                     {"cores_percent", h.core_busy},

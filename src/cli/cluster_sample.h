@@ -16,7 +16,8 @@ struct ClusterLook {
   monitor::Sample sample;
 };
 
-ClusterLook look_at(ControlClient& c);
+// `pss`: which nodes get a (costly) PSS reading; null: all of them.
+ClusterLook look_at(ControlClient& c, monitor::PssSchedule* pss = nullptr);
 // A host-only look, for when no cluster is running.
 ClusterLook look_at_host();
 

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <fmt/format.h>
 #include <sstream>
 
@@ -23,8 +24,9 @@ using Clock = std::chrono::steady_clock;
 std::string render(const nlohmann::json& f, char sort_key) {
   std::string s;
   auto& h = f["host"];
-  s += fmt::format("umlcluster top: cluster {}   (q quit, c/m/n sort by cpu/memory/name)   "
-                   "sampler {:.1f}% CPU\n\n", f.value("cluster", ""), f.value("sampler_cpu_percent", 0.0));
+  s += fmt::format("umlcluster top: cluster {} at {}   (q quit, c/m/n sort by cpu/memory/name)   "
+                   "sampler {:.1f}% CPU\n\n", f.value("cluster", ""), f.value("taken_at", ""),
+                   f.value("sampler_cpu_percent", 0.0));
   s += "host  CPU";
   int i = 0;
   for (auto& c : h["cores_percent"]) s += fmt::format("  core{} {:5.1f}%", i++, c.get<double>());
@@ -89,13 +91,19 @@ class Screen {
 namespace {
 
 // One refresh: the figures since the previous look, with the guests' own view.
-nlohmann::json refresh(ControlClient& c, ClusterLook& prev, double& prev_cpu) {
-  ClusterLook cur = look_at(c);
+nlohmann::json refresh(ControlClient& c, ClusterLook& prev, double& prev_cpu, monitor::PssSchedule* pss) {
+  ClusterLook cur = look_at(c, pss);
   auto guests = read_guest_views(c, running_nodes(cur));
   auto f = figures(prev, cur, &guests);
   double secs = std::chrono::duration<double>(cur.sample.at - prev.sample.at).count();
   double cpu = own_cpu_seconds();
   f["sampler_cpu_percent"] = secs > 0 ? 100.0 * (cpu - prev_cpu) / secs : 0.0;
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  localtime_r(&now, &tm);
+  char at[16];
+  std::strftime(at, sizeof at, "%H:%M:%S", &tm);
+  f["taken_at"] = at;
   prev_cpu = cpu;
   prev = std::move(cur);
   return f;
@@ -115,11 +123,15 @@ int cmd_top(const Globals& g, double interval, int count) {
   if (interval < 0.2) interval = 0.2;
   auto wait_ms = static_cast<int>(interval * 1000);
   double prev_cpu = own_cpu_seconds();
-  ClusterLook prev = look_at(*c);
+  // One sample: every node's PSS. Repeated samples: as many as 2 ms a sample allows (a
+  // reading walks the node's page tables), the oldest first; `pss_age_s` says how old.
+  monitor::PssSchedule budgeted(std::chrono::microseconds(2000));
+  monitor::PssSchedule* pss = count == 1 ? nullptr : &budgeted;
+  ClusterLook prev = look_at(*c, pss);
   if (count > 0) {  // a fixed number of samples, for scripts: one JSON object a line
     for (int i = 0; i < count; ++i) {
       ::usleep(static_cast<useconds_t>(wait_ms) * 1000);  // CPU shares need an interval
-      auto f = refresh(*c, prev, prev_cpu);
+      auto f = refresh(*c, prev, prev_cpu, pss);
       if (g.json) fmt::print("{}\n", count == 1 ? f.dump(2) : f.dump());
       else fmt::print("{}{}", i ? "\n" : "", render(f, 'n'));
       std::fflush(stdout);
@@ -157,7 +169,7 @@ int cmd_top(const Globals& g, double interval, int count) {
       }
     }
     if (Clock::now() < next) continue;
-    last = refresh(*c, prev, prev_cpu);
+    last = refresh(*c, prev, prev_cpu, pss);
     fmt::print("\033[H\033[2J{}", render(last, sort_key));
     std::fflush(stdout);
     next = Clock::now() + std::chrono::milliseconds(wait_ms);

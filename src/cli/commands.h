@@ -27,6 +27,14 @@ int cmd_node_add(const Globals& g, const std::string& name, const std::string& i
                  const std::string& memory);
 // count > 0: that many samples, printed, then exit; 0: the live view.
 int cmd_top(const Globals& g, double interval, int count);
+struct ReportOptions {
+  double window = 10;    // seconds of samples a row
+  double interval = 1;   // seconds between samples
+  double settle = 0;     // seconds between a node's readiness and its window
+  std::string out;       // folder for the files (default: umlcluster-report-NAME-TIME)
+  bool keep_up = false;  // leave the cluster running afterwards
+};
+int cmd_report(const Globals& g, const ReportOptions& o);
 int cmd_image_build(const Globals& g, bool force);
 int cmd_image_list(const Globals& g);
 int cmd_image_rm(const Globals& g, const std::vector<std::string>& keys, bool force);

@@ -117,6 +117,22 @@ int main(int argc, char** argv) {
       ->check(CLI::PositiveNumber);
   s_top->callback([&] { rc = cmd_top(g, interval, once ? 1 : count); });
 
+  ReportOptions report;
+  auto* s_report = app.add_subcommand(
+      "report", "the paper's experiment: host CPU/memory/load with no node, then after each node "
+                "starts; writes a table, CSV, JSON and an HTML page with charts");
+  file_opt(s_report);
+  s_report->add_flag("--json", g.json, "print the report's JSON on stdout (progress goes to stderr)");
+  s_report->add_option("--window", report.window, "seconds of sampling per row (default 10)");
+  s_report->add_option("--interval", report.interval, "seconds between samples (default 1)");
+  s_report->add_option("--settle", report.settle,
+                       "seconds to wait after a node is ready before its window (default 0)");
+  s_report->add_option("-o,--out", report.out,
+                       "folder for report.{html,json,csv,txt} and series.csv (default "
+                       "./umlcluster-report-NAME-TIME)");
+  s_report->add_flag("--keep-up", report.keep_up, "leave the cluster running afterwards");
+  s_report->callback([&] { rc = cmd_report(g, report); });
+
   auto* s_image = app.add_subcommand("image", "the cached root images");
   s_image->require_subcommand(1);
   bool force = false;

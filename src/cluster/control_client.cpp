@@ -28,12 +28,17 @@ Status ControlClient::send(FrameType t, uint32_t session, std::string_view paylo
   return write_all(fd_.get(), f.data(), f.size());
 }
 
-Result<std::optional<Frame>> ControlClient::read_frame(int timeout_ms) {
+Result<std::optional<Frame>> ControlClient::read_frame(int timeout_ms, bool* timed_out) {
+  if (timed_out) *timed_out = false;
   for (;;) {
     if (auto f = decoder_.next()) return std::optional<Frame>(std::move(*f));
     pollfd p{fd_.get(), POLLIN, 0};
     int r = ::poll(&p, 1, timeout_ms);
     if (r < 0 && errno == EINTR) continue;
+    if (r == 0 && timed_out) {
+      *timed_out = true;
+      return std::optional<Frame>();
+    }
     if (r == 0) return err("the cluster supervisor did not answer in time");
     char buf[65536];
     ssize_t n = ::read(fd_.get(), buf, sizeof buf);

@@ -18,7 +18,8 @@ class ControlClient {
   static Result<ControlClient> connect(const std::string& socket_path);
   Status send(FrameType t, uint32_t session, std::string_view payload);
   // Blocks for the next frame; empty when the supervisor closed the connection.
-  Result<std::optional<Frame>> read_frame(int timeout_ms = -1);
+  // A timeout is an error, or, given `timed_out`, an empty result with *timed_out set.
+  Result<std::optional<Frame>> read_frame(int timeout_ms = -1, bool* timed_out = nullptr);
   // One request, its reply; events that arrive meanwhile go to `on_event`.
   Result<nlohmann::json> request(const nlohmann::json& req,
                                  const std::function<void(const nlohmann::json&)>& on_event = {});

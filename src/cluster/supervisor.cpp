@@ -134,7 +134,8 @@ class Supervisor : public ocfs2::NodeRunner, public ocfs2::DiskStore {
   void send_to(Conn& c, FrameType t, uint32_t sid, std::string_view payload);
   void send_to_node(Node& n, FrameType t, uint32_t sid, std::string_view payload);
   void event(const Node& n, const std::string& message = "");
-  json status_json();
+  // `costs`: each node's processes and memory too (a /proc walk: the monitor does its own).
+  json status_json(bool costs = true);
   bool all_stopped() const;
   Node* find(const std::string& name);
 
@@ -457,13 +458,13 @@ void Supervisor::on_agent_readable(Node& n) {
   }
 }
 
-json Supervisor::status_json() {
+json Supervisor::status_json(bool costs) {
   json nodes = json::array();
   auto now = Clock::now();
   for (auto& n : nodes_) {
     json pids = json::array();
     uint64_t mem = 0;
-    if (n->proc.running()) {
+    if (n->proc.running() && costs) {
       for (pid_t p : node::process_tree(n->proc.pid())) pids.push_back(p);
       mem = node::node_memory_bytes(n->proc.pid());
     }
@@ -499,7 +500,7 @@ void Supervisor::on_client_frame(Conn& c, const Frame& f) {
     if (op == "ping") {
       send_to(c, FrameType::kReply, f.session, json{{"ok", true}, {"cluster", name_}}.dump());
     } else if (op == "status") {
-      send_to(c, FrameType::kReply, f.session, status_json().dump());
+      send_to(c, FrameType::kReply, f.session, status_json(req.value("costs", true)).dump());
     } else if (op == "subscribe") {
       c.subscribed = true;
       send_to(c, FrameType::kReply, f.session, status_json().dump());

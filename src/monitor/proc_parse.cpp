@@ -121,4 +121,18 @@ std::optional<SmapsRollup> parse_smaps_rollup(const std::string& text) {
   return s;
 }
 
+std::optional<PidStatus> parse_pid_status(const std::string& text) {
+  PidStatus s;
+  std::istringstream in(text);
+  std::string line;
+  bool any = false;
+  while (std::getline(in, line)) {
+    any |= kb_field(line, "RssAnon", s.rss_anon);
+    kb_field(line, "RssFile", s.rss_file);
+    kb_field(line, "RssShmem", s.rss_shmem);
+  }
+  if (!any) return std::nullopt;
+  return s;
+}
+
 }  // namespace uc::monitor

@@ -55,4 +55,12 @@ struct SmapsRollup {
 };
 std::optional<SmapsRollup> parse_smaps_rollup(const std::string& text);
 
+// /proc/PID/status, the resident memory counters (bytes): cheap to read, unlike smaps.
+struct PidStatus {
+  uint64_t rss_anon = 0, rss_file = 0, rss_shmem = 0;
+  uint64_t rss() const { return rss_anon + rss_file + rss_shmem; }
+};
+// Empty for a kernel thread or a zombie (no Rss lines).
+std::optional<PidStatus> parse_pid_status(const std::string& text);
+
 }  // namespace uc::monitor

@@ -16,13 +16,19 @@ std::string umlcluster_binary() { return UMLCLUSTER_BIN; }
 
 RunResult run_cli_env(const std::vector<std::string>& args, const std::vector<std::string>& env,
                       const std::string& stdin_data) {
+  std::vector<std::string> argv{umlcluster_binary()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_program(argv, env, stdin_data);
+}
+
+RunResult run_program(const std::vector<std::string>& argv, const std::vector<std::string>& env,
+                      const std::string& stdin_data) {
   RunResult r;
   auto out = make_pipe();
   auto err = make_pipe();
   auto in = make_pipe();
   SpawnOptions o;
-  o.argv = {umlcluster_binary()};
-  o.argv.insert(o.argv.end(), args.begin(), args.end());
+  o.argv = argv;
   if (!env.empty()) {
     for (char** e = environ; *e; ++e) o.env.push_back(*e);
     o.env.insert(o.env.end(), env.begin(), env.end());
