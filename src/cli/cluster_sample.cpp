@@ -24,22 +24,16 @@ ClusterLook look_at_host() {
   return l;
 }
 
-ClusterLook look_at(ControlClient& c, monitor::PssSchedule* pss) {
+ClusterLook look_at(ControlClient& c, monitor::NodeSampler& nodes) {
   ClusterLook l;
   auto st = c.request({{"op", "status"}, {"costs", false}});  // we read /proc ourselves
   if (st) l.status = *st;
   l.sample.at = Clock::now();
   l.sample.host = monitor::sample_host();
-  std::vector<std::string> alive;
+  std::map<std::string, pid_t> alive;
   for (auto& n : nodes_of(l.status))
-    if (n.value("pid", 0) > 0) alive.push_back(n["name"]);
-  auto read_pss = pss ? pss->pick(alive) : alive;
-  for (auto& n : nodes_of(l.status))
-    if (n.value("pid", 0) > 0) {
-      bool with_pss = std::find(read_pss.begin(), read_pss.end(), n["name"]) != read_pss.end();
-      l.sample.nodes[n["name"]] = monitor::sample_node(n["pid"].get<int>(), with_pss);
-    }
-  if (pss) pss->update(l.sample.nodes);
+    if (n.value("pid", 0) > 0) alive[n["name"]] = n["pid"].get<int>();
+  l.sample.nodes = nodes.sample(alive);
   return l;
 }
 

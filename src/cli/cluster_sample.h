@@ -16,8 +16,7 @@ struct ClusterLook {
   monitor::Sample sample;
 };
 
-// `pss`: which nodes get a (costly) PSS reading; null: all of them.
-ClusterLook look_at(ControlClient& c, monitor::PssSchedule* pss = nullptr);
+ClusterLook look_at(ControlClient& c, monitor::NodeSampler& nodes);
 // A host-only look, for when no cluster is running.
 ClusterLook look_at_host();
 

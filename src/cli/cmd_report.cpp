@@ -94,7 +94,7 @@ class Recorder {
   // Takes the next look (waiting for its time) and records it.
   void look(const std::string& phase) {
     if (int ms = ms_to_next_look(); ms > 0) ::usleep(static_cast<useconds_t>(ms) * 1000);
-    ClusterLook cur = sampler_ ? look_at(*sampler_, &pss_) : look_at_host();
+    ClusterLook cur = sampler_ ? look_at(*sampler_, nodes_) : look_at_host();
     auto f = figures(last_, cur, nullptr);
     json nodes = json::object();
     for (const auto& n : f["nodes"]) {
@@ -153,7 +153,7 @@ class Recorder {
   ControlClient* sampler_ = nullptr;
   ClusterLook last_;
   // PSS readings walk page tables (milliseconds a node): 2 ms of them a sample.
-  monitor::PssSchedule pss_{std::chrono::microseconds(2000)};
+  monitor::NodeSampler nodes_{std::chrono::microseconds(2000)};
   json series_ = json::array(), events_ = json::array();
   double mem_sum_ = 0;
   int mem_looks_ = 0;

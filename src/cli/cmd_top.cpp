@@ -91,7 +91,7 @@ class Screen {
 namespace {
 
 // One refresh: the figures since the previous look, with the guests' own view.
-nlohmann::json refresh(ControlClient& c, ClusterLook& prev, double& prev_cpu, monitor::PssSchedule* pss) {
+nlohmann::json refresh(ControlClient& c, ClusterLook& prev, double& prev_cpu, monitor::NodeSampler& pss) {
   ClusterLook cur = look_at(c, pss);
   auto guests = read_guest_views(c, running_nodes(cur));
   auto f = figures(prev, cur, &guests);
@@ -125,8 +125,7 @@ int cmd_top(const Globals& g, double interval, int count) {
   double prev_cpu = own_cpu_seconds();
   // One sample: every node's PSS. Repeated samples: as many as 2 ms a sample allows (a
   // reading walks the node's page tables), the oldest first; `pss_age_s` says how old.
-  monitor::PssSchedule budgeted(std::chrono::microseconds(2000));
-  monitor::PssSchedule* pss = count == 1 ? nullptr : &budgeted;
+  monitor::NodeSampler pss(std::chrono::microseconds(count == 1 ? 0 : 2000));
   ClusterLook prev = look_at(*c, pss);
   if (count > 0) {  // a fixed number of samples, for scripts: one JSON object a line
     for (int i = 0; i < count; ++i) {

@@ -98,7 +98,9 @@ std::optional<PidStat> parse_pid_stat(const std::string& text) {
   in >> p.state >> p.ppid;
   for (int i = 0; i < 9; ++i) in >> skip;
   in >> p.utime >> p.stime;
-  for (int i = 0; i < 7; ++i) in >> u64;
+  in >> p.cutime >> p.cstime;
+  for (int i = 0; i < 2; ++i) in >> u64;  // priority nice
+  in >> p.num_threads >> u64 >> p.starttime;
   in >> u64;  // vsize
   in >> p.rss_pages;
   if (!in) return std::nullopt;

@@ -45,7 +45,7 @@ TEST(LoadAvg, ThreeFigures) {
 
 TEST(PidStat, NameWithSpacesAndParentheses) {
   auto p = parse_pid_stat(
-      "4242 (my (odd) proc) S 1 4242 4242 0 -1 4194560 300 0 0 0 25 17 0 0 20 0 1 0 "
+      "4242 (my (odd) proc) S 1 4242 4242 0 -1 4194560 300 0 0 0 25 17 5 3 20 0 1 0 "
       "12345 10000000 1234 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0\n");
   ASSERT_TRUE(p);
   EXPECT_EQ(p->pid, 4242);
@@ -54,6 +54,10 @@ TEST(PidStat, NameWithSpacesAndParentheses) {
   EXPECT_EQ(p->ppid, 1);
   EXPECT_EQ(p->utime, 25u);
   EXPECT_EQ(p->stime, 17u);
+  EXPECT_EQ(p->cutime, 5u);
+  EXPECT_EQ(p->cstime, 3u);
+  EXPECT_EQ(p->num_threads, 1u);
+  EXPECT_EQ(p->starttime, 12345u);
   EXPECT_EQ(p->rss_pages, 1234u);
 }
 

@@ -23,7 +23,8 @@ struct HostSample {
 
 struct NodeSample {
   std::vector<pid_t> pids;
-  uint64_t cpu_ticks = 0;  // utime + stime of all its processes
+  // CPU time of all its processes, and of those that ended (in their reaper's cutime).
+  uint64_t cpu_ticks = 0;
   uint64_t rss = 0;        // resident, each address space once (cheap counters)
   uint64_t memory = 0;     // guest RAM resident + private anonymous: counted once
   // Proportional set size, from smaps_rollup: a page-table walk that costs milliseconds
@@ -40,24 +41,37 @@ struct Sample {
 };
 
 HostSample sample_host();
-// With `with_pss` false the node's PSS is left out (pss_taken_at empty).
-NodeSample sample_node(pid_t root, bool with_pss = true);
 
-// Which nodes get a PSS reading in a sample: all when `budget` is zero; else the nodes whose
-// reading is oldest, as many as fit in the budget of time a sample (at least one), from
-// what the readings have cost so far. Keeps every node's last reading.
-class PssSchedule {
+// Samples nodes, cheaply enough to do every second for 32 nodes. It walks each node's
+// process tree from the stat files it reads anyway, counts each address space once (UML's
+// helpers share the kernel's), and remembers which pids share one. PSS readings (a
+// page-table walk: milliseconds a node) go to the nodes whose reading is oldest, as many
+// as `pss_budget` a sample allows (at least one; zero budget: every node, every sample);
+// the others keep their last reading (`pss_taken_at` says when).
+class NodeSampler {
  public:
-  explicit PssSchedule(std::chrono::microseconds budget) : budget_(budget) {}
-  // The nodes (by name) to read this time, from those running.
-  std::vector<std::string> pick(const std::vector<std::string>& running) const;
-  // Records a sample: fresh readings are kept, stale ones filled in from the last.
-  void update(std::map<std::string, NodeSample>& nodes);
+  explicit NodeSampler(std::chrono::microseconds pss_budget = std::chrono::microseconds(0))
+      : budget_(pss_budget) {}
+  // `nodes`: name -> the node's root pid.
+  std::map<std::string, NodeSample> sample(const std::map<std::string, pid_t>& nodes);
+  NodeSample sample_one(pid_t root, bool with_pss);
 
  private:
+  std::vector<std::string> pick_pss(const std::map<std::string, pid_t>& nodes) const;
+  std::vector<pid_t> address_spaces(const std::vector<pid_t>& pids);
+
   std::chrono::microseconds budget_;
-  double cost_us_ = 0;  // a reading's mean cost so far
-  std::map<std::string, std::pair<uint64_t, std::chrono::steady_clock::time_point>> last_;
+  double cost_us_ = 0;  // a PSS reading's mean cost so far
+  std::map<std::string, std::pair<uint64_t, std::chrono::steady_clock::time_point>> last_pss_;
+  std::map<std::vector<pid_t>, std::vector<pid_t>> spaces_;  // pids -> one pid an address space
+  // Each node's process tree, walked again every few samples or when one of it is gone:
+  // a process that starts and ends between two walks still counts, in its parent's cutime.
+  struct Tree {
+    std::vector<pid_t> pids;
+    std::vector<uint64_t> starts;  // each one's start time: a reused pid is another process
+    int age = 0;
+  };
+  std::map<pid_t, Tree> trees_;
 };
 
 // Figures over the interval between two samples.
