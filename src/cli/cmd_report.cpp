@@ -13,10 +13,7 @@
 
 #include "cli/cluster_sample.h"
 #include "cli/commands.h"
-#if __has_include("report/html_report.h")
 #include "report/html_report.h"
-// TEMP #define UC_HAVE_HTML 1
-#endif
 #include "report/report_text.h"
 #include "sys/fd.h"
 #include "sys/files.h"
@@ -223,9 +220,7 @@ Status write_outputs(const std::string& dir, const json& report) {
   UC_TRY(write_file_atomic(dir + "/report.csv", report::render_rows_csv(report), 0644));
   UC_TRY(write_file_atomic(dir + "/series.csv", report::render_series_csv(report), 0644));
   UC_TRY(write_file_atomic(dir + "/report.txt", report::render_table(report), 0644));
-#ifdef UC_HAVE_HTML
   UC_TRY(write_file_atomic(dir + "/report.html", report::render_html(report), 0644));
-#endif
   return {};
 }
 

@@ -27,6 +27,8 @@ int cmd_node_add(const Globals& g, const std::string& name, const std::string& i
                  const std::string& memory);
 // count > 0: that many samples, printed, then exit; 0: the live view.
 int cmd_top(const Globals& g, double interval, int count);
+// `listen` empty: print once; else serve on that loopback address or unix:PATH.
+int cmd_metrics(const Globals& g, const std::string& listen);
 struct ReportOptions {
   double window = 10;    // seconds of samples a row
   double interval = 1;   // seconds between samples

@@ -15,23 +15,10 @@ GuestView parse_cat_output(const std::string& out) {
   std::string load, line, mem, mounts;
   std::getline(in, load);
   while (std::getline(in, line)) (line.find(':') != std::string::npos ? mem : mounts) += line + "\n";
-  return parse_guest_view(load, mem, mounts);
+  return monitor::parse_guest_view(load, mem, mounts);
 }
 
 }  // namespace
-
-GuestView parse_guest_view(const std::string& loadavg, const std::string& meminfo, const std::string& mounts) {
-  GuestView g;
-  if (auto l = monitor::parse_loadavg(loadavg)) g.load = *l;
-  if (auto m = monitor::parse_meminfo(meminfo)) g.mem = *m;
-  std::istringstream in(mounts);
-  for (std::string line; std::getline(in, line);) {
-    std::istringstream l(line);
-    std::string dev, dir, type;
-    if (l >> dev >> dir >> type && type == "ocfs2") g.mounts.push_back(dir);
-  }
-  return g;
-}
 
 std::map<std::string, GuestView> read_guest_views(ControlClient& c, const std::vector<std::string>& nodes,
                                                   int timeout_ms) {
@@ -46,7 +33,7 @@ std::map<std::string, GuestView> read_guest_views(ControlClient& c, const std::v
     }
     auto j = nlohmann::json::parse(r.out, nullptr, false);
     if (r.code != 0 || !j.is_object()) continue;
-    views[node] = parse_guest_view(j.value(kFiles[0], ""), j.value(kFiles[1], ""), j.value(kFiles[2], ""));
+    views[node] = monitor::parse_guest_view(j.value(kFiles[0], ""), j.value(kFiles[1], ""), j.value(kFiles[2], ""));
   }
   if (!old_agents.empty())
     for (auto& [node, r] : run_on_nodes(c, old_agents, {"cat", kFiles[0], kFiles[1], kFiles[2]}, timeout_ms))

@@ -8,18 +8,11 @@
 #include <vector>
 
 #include "cluster/control_client.h"
-#include "monitor/proc_parse.h"
+#include "monitor/guest_view.h"
 
 namespace uc::cli {
 
-struct GuestView {
-  monitor::LoadAvg load;
-  monitor::MemInfo mem;
-  std::vector<std::string> mounts;  // OCFS2 mount points
-};
-
-// From the three files' text (/proc/loadavg, /proc/meminfo, /proc/mounts).
-GuestView parse_guest_view(const std::string& loadavg, const std::string& meminfo, const std::string& mounts);
+using monitor::GuestView;
 
 // Nodes that did not answer are missing from the result.
 std::map<std::string, GuestView> read_guest_views(ControlClient& c, const std::vector<std::string>& nodes,

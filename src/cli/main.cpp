@@ -117,6 +117,15 @@ int main(int argc, char** argv) {
       ->check(CLI::PositiveNumber);
   s_top->callback([&] { rc = cmd_top(g, interval, once ? 1 : count); });
 
+  std::string listen;
+  auto* s_metrics = app.add_subcommand(
+      "metrics", "the same figures as top in Prometheus text (node_exporter names for the host, "
+                 "umlcluster_* per node): printed once, or served with --listen");
+  name_opt(s_metrics);
+  s_metrics->add_option("--listen", listen,
+                        "serve GET /metrics on 127.0.0.1:PORT, [::1]:PORT or unix:PATH (loopback only)");
+  s_metrics->callback([&] { rc = cmd_metrics(g, listen); });
+
   ReportOptions report;
   auto* s_report = app.add_subcommand(
       "report", "the paper's experiment: host CPU/memory/load with no node, then after each node "

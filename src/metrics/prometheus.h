@@ -8,17 +8,13 @@
 #include <string>
 #include <vector>
 
+#include "monitor/guest_view.h"
 #include "monitor/proc_parse.h"
 #include "monitor/sampler.h"
 
 namespace uc::metrics {
 
-// What a guest says about itself, read through its agent.
-struct GuestView {
-  monitor::LoadAvg load;
-  monitor::MemInfo mem;
-  std::vector<std::string> mounts;  // OCFS2 mount points
-};
+using monitor::GuestView;
 
 struct NodeMetrics {
   std::string name, state, address;  // as the supervisor reports them

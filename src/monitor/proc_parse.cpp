@@ -123,18 +123,11 @@ std::optional<SmapsRollup> parse_smaps_rollup(const std::string& text) {
   return s;
 }
 
-std::optional<PidStatus> parse_pid_status(const std::string& text) {
-  PidStatus s;
+std::optional<PidStatm> parse_pid_statm(const std::string& text) {
   std::istringstream in(text);
-  std::string line;
-  bool any = false;
-  while (std::getline(in, line)) {
-    any |= kb_field(line, "RssAnon", s.rss_anon);
-    kb_field(line, "RssFile", s.rss_file);
-    kb_field(line, "RssShmem", s.rss_shmem);
-  }
-  if (!any) return std::nullopt;
-  return s;
+  PidStatm m;
+  if (!(in >> m.size >> m.resident >> m.shared)) return std::nullopt;
+  return m;
 }
 
 }  // namespace uc::monitor

@@ -58,12 +58,12 @@ struct SmapsRollup {
 };
 std::optional<SmapsRollup> parse_smaps_rollup(const std::string& text);
 
-// /proc/PID/status, the resident memory counters (bytes): cheap to read, unlike smaps.
-struct PidStatus {
-  uint64_t rss_anon = 0, rss_file = 0, rss_shmem = 0;
-  uint64_t rss() const { return rss_anon + rss_file + rss_shmem; }
+// /proc/PID/statm, in pages: the same counters as status's Rss lines, cheaper to read.
+// resident = anon + file + shmem; shared = file + shmem.
+struct PidStatm {
+  uint64_t size = 0, resident = 0, shared = 0;
+  uint64_t anon() const { return resident > shared ? resident - shared : 0; }
 };
-// Empty for a kernel thread or a zombie (no Rss lines).
-std::optional<PidStatus> parse_pid_status(const std::string& text);
+std::optional<PidStatm> parse_pid_statm(const std::string& text);
 
 }  // namespace uc::monitor

@@ -81,16 +81,13 @@ TEST(SmapsRollup, Fields) {
 }
 
 }  // namespace
-TEST(PidStatus, ReadsTheResidentCountersAndRefusesAZombie) {
-  auto s = parse_pid_status(
-      "Name:\tlinux\nUmask:\t0022\nState:\tS (sleeping)\nVmRSS:\t   99424 kB\n"
-      "RssAnon:\t     700 kB\nRssFile:\t    8912 kB\nRssShmem:\t   89812 kB\nThreads:\t1\n");
-  ASSERT_TRUE(s);
-  EXPECT_EQ(s->rss_anon, 700u * 1024);
-  EXPECT_EQ(s->rss_shmem, 89812u * 1024);
-  EXPECT_EQ(s->rss(), (700u + 8912u + 89812u) * 1024);
-  EXPECT_FALSE(parse_pid_status("Name:\tkworker/0:1\nState:\tI (idle)\nThreads:\t1\n"));
-  EXPECT_FALSE(parse_pid_status("Name:\tx\nState:\tZ (zombie)\n"));
+TEST(PidStatm, ResidentSharedAndAnonymousPages) {
+  auto m = parse_pid_statm("38203 24856 24681 1101 0 1024 0\n");
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->resident, 24856u);
+  EXPECT_EQ(m->shared, 24681u);
+  EXPECT_EQ(m->anon(), 175u);
+  EXPECT_FALSE(parse_pid_statm(""));  // gone
 }
 
 }  // namespace uc::monitor

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <set>
 
 #include "node/node_stats.h"
 #include "sys/fd.h"
@@ -32,6 +33,18 @@ std::optional<std::string> read_proc(const std::string& path) {
     out.resize(out.size() * 2);
   }
   out.resize(len);
+  return out;
+}
+
+// The same with the file kept open between samples (pread from 0): no path lookup, no
+// open/close. A kept fd of a process that ended reads nothing, even if its pid is reused.
+std::optional<std::string> read_kept_fd(int fd) {
+  std::string out(4096, '\0');
+  ssize_t n;
+  do n = ::pread(fd, out.data(), out.size(), 0);
+  while (n < 0 && errno == EINTR);
+  if (n <= 0) return std::nullopt;
+  out.resize(static_cast<size_t>(n));
   return out;
 }
 
@@ -71,7 +84,7 @@ NodeSample NodeSampler::sample_one(pid_t root, bool with_pss) {
     std::vector<pid_t> queue = walking ? std::vector<pid_t>{root} : tree.pids;
     for (size_t i = 0; i < queue.size() && queue.size() < 4096; ++i) {
       pid_t p = queue[i];
-      auto t = read_proc(proc(p, "stat"));
+      auto t = read_kept(stat_fds_, p, "stat");
       auto s = t ? parse_pid_stat(*t) : std::nullopt;
       if (!s || (!walking && s->starttime != tree.starts[i])) {
         if (!walking) return false;
@@ -93,11 +106,12 @@ NodeSample NodeSampler::sample_one(pid_t root, bool with_pss) {
   };
   if (walk || !read_tree(false)) read_tree(true);
   if (walk || tree.pids != n.pids) tree = Tree{n.pids, starts, 0};
+  static const uint64_t page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
   for (pid_t p : address_spaces(n.pids)) {
-    if (auto t = read_proc(proc(p, "status")))
-      if (auto s = parse_pid_status(*t)) {
-        n.rss += s->rss();
-        n.memory += s->rss_anon;
+    if (auto t = read_kept(statm_fds_, p, "statm"))
+      if (auto s = parse_pid_statm(*t)) {
+        n.rss += s->resident * page;
+        n.memory += s->anon() * page;
       }
     if (with_pss) {
       auto t0 = std::chrono::steady_clock::now();
@@ -109,6 +123,18 @@ NodeSample NodeSampler::sample_one(pid_t root, bool with_pss) {
   n.memory += node::guest_ram_bytes(root);  // as node::node_memory_bytes
   if (with_pss) n.pss_taken_at = std::chrono::steady_clock::now();
   return n;
+}
+
+std::optional<std::string> NodeSampler::read_kept(std::map<pid_t, Fd>& fds, pid_t pid, const char* file) {
+  auto it = fds.find(pid);
+  if (it == fds.end()) {
+    Fd fd(::open(proc(pid, file).c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd) return std::nullopt;
+    it = fds.emplace(pid, std::move(fd)).first;
+  }
+  auto text = read_kept_fd(it->second.get());
+  if (!text) fds.erase(it);
+  return text;
 }
 
 std::vector<pid_t> NodeSampler::address_spaces(const std::vector<pid_t>& pids) {
@@ -154,6 +180,10 @@ std::map<std::string, NodeSample> NodeSampler::sample(const std::map<std::string
     }
     out[name] = std::move(n);
   }
+  std::set<pid_t> live;
+  for (const auto& [name, n] : out) live.insert(n.pids.begin(), n.pids.end());
+  for (auto* fds : {&stat_fds_, &statm_fds_})
+    std::erase_if(*fds, [&](const auto& kv) { return !live.count(kv.first); });
   return out;
 }
 

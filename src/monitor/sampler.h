@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "monitor/proc_parse.h"
+#include "sys/fd.h"
 
 namespace uc::monitor {
 
@@ -59,6 +60,7 @@ class NodeSampler {
  private:
   std::vector<std::string> pick_pss(const std::map<std::string, pid_t>& nodes) const;
   std::vector<pid_t> address_spaces(const std::vector<pid_t>& pids);
+  std::optional<std::string> read_kept(std::map<pid_t, Fd>& fds, pid_t pid, const char* file);
 
   std::chrono::microseconds budget_;
   double cost_us_ = 0;  // a PSS reading's mean cost so far
@@ -72,6 +74,7 @@ class NodeSampler {
     int age = 0;
   };
   std::map<pid_t, Tree> trees_;
+  std::map<pid_t, Fd> stat_fds_, statm_fds_;  // kept open: read again with pread
 };
 
 // Figures over the interval between two samples.

@@ -33,12 +33,12 @@ nlohmann::json two_node_report() {
 
 TEST(ReportText, TableHasOurRowsThenThePapersTable4) {
   auto t = render_table(two_node_report());
-  auto ours = t.find("node0           1.2     2.6         180/2470   0.39");
+  auto ours = t.find("node0          1.2     2.6        180/2470   0.39");
   auto papers = t.find("Table 4");
   ASSERT_NE(ours, std::string::npos) << t;
   ASSERT_NE(papers, std::string::npos) << t;
   EXPECT_LT(ours, papers);
-  EXPECT_NE(t.find("Node1              3.2     3.2        185/2470   0.43"), std::string::npos) << t;
+  EXPECT_NE(t.find("Node1          3.2     3.2        185/2470   0.43"), std::string::npos) << t;
   EXPECT_NE(t.find("node0 2.5/40"), std::string::npos) << t;
 }
 

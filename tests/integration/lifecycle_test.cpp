@@ -3,10 +3,77 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
+
+#include "browser/chromium_check.h"
 #include "cluster_fixture.h"
 
 namespace uc::test {
 namespace {
+
+std::string slurp(const std::string& path) {
+  auto t = read_file(path);
+  return t ? *t : "";
+}
+
+// The paper's experiment: needs the cluster down (its baseline has no node), leaves it up.
+TEST(Report, ReproducesThePapersTable4InEveryFormat) {
+  ASSERT_EQ(run_cli({"down"}).code, 0);
+  auto dir = TempDir::create("/tmp", "uc-report");
+  ASSERT_TRUE(dir);
+  std::string out = dir->path() + "/r";
+  auto r = run_cli({"report", "--window", "2", "--interval", "0.5", "-o", out, "--keep-up", "--json"});
+  for (int p : cluster_pids(status())) g_known_pids.push_back(p);
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out, nullptr, false);
+  ASSERT_FALSE(j.is_discarded()) << r.out;
+  // The fields the README documents.
+  for (auto* f : {"cluster", "generated_at", "host", "window_s", "interval_s", "settle_s", "duration_s",
+                  "sampler_cpu_percent", "rows", "series", "events", "paper_table4"})
+    EXPECT_TRUE(j.contains(f)) << f;
+  ASSERT_EQ(j["rows"].size(), 3u);
+  std::vector<std::string> phases;
+  size_t cores = static_cast<size_t>(::sysconf(_SC_NPROCESSORS_ONLN));
+  for (size_t i = 0; i < 3; ++i) {
+    auto& row = j["rows"][i];
+    phases.push_back(row["phase"]);
+    for (auto* f : {"label", "started_node", "ready_after_s", "nodes_running", "cpu_percent",
+                    "cpu_cores_percent", "mem_used_bytes", "mem_total_bytes", "load", "delta", "nodes"})
+      EXPECT_TRUE(row.contains(f)) << f << " in " << row.dump();
+    EXPECT_EQ(row["cpu_cores_percent"].size(), cores);
+    EXPECT_GT(row.value("mem_used_bytes", 0.0), 0);
+    EXPECT_EQ(row["load"].size(), 3u);
+    EXPECT_EQ(row["nodes"].size(), i) << row.dump();
+    for (auto* f : {"cpu_percent", "cpu_cores_percent", "mem_used_bytes", "load1"})
+      EXPECT_TRUE(row["delta"].contains(f)) << f;
+  }
+  EXPECT_EQ(phases, (std::vector<std::string>{"baseline", "node0", "node1"}));
+  EXPECT_GT(j["rows"][1].value("ready_after_s", 0.0), 0.5);
+  EXPECT_EQ(j["rows"][2]["nodes_running"], (nlohmann::json{"node0", "node1"}));
+  EXPECT_GE(j["series"].size(), 8u);
+  EXPECT_EQ(j["paper_table4"].size(), 3u);
+
+  // The same report in every file.
+  auto file_json = nlohmann::json::parse(slurp(out + "/report.json"), nullptr, false);
+  EXPECT_EQ(file_json, j);
+  auto csv = slurp(out + "/report.csv");
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 4) << csv;
+  EXPECT_NE(csv.find("\nnode1,node1,node1,"), std::string::npos) << csv;
+  auto series = slurp(out + "/series.csv");
+  EXPECT_EQ(std::count(series.begin(), series.end(), '\n'), static_cast<long>(j["series"].size()) + 1);
+  auto txt = slurp(out + "/report.txt");
+  EXPECT_NE(txt.find("Table 4"), std::string::npos) << txt;
+  EXPECT_NE(txt.find("\nnode1 "), std::string::npos) << txt;
+
+  // The HTML page renders its charts in a real browser.
+  ASSERT_TRUE(chromium_available()) << "`setup.sh test` installs Debian's chromium";
+  auto b = load_in_chromium(out + "/report.html", dir->path());
+  ASSERT_TRUE(b.ran) << b.stderr_text;
+  EXPECT_NE(b.dom.find("data-charts-rendered=\"5\""), std::string::npos) << b.stderr_text;
+  EXPECT_NE(b.dom.find("data-charts-total=\"5\""), std::string::npos);
+  EXPECT_EQ(b.dom.find("data-errors="), std::string::npos);
+  EXPECT_GT(slurp(b.screenshot_path).size(), 20000u);
+}
 
 TEST(Lifecycle, DataSurvivesDownAndUpAndTheVolumeChecksClean) {
   ASSERT_EQ(run_cli({"exec", "node0", "--", "sh", "-c", "echo kept > /cluster/kept.txt"}).code, 0);

@@ -150,27 +150,3 @@ TEST(GlobalHeartbeat, ASecondClusterComesUpAndSharesItsVolume) {
 
 }  // namespace
 }  // namespace uc::test
-
-namespace uc::test {
-namespace {
-
-TEST(Top, ACpuBurnerInNode0ShowsOnNode0Only) {
-  ASSERT_EQ(run_cli({"exec", "node0", "--", "sh", "-c",
-                     "timeout 15 sh -c 'while :; do :; done' >/dev/null 2>&1 &"}).code, 0);
-  auto r = run_cli({"top", "--once", "--json", "--interval", "3"});
-  ASSERT_EQ(r.code, 0) << r.err;
-  auto j = nlohmann::json::parse(r.out, nullptr, false);
-  ASSERT_FALSE(j.is_discarded()) << r.out;
-  double cpu0 = 0, cpu1 = 0;
-  for (auto& n : j["nodes"]) {
-    if (n["name"] == "node0") cpu0 = n.value("cpu_percent", 0.0);
-    if (n["name"] == "node1") cpu1 = n.value("cpu_percent", 0.0);
-    EXPECT_TRUE(n.contains("guest")) << n.dump();
-  }
-  EXPECT_GT(cpu0, 50.0) << r.out;
-  EXPECT_LT(cpu1, 30.0) << r.out;
-  EXPECT_EQ(j["host"]["cores_percent"].size(), static_cast<size_t>(::sysconf(_SC_NPROCESSORS_ONLN)));
-}
-
-}  // namespace
-}  // namespace uc::test
