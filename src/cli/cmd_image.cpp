@@ -10,15 +10,9 @@
 namespace uc::cli {
 
 int cmd_image_build(const Globals& g, bool force) {
-  auto spec = load_cluster_file(g.file);
-  if (!spec) {
-    print_error(spec.error().message);
-    return kExitBadInput;
-  }
-  if (auto r = require_root(); !r) {
-    print_error(r.error().message);
-    return kExitFailed;
-  }
+  int rc = 0;
+  auto spec = definition_for_root(g, "", &rc);
+  if (!spec) return rc;
   auto recipe = image::recipe_for(spec->image, spec->nodes.front().kernel);
   if (!recipe) {
     print_error(recipe.error().message);

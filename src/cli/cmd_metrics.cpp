@@ -2,7 +2,6 @@
 // on a loopback address or unix socket that the user names (--listen); every scrape is a
 // fresh sample. Nothing listens unless asked, and only on loopback.
 #include <signal.h>
-#include <sys/signalfd.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -13,6 +12,7 @@
 #include "metrics/http_endpoint.h"
 #include "metrics/prometheus.h"
 #include "sys/fd.h"
+#include "sys/process.h"
 
 namespace uc::cli {
 namespace {
@@ -78,12 +78,7 @@ int cmd_metrics(const Globals& g, const std::string& listen) {
     fmt::print("{}", scrape(*c, sampler, volumes));
     return 0;
   }
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  sigprocmask(SIG_BLOCK, &set, nullptr);
-  Fd sigfd(::signalfd(-1, &set, SFD_CLOEXEC));
+  Fd sigfd = signal_fd({SIGINT, SIGTERM});
   auto endpoint = metrics::HttpEndpoint::listen(*spec);
   if (!endpoint) {
     print_error(endpoint.error().message);

@@ -240,15 +240,9 @@ int cmd_report(const Globals& g, const ReportOptions& o) {
     return kExitBadInput;
   }
   ProgressToStderr progress(g.json);
-  auto spec = load_definition(g, "");
-  if (!spec) {
-    print_error(spec.error().message);
-    return kExitBadInput;
-  }
-  if (auto r = require_root(); !r) {
-    print_error(r.error().message);
-    return kExitFailed;
-  }
+  int rc = 0;
+  auto spec = definition_for_root(g, "", &rc);
+  if (!spec) return rc;
   ClusterPaths p(spec->name);
   if (connect_supervisor(p)) {
     print_error(fmt::format("cluster {} is running; the report starts from no node running (its "

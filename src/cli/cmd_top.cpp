@@ -2,7 +2,6 @@
 // whole host; `--once --json` prints one sample for scripts.
 #include <poll.h>
 #include <signal.h>
-#include <sys/signalfd.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -15,6 +14,7 @@
 #include "cli/commands.h"
 #include "cli/cluster_sample.h"
 #include "sys/fd.h"
+#include "sys/process.h"
 
 namespace uc::cli {
 namespace {
@@ -141,12 +141,7 @@ int cmd_top(const Globals& g, double interval, int count) {
     print_error("top needs a terminal; use `umlcluster top --once --json` from scripts");
     return kExitFailed;
   }
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  sigprocmask(SIG_BLOCK, &set, nullptr);
-  Fd sigfd(::signalfd(-1, &set, SFD_CLOEXEC));
+  Fd sigfd = signal_fd({SIGINT, SIGTERM});
   Screen screen;
   fmt::print("\033[H\033[2Jumlcluster top: cluster {}: sampling...\n", *name);
   std::fflush(stdout);

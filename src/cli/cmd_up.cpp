@@ -176,17 +176,26 @@ Result<ClusterSpec> load_definition(const Globals& g, const std::string& from) {
   return spec;
 }
 
-int cmd_up(const Globals& g, const UpOptions& o) {
-  auto t0 = Clock::now();
-  auto spec = load_definition(g, o.from);
+std::optional<ClusterSpec> definition_for_root(const Globals& g, const std::string& from, int* rc) {
+  auto spec = load_definition(g, from);
   if (!spec) {
     print_error(spec.error().message);
-    return kExitBadInput;
+    *rc = kExitBadInput;
+    return std::nullopt;
   }
   if (auto r = require_root(); !r) {
     print_error(r.error().message);
-    return kExitFailed;
+    *rc = kExitFailed;
+    return std::nullopt;
   }
+  return *spec;
+}
+
+int cmd_up(const Globals& g, const UpOptions& o) {
+  auto t0 = Clock::now();
+  int rc = 0;
+  auto spec = definition_for_root(g, o.from, &rc);
+  if (!spec) return rc;
   ClusterPaths p(spec->name);
 
   if (auto c = connect_supervisor(p)) {

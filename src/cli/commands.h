@@ -52,6 +52,8 @@ bool wait_until_ready(ControlClient& c, const nlohmann::json& snapshot,
                       const std::vector<std::string>& only);
 // The cluster definition from -f FILE, --from CONF, or the default.
 Result<ClusterSpec> load_definition(const Globals& g, const std::string& from);
+// The same for a command that needs root; else prints why, sets *rc (exit code) and is empty.
+std::optional<ClusterSpec> definition_for_root(const Globals& g, const std::string& from, int* rc);
 // Adds each running node's O2CB state and the volumes' mounts to a status reply.
 void add_o2cb_state(ControlClient& c, const ClusterSpec& spec, nlohmann::json& st);
 // Asks the supervisor to stop every node and waits until it has exited.

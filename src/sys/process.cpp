@@ -4,6 +4,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -160,6 +161,14 @@ Status run_command(const std::vector<std::string>& argv, int log_fd) {
   if (WIFEXITED(st) && WEXITSTATUS(st) == 0) return {};
   if (WIFEXITED(st)) return err(argv[0] + " failed with exit status " + std::to_string(WEXITSTATUS(st)));
   return err(argv[0] + " was killed by signal " + std::to_string(WTERMSIG(st)));
+}
+
+Fd signal_fd(std::initializer_list<int> signals, int extra_flags) {
+  sigset_t set;
+  sigemptyset(&set);
+  for (int s : signals) sigaddset(&set, s);
+  sigprocmask(SIG_BLOCK, &set, nullptr);
+  return Fd(::signalfd(-1, &set, SFD_CLOEXEC | extra_flags));
 }
 
 }  // namespace uc

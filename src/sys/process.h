@@ -4,6 +4,7 @@
 
 #include <sys/types.h>
 
+#include <initializer_list>
 #include <string>
 #include <utility>
 #include <vector>
@@ -50,6 +51,10 @@ Result<ChildProcess> spawn(const SpawnOptions& o);
 // Runs to completion; output goes to `log_fd` (or is inherited when -1).
 // Fails with the command's name and exit status.
 Status run_command(const std::vector<std::string>& argv, int log_fd = -1);
+
+// Blocks `signals` for this thread and returns a signalfd that becomes readable when one
+// arrives (extra_flags: e.g. SFD_NONBLOCK).
+Fd signal_fd(std::initializer_list<int> signals, int extra_flags = 0);
 
 Result<std::pair<Fd, Fd>> make_pipe();
 Result<std::pair<Fd, Fd>> make_socketpair(int type);

@@ -1,7 +1,10 @@
 // What the cluster costs, measured on the suite's real nodes: top's figures, top in a real
 // terminal (tmux), and the Prometheus metrics.
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -11,6 +14,7 @@
 
 #include "cluster_fixture.h"
 #include "sys/files.h"
+#include "sys/process.h"
 
 namespace uc::test {
 namespace {
@@ -48,7 +52,7 @@ TEST(Top, ACpuBurnerInNode0ShowsOnNode0Only) {
 
 TEST(Top, MemoryTouchedInNode1RaisesNode1sPssByAboutThatMuch) {
   constexpr double kMiB = 1048576.0;
-  constexpr int kFill = 48;  // MiB written to a tmpfs in the guest: guest RAM it never used
+  constexpr int kFill = 40;  // MiB written to a tmpfs in the guest: guest RAM it never used
   auto before = top_once(0.5);
   ASSERT_EQ(run_cli({"exec", "node1", "--", "sh", "-c",
                      "head -c " + std::to_string(kFill) + "M /dev/zero > /dev/shm/fill"}).code, 0);
@@ -136,6 +140,61 @@ TEST(Top, InARealTerminalShowsBothNodesRefreshesAndQuitsOnQ) {
   EXPECT_NE(after.find("icanon echo"), std::string::npos) << after;
   EXPECT_NE(after.find("before-top"), std::string::npos) << "the alternate screen was not left:\n" << after;
   EXPECT_TRUE(line_of(after, "node0").empty()) << after;
+}
+
+std::string fetch_unix(const std::string& path, const std::string& request) {
+  int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_un a{};
+  a.sun_family = AF_UNIX;
+  std::memcpy(a.sun_path, path.data(), std::min(path.size(), sizeof a.sun_path - 1));
+  std::string out;
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
+      ::write(fd, request.data(), request.size()) == static_cast<ssize_t>(request.size())) {
+    char buf[65536];
+    for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) out.append(buf, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return out;
+}
+
+TEST(Metrics, PrintsNodeExporterHostFiguresAndEveryNode) {
+  auto r = run_cli({"metrics"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  for (auto* want : {"# TYPE node_cpu_seconds_total counter\n", "node_load1 ", "node_memory_MemTotal_bytes ",
+                     "umlcluster_node_up{cluster=\"ocfs2\",node=\"node0\"} 1\n",
+                     "umlcluster_node_pss_bytes{cluster=\"ocfs2\",node=\"node1\"} ",
+                     "umlcluster_guest_memory_used_bytes{cluster=\"ocfs2\",node=\"node1\"} ",
+                     "umlcluster_volume_mounted{cluster=\"ocfs2\",node=\"node0\",mountpoint=\"/cluster\"} 1\n"})
+    EXPECT_NE(r.out.find(want), std::string::npos) << want << "\n" << r.out;
+}
+
+TEST(Metrics, ServesOnAUnixSocketOnlyWhenAskedAndRefusesTheNetwork) {
+  auto r = run_cli({"metrics", "--listen", "0.0.0.0:9105"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("loopback"), std::string::npos) << r.err;
+
+  auto dir = TempDir::create("/tmp", "uc-metrics");
+  ASSERT_TRUE(dir);
+  std::string sock = dir->path() + "/m.sock";
+  SpawnOptions o;
+  o.argv = {umlcluster_binary(), "metrics", "--listen", "unix:" + sock};
+  auto child = spawn(o);
+  ASSERT_TRUE(child);
+  std::string reply;
+  for (int i = 0; i < 100 && reply.empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    reply = fetch_unix(sock, "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n");
+  }
+  EXPECT_EQ(reply.rfind("HTTP/1.1 200", 0), 0u) << reply.substr(0, 200);
+  EXPECT_NE(reply.find("umlcluster_node_up{cluster=\"ocfs2\",node=\"node1\"} 1"), std::string::npos);
+  EXPECT_EQ(fetch_unix(sock, "GET /nope HTTP/1.1\r\n\r\n").rfind("HTTP/1.1 404", 0), 0u);
+  struct stat st{};
+  ASSERT_EQ(::stat(sock.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  child->signal(SIGTERM);
+  int status = child->wait();
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  EXPECT_FALSE(path_exists(sock)) << "the socket outlived the server";
 }
 
 }  // namespace
