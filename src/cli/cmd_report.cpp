@@ -4,6 +4,7 @@
 // again over a window. Sampling goes on through the boots, for the charts.
 // Writes report.json, report.csv, series.csv, report.txt and report.html into one folder.
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -255,6 +256,14 @@ int cmd_report(const Globals& g, const ReportOptions& o) {
     std::string stamp = utc_now();
     for (char& c : stamp) c = (c == ':' ? '-' : c);
     out = fmt::format("umlcluster-report-{}-{}", spec->name, stamp);
+  }
+  // Where the files go is checked before the experiment, not after it.
+  struct stat st{};
+  std::string parent = out.find('/') == std::string::npos ? "." : out.substr(0, out.rfind('/') + 1);
+  if (::stat(out.c_str(), &st) == 0 ? !S_ISDIR(st.st_mode) || ::access(out.c_str(), W_OK) != 0
+                                    : ::access(parent.c_str(), W_OK) != 0) {
+    print_error(fmt::format("--out {}: not a folder this user can write (or create)", out));
+    return kExitBadInput;
   }
   if (!prepare_cluster(g, *spec, false)) return kExitFailed;
 

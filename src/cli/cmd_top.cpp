@@ -24,8 +24,9 @@ using Clock = std::chrono::steady_clock;
 std::string render(const nlohmann::json& f, char sort_key) {
   std::string s;
   auto& h = f["host"];
-  s += fmt::format("umlcluster top: cluster {} at {}   (q quit, c/m/n sort by cpu/memory/name)   "
-                   "sampler {:.1f}% CPU\n\n", f.value("cluster", ""), f.value("taken_at", ""),
+  const char* sorted = sort_key == 'c' ? "cpu" : sort_key == 'm' ? "memory" : "name";
+  s += fmt::format("umlcluster top: cluster {} at {}   sorted by {} (c/m/n; q quits)   "
+                   "top's own CPU {:.1f}%\n\n", f.value("cluster", ""), f.value("taken_at", ""), sorted,
                    f.value("sampler_cpu_percent", 0.0));
   s += "host  CPU";
   int i = 0;
