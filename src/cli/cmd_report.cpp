@@ -48,27 +48,6 @@ class InterruptFlag {
   struct sigaction old_int_ {}, old_term_ {};
 };
 
-// With --json, stdout carries the JSON alone: progress goes to stderr meanwhile.
-class ProgressToStderr {
- public:
-  explicit ProgressToStderr(bool on) {
-    if (!on) return;
-    std::fflush(stdout);
-    saved_ = Fd(::dup(STDOUT_FILENO));
-    ::dup2(STDERR_FILENO, STDOUT_FILENO);
-  }
-  ~ProgressToStderr() { restore(); }
-  void restore() {
-    if (!saved_) return;
-    std::fflush(stdout);
-    ::dup2(saved_.get(), STDOUT_FILENO);
-    saved_.reset();
-  }
-
- private:
-  Fd saved_;
-};
-
 double seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
 
 // The experiment's clock and records: a look every `interval`, each one a point of the

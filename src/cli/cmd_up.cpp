@@ -194,6 +194,7 @@ std::optional<ClusterSpec> definition_for_root(const Globals& g, const std::stri
 int cmd_up(const Globals& g, const UpOptions& o) {
   auto t0 = Clock::now();
   int rc = 0;
+  ProgressToStderr progress(g.json);
   auto spec = definition_for_root(g, o.from, &rc);
   if (!spec) return rc;
   ClusterPaths p(spec->name);
@@ -215,6 +216,7 @@ int cmd_up(const Globals& g, const UpOptions& o) {
     auto started = (*reply).value("started", std::vector<std::string>{});
     if (started.empty()) {
       fmt::print("cluster {} is already up; nothing changed\n", spec->name);
+      progress.restore();
       print_status((*reply)["status"], g.json);
       return 0;
     }
@@ -223,6 +225,7 @@ int cmd_up(const Globals& g, const UpOptions& o) {
     auto st = c->request({{"op", "status"}});
     if (st) {
       add_o2cb_state(*c, *spec, *st);
+      progress.restore();
       print_status(*st, g.json);
     }
     return 0;
@@ -258,6 +261,7 @@ int cmd_up(const Globals& g, const UpOptions& o) {
   auto st = c->request({{"op", "status"}});
   if (st) {
     add_o2cb_state(*c, *spec, *st);
+    progress.restore();
     print_status(*st, g.json);
   }
   return 0;

@@ -165,4 +165,18 @@ void print_status(const nlohmann::json& s, bool json) {
   }
 }
 
+ProgressToStderr::ProgressToStderr(bool on) {
+  if (!on) return;
+  std::fflush(stdout);
+  saved_ = Fd(::dup(STDOUT_FILENO));
+  ::dup2(STDERR_FILENO, STDOUT_FILENO);
+}
+
+void ProgressToStderr::restore() {
+  if (!saved_) return;
+  std::fflush(stdout);
+  ::dup2(saved_.get(), STDOUT_FILENO);
+  saved_.reset();
+}
+
 }  // namespace uc::cli

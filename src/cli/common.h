@@ -9,6 +9,7 @@
 #include "cluster/control_client.h"
 #include "cluster/state_paths.h"
 #include "config/cluster_spec.h"
+#include "sys/fd.h"
 #include "sys/result.h"
 
 namespace uc::cli {
@@ -18,6 +19,17 @@ namespace uc::cli {
 inline constexpr int kExitFailed = 1;
 inline constexpr int kExitBadInput = 2;
 inline constexpr int kExitExecFailed = 125;
+
+// With --json, stdout carries the JSON alone: progress goes to stderr until restore().
+class ProgressToStderr {
+ public:
+  explicit ProgressToStderr(bool on);
+  ~ProgressToStderr() { restore(); }
+  void restore();
+
+ private:
+  Fd saved_;
+};
 
 struct Globals {
   std::string file;   // -f: the cluster file
