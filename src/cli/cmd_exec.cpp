@@ -111,30 +111,14 @@ int run_session(ControlClient& c, nlohmann::json req, bool tty, bool forward_std
   }
 }
 
-std::optional<ControlClient> reach(const Globals& g, std::string* name_out) {
-  auto name = resolve_cluster(g);
-  if (!name) {
-    print_error(name.error().message);
-    return std::nullopt;
-  }
-  if (auto r = require_root(); !r) {
-    print_error(r.error().message);
-    return std::nullopt;
-  }
-  ClusterPaths p(*name);
-  auto c = connect_supervisor(p);
-  if (!c) print_error(fmt::format("cluster {} is not running (`umlcluster up` starts it)", *name));
-  *name_out = *name;
-  return c;
-}
-
 }  // namespace
 
 int cmd_exec(const Globals& g, const std::string& node, const std::vector<std::string>& argv,
              bool tty, bool interactive) {
   std::string name;
-  auto c = reach(g, &name);
-  if (!c) return kExitExecFailed;
+  int rc = 0;
+  auto c = connect_running(g, &name, &rc);
+  if (!c) return kExitExecFailed;  // umlcluster's own failure, whatever the reason
   nlohmann::json req{{"node", node}, {"argv", argv}, {"tty", tty}};
   if (tty) req["env"] = {{"TERM", std::getenv("TERM") ? std::getenv("TERM") : "xterm"}};
   // Without -i, stdin goes along when it is a pipe or a file, never a terminal.
@@ -146,8 +130,9 @@ int cmd_exec(const Globals& g, const std::string& node, const std::vector<std::s
 
 int cmd_console(const Globals& g, const std::string& node) {
   std::string name;
-  auto c = reach(g, &name);
-  if (!c) return kExitExecFailed;
+  int rc = 0;
+  auto c = connect_running(g, &name, &rc);
+  if (!c) return kExitExecFailed;  // umlcluster's own failure, whatever the reason
   if (!::isatty(STDIN_FILENO)) {
     print_error("console needs a terminal; use `umlcluster exec` from scripts");
     return kExitExecFailed;

@@ -64,14 +64,10 @@ int cmd_metrics(const Globals& g, const std::string& listen) {
     spec = *s;
   }
   int rc = 0;
-  auto name = target_cluster(g, /*needs_root=*/true, &rc);
-  if (!name) return rc;
-  ClusterPaths p(*name);
-  auto c = connect_supervisor(p);
-  if (!c) {
-    print_error(fmt::format("cluster {} is not running (`umlcluster up` starts it)", *name));
-    return kExitFailed;
-  }
+  std::string name;
+  auto c = connect_running(g, &name, &rc);
+  if (!c) return rc;
+  ClusterPaths p(name);
   auto volumes = expected_volumes(p);
   monitor::NodeSampler sampler;  // every scrape reads every node's PSS
   if (!spec) {
@@ -88,7 +84,7 @@ int cmd_metrics(const Globals& g, const std::string& listen) {
   std::string url = at.kind == metrics::ListenSpec::Kind::unix_socket
                         ? at.to_string() + " (GET /metrics)"
                         : "http://" + at.to_string() + "/metrics";
-  fmt::print(stderr, "serving cluster {}'s metrics on {}; Ctrl-C stops\n", *name, url);
+  fmt::print(stderr, "serving cluster {}'s metrics on {}; Ctrl-C stops\n", name, url);
   std::fflush(stderr);
   auto served = endpoint->serve([&] {
     if (!c->request({{"op", "ping"}})) {  // the cluster restarted: reconnect

@@ -114,13 +114,9 @@ nlohmann::json refresh(ControlClient& c, ClusterLook& prev, double& prev_cpu, mo
 
 int cmd_top(const Globals& g, double interval, int count) {
   int rc = 0;
-  auto name = target_cluster(g, /*needs_root=*/true, &rc);
-  if (!name) return rc;
-  auto c = connect_supervisor(ClusterPaths(*name));
-  if (!c) {
-    print_error(fmt::format("cluster {} is not running (`umlcluster up` starts it)", *name));
-    return kExitFailed;
-  }
+  std::string name;
+  auto c = connect_running(g, &name, &rc);
+  if (!c) return rc;
   if (interval < 0.2) interval = 0.2;
   auto wait_ms = static_cast<int>(interval * 1000);
   double prev_cpu = own_cpu_seconds();
@@ -144,7 +140,7 @@ int cmd_top(const Globals& g, double interval, int count) {
   }
   Fd sigfd = signal_fd({SIGINT, SIGTERM});
   Screen screen;
-  fmt::print("\033[H\033[2Jumlcluster top: cluster {}: sampling...\n", *name);
+  fmt::print("\033[H\033[2Jumlcluster top: cluster {}: sampling...\n", name);
   std::fflush(stdout);
   char sort_key = 'n';
   auto next = Clock::now() + std::chrono::milliseconds(wait_ms);

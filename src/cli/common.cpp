@@ -71,6 +71,18 @@ std::optional<ControlClient> connect_supervisor(const ClusterPaths& p) {
   return std::move(*c);
 }
 
+std::optional<ControlClient> connect_running(const Globals& g, std::string* name, int* rc) {
+  auto n = target_cluster(g, /*needs_root=*/true, rc);
+  if (!n) return std::nullopt;
+  *name = *n;
+  auto c = connect_supervisor(ClusterPaths(*n));
+  if (!c) {
+    print_error(fmt::format("cluster {} is not running (`umlcluster up` starts it)", *n));
+    *rc = kExitFailed;
+  }
+  return c;
+}
+
 pid_t supervisor_pid(const ClusterPaths& p) {
   auto t = read_file(p.lock());
   return t ? static_cast<pid_t>(std::atoi(t->c_str())) : 0;

@@ -53,6 +53,9 @@ Status write_record(const ClusterPaths& p, const ClusterRecord& r);
 
 bool supervisor_running(const ClusterPaths& p);
 std::optional<ControlClient> connect_supervisor(const ClusterPaths& p);
+// The running cluster a command is about (root needed), connected; else it prints why
+// (no such cluster, not root, not running), sets *rc and returns nothing.
+std::optional<ControlClient> connect_running(const Globals& g, std::string* name, int* rc);
 pid_t supervisor_pid(const ClusterPaths& p);
 
 Status require_root();
