@@ -9,24 +9,30 @@
 
 namespace uc::cli {
 
+std::optional<std::string> build_image(const ClusterSpec& spec, bool force, bool* built) {
+  auto recipe = image::recipe_for(spec.image, spec.nodes.front().kernel);
+  if (!recipe) {
+    print_error(recipe.error().message);
+    return std::nullopt;
+  }
+  auto img = image::ensure_image(*recipe, [](const std::string& m) {
+    fmt::print("image: {}\n", m);
+    std::fflush(stdout);
+  }, force, built);
+  if (!img) {
+    print_error("image build failed: " + img.error().message);
+    return std::nullopt;
+  }
+  return *img;
+}
+
 int cmd_image_build(const Globals& g, bool force) {
   int rc = 0;
   auto spec = definition_for_root(g, "", &rc);
   if (!spec) return rc;
-  auto recipe = image::recipe_for(spec->image, spec->nodes.front().kernel);
-  if (!recipe) {
-    print_error(recipe.error().message);
-    return kExitFailed;
-  }
   bool built = false;
-  auto img = image::ensure_image(*recipe, [](const std::string& m) {
-    fmt::print("image: {}\n", m);
-    std::fflush(stdout);
-  }, force, &built);
-  if (!img) {
-    print_error("image build failed: " + img.error().message);
-    return kExitFailed;
-  }
+  auto img = build_image(*spec, force, &built);
+  if (!img) return kExitFailed;
   if (!built) fmt::print("image: already built: {} (--force rebuilds it)\n", *img);
   return 0;
 }

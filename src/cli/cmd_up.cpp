@@ -11,7 +11,6 @@
 
 #include "cli/commands.h"
 #include "config/cluster_file.h"
-#include "image/root_image.h"
 #include "ocfs2/cluster_conf.h"
 #include "sys/files.h"
 #include "sys/process.h"
@@ -91,20 +90,9 @@ bool prepare_cluster(const Globals& g, ClusterSpec& spec, bool rebuild_image) {
       return false;
     }
   } else {
-    auto recipe = image::recipe_for(spec.image, spec.nodes.front().kernel);
-    if (!recipe) {
-      print_error(recipe.error().message);
-      return false;
-    }
     bool built = false;
-    auto img = image::ensure_image(*recipe, [](const std::string& m) {
-      fmt::print("image: {}\n", m);
-      std::fflush(stdout);
-    }, rebuild_image, &built);
-    if (!img) {
-      print_error("image build failed: " + img.error().message);
-      return false;
-    }
+    auto img = build_image(spec, rebuild_image, &built);
+    if (!img) return false;
     if (!built) fmt::print("image: cached ({})\n", *img);
     rec.spec = spec;
     rec.image = *img;

@@ -37,6 +37,9 @@ struct ReportOptions {
   bool keep_up = false;  // leave the cluster running afterwards
 };
 int cmd_report(const Globals& g, const ReportOptions& o);
+// The root image for `spec`, built or taken from the cache (`force`: built again); prints
+// progress, and why on failure. *built says whether it was built now.
+std::optional<std::string> build_image(const ClusterSpec& spec, bool force, bool* built);
 int cmd_image_build(const Globals& g, bool force);
 int cmd_image_list(const Globals& g);
 int cmd_image_rm(const Globals& g, const std::vector<std::string>& keys, bool force);
