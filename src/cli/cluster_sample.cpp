@@ -24,7 +24,7 @@ ClusterLook look_at_host() {
   return l;
 }
 
-ClusterLook look_at(ControlClient& c, monitor::NodeSampler& nodes) {
+ClusterLook look_at(ControlClient& c, monitor::NodeSampler& nodes, bool with_guests) {
   ClusterLook l;
   auto st = c.request({{"op", "status"}, {"costs", false}});  // we read /proc ourselves
   if (st) l.status = *st;
@@ -34,18 +34,16 @@ ClusterLook look_at(ControlClient& c, monitor::NodeSampler& nodes) {
   for (auto& n : nodes_of(l.status))
     if (n.value("pid", 0) > 0) alive[n["name"]] = n["pid"].get<int>();
   l.sample.nodes = nodes.sample(alive);
+  if (with_guests) {
+    std::vector<std::string> running;
+    for (auto& n : nodes_of(l.status))
+      if (n.value("state", "") == "running") running.push_back(n["name"]);
+    l.guests = read_guest_views(c, running);
+  }
   return l;
 }
 
-std::vector<std::string> running_nodes(const ClusterLook& l) {
-  std::vector<std::string> out;
-  for (auto& n : nodes_of(l.status))
-    if (n.value("state", "") == "running") out.push_back(n["name"]);
-  return out;
-}
-
-nlohmann::json figures(const ClusterLook& a, const ClusterLook& b,
-                       const std::map<std::string, GuestView>* guests) {
+nlohmann::json figures(const ClusterLook& a, const ClusterLook& b) {
   double secs = std::chrono::duration<double>(b.sample.at - a.sample.at).count();
   auto h = monitor::host_figures(a.sample, b.sample);
   nlohmann::json nodes = nlohmann::json::array();
@@ -65,15 +63,14 @@ nlohmann::json figures(const ClusterLook& a, const ClusterLook& b,
       }
       j["memory_bytes"] = nb->second.memory;
     }
-    if (guests)
-      if (auto g = guests->find(name); g != guests->end()) {
-        const GuestView& gv = g->second;
-        j["guest"] = {{"load", {gv.load.one, gv.load.five, gv.load.fifteen}},
-                      {"mem_used_bytes", gv.mem.used()},
-                      {"mem_free_bytes", gv.mem.free},
-                      {"mem_total_bytes", gv.mem.total}};
-        j["mounts"] = gv.mounts;
-      }
+    if (auto g = b.guests.find(name); g != b.guests.end()) {
+      const GuestView& gv = g->second;
+      j["guest"] = {{"load", {gv.load.one, gv.load.five, gv.load.fifteen}},
+                    {"mem_used_bytes", gv.mem.used()},
+                    {"mem_free_bytes", gv.mem.free},
+                    {"mem_total_bytes", gv.mem.total}};
+      j["mounts"] = gv.mounts;
+    }
     nodes.push_back(j);
   }
   return {{"cluster", b.status.is_object() ? b.status.value("cluster", "") : ""},

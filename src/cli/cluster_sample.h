@@ -14,17 +14,16 @@ namespace uc::cli {
 struct ClusterLook {
   nlohmann::json status;  // the supervisor's status reply (null if it did not answer)
   monitor::Sample sample;
+  std::map<std::string, GuestView> guests;  // the running nodes' own view, when asked for
 };
 
-ClusterLook look_at(ControlClient& c, monitor::NodeSampler& nodes);
+// `with_guests`: also ask each running node's agent for the guest's own view.
+ClusterLook look_at(ControlClient& c, monitor::NodeSampler& nodes, bool with_guests = false);
 // A host-only look, for when no cluster is running.
 ClusterLook look_at_host();
 
-std::vector<std::string> running_nodes(const ClusterLook& l);
-
-// Figures over the interval between two looks. `guests`: the nodes' own view, if read.
-nlohmann::json figures(const ClusterLook& a, const ClusterLook& b,
-                       const std::map<std::string, GuestView>* guests);
+// Figures over the interval between two looks, with b's guest views.
+nlohmann::json figures(const ClusterLook& a, const ClusterLook& b);
 
 // This process's own CPU time (user + system) in seconds.
 double own_cpu_seconds();

@@ -31,8 +31,7 @@ std::map<std::string, std::vector<std::string>> expected_volumes(const ClusterPa
 
 std::string scrape(ControlClient& c, monitor::NodeSampler& sampler,
                    const std::map<std::string, std::vector<std::string>>& volumes) {
-  ClusterLook look = look_at(c, sampler);
-  auto guests = read_guest_views(c, running_nodes(look));
+  ClusterLook look = look_at(c, sampler, /*with_guests=*/true);
   metrics::MetricsInput in;
   in.cluster = look.status.is_object() ? look.status.value("cluster", "") : "";
   in.host = look.sample.host;
@@ -44,7 +43,7 @@ std::string scrape(ControlClient& c, monitor::NodeSampler& sampler,
     m.state = n.value("state", "");
     m.address = n.value("address", "");
     if (auto s = look.sample.nodes.find(m.name); s != look.sample.nodes.end()) m.host = s->second;
-    if (auto g = guests.find(m.name); g != guests.end()) m.guest = g->second;
+    if (auto g = look.guests.find(m.name); g != look.guests.end()) m.guest = g->second;
     if (auto v = volumes.find(m.name); v != volumes.end()) m.volumes = v->second;
     in.nodes.push_back(std::move(m));
   }

@@ -93,9 +93,8 @@ namespace {
 
 // One refresh: the figures since the previous look, with the guests' own view.
 nlohmann::json refresh(ControlClient& c, ClusterLook& prev, double& prev_cpu, monitor::NodeSampler& pss) {
-  ClusterLook cur = look_at(c, pss);
-  auto guests = read_guest_views(c, running_nodes(cur));
-  auto f = figures(prev, cur, &guests);
+  ClusterLook cur = look_at(c, pss, /*with_guests=*/true);
+  auto f = figures(prev, cur);
   double secs = std::chrono::duration<double>(cur.sample.at - prev.sample.at).count();
   double cpu = own_cpu_seconds();
   f["sampler_cpu_percent"] = secs > 0 ? 100.0 * (cpu - prev_cpu) / secs : 0.0;
