@@ -50,6 +50,14 @@ class InterruptFlag {
 
 double seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
 
+// `keys` of a figures node that it has.
+json pick(const json& from, std::initializer_list<const char*> keys) {
+  json out = json::object();
+  for (const char* k : keys)
+    if (from.contains(k)) out[k] = from[k];
+  return out;
+}
+
 // The experiment's clock and records: a look every `interval`, each one a point of the
 // time series; windows of looks make the table's rows.
 class Recorder {
@@ -72,14 +80,11 @@ class Recorder {
   void look(const std::string& phase) {
     if (int ms = ms_to_next_look(); ms > 0) ::usleep(static_cast<useconds_t>(ms) * 1000);
     ClusterLook cur = sampler_ ? look_at(*sampler_, nodes_) : look_at_host();
-    auto f = figures(last_, cur, nullptr);
+    auto f = figures(last_, cur);
     json nodes = json::object();
-    for (const auto& n : f["nodes"]) {
-      if (!n.contains("memory_bytes")) continue;
-      json v{{"cpu_percent", n["cpu_percent"]}, {"memory_bytes", n["memory_bytes"]}};
-      if (n.contains("pss_bytes")) v["pss_bytes"] = n["pss_bytes"];
-      nodes[n["name"].get<std::string>()] = v;
-    }
+    for (const auto& n : f["nodes"])
+      if (n.contains("memory_bytes"))  // sampled: it has host processes
+        nodes[n["name"].get<std::string>()] = pick(n, {"cpu_percent", "memory_bytes", "pss_bytes"});
     series_.push_back({{"t", seconds(cur.sample.at - t0_)},
                        {"phase", phase},
                        {"cpu_percent", f["host"]["cpu_percent"]},
@@ -99,24 +104,17 @@ class Recorder {
     mem_looks_ = 0;
     auto end = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(secs));
     while ((Clock::now() < end || mem_looks_ == 0) && !stop.raised()) look(phase);
-    auto h = monitor::host_figures(first.sample, last_.sample);
-    double span = seconds(last_.sample.at - first.sample.at);
+    auto f = figures(first, last_);
     json nodes = json::array();
-    for (const auto& [name, nb] : last_.sample.nodes) {
-      auto na = first.sample.nodes.find(name);
-      json v{{"name", name},
-             {"cpu_percent", na == first.sample.nodes.end()
-                                 ? 0.0 : monitor::node_cpu_percent(na->second, nb, span)},
-             {"rss_bytes", nb.rss},
-             {"memory_bytes", nb.memory}};
-      if (nb.pss_taken_at) v["pss_bytes"] = nb.pss;
-      nodes.push_back(v);
-    }
-    return {{"cpu_percent", h.cpu_busy},
-            {"cpu_cores_percent", h.core_busy},
+    for (const auto& n : f["nodes"])
+      if (n.contains("memory_bytes"))
+        nodes.push_back(pick(n, {"name", "cpu_percent", "rss_bytes", "pss_bytes", "memory_bytes"}));
+    const json& h = f["host"];
+    return {{"cpu_percent", h["cpu_percent"]},
+            {"cpu_cores_percent", h["cores_percent"]},
             {"mem_used_bytes", static_cast<uint64_t>(mem_sum_ / std::max(1, mem_looks_))},
-            {"mem_total_bytes", h.mem_total},
-            {"load", {h.load.one, h.load.five, h.load.fifteen}},
+            {"mem_total_bytes", h["mem_total_bytes"]},
+            {"load", h["load"]},
             {"window_start_s", seconds(first.sample.at - t0_)},
             {"window_end_s", seconds(last_.sample.at - t0_)},
             {"nodes", nodes}};
