@@ -25,7 +25,7 @@
 #include "config/cluster_spec.h"
 #include "node/mconsole.h"
 #include "node/node_launcher.h"
-#include "node/node_stats.h"
+#include "monitor/sampler.h"
 #include "ocfs2/bringup.h"
 #include "ocfs2/o2cb_scripts.h"
 #include "ocfs2/volume.h"
@@ -465,8 +465,9 @@ json Supervisor::status_json(bool costs) {
     json pids = json::array();
     uint64_t mem = 0;
     if (n->proc.running() && costs) {
-      for (pid_t p : node::process_tree(n->proc.pid())) pids.push_back(p);
-      mem = node::node_memory_bytes(n->proc.pid());
+      auto cost = monitor::NodeSampler().sample_one(n->proc.pid(), /*with_pss=*/false);
+      pids = cost.pids;
+      mem = cost.memory;
     }
     double uptime = n->proc.running()
         ? std::chrono::duration<double>(now - n->started).count() : 0.0;

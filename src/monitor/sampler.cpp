@@ -120,7 +120,7 @@ NodeSample NodeSampler::sample_one(pid_t root, bool with_pss) {
       n.pss_cost += std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0);
     }
   }
-  n.memory += node::guest_ram_bytes(root);  // as node::node_memory_bytes
+  n.memory += node::guest_ram_bytes(root);
   if (with_pss) n.pss_taken_at = std::chrono::steady_clock::now();
   return n;
 }
