@@ -79,7 +79,12 @@ void AgentServer::send(FrameType t, uint32_t session, std::string_view payload) 
 void AgentServer::send_hello() {
   char host[256] = {};
   ::gethostname(host, sizeof host - 1);
-  nlohmann::json j{{"version", 3}, {"hostname", host}, {"uptime_ms", read_uptime_ms()}};
+  // boot_id tells the host a new boot of the same process (a reboot, OCFS2's reset fence).
+  std::string boot_id;
+  std::ifstream b("/proc/sys/kernel/random/boot_id");
+  std::getline(b, boot_id);
+  nlohmann::json j{{"version", 4}, {"hostname", host}, {"uptime_ms", read_uptime_ms()},
+                   {"boot_id", boot_id}};
   send(FrameType::kHello, 0, j.dump());
 }
 

@@ -17,7 +17,7 @@
 namespace uc {
 
 enum class FrameType : uint8_t {
-  kHello = 1,      // agent -> host: JSON {version, hostname, uptime_ms}
+  kHello = 1,      // agent -> host: JSON {version, hostname, uptime_ms, boot_id}
   kPing = 2,
   kPong = 3,
   kAck = 4,        // agent -> host: u32 LE, bytes of the link it has read (flow control)

@@ -26,8 +26,8 @@ ClusterLook look_at_host() {
 
 ClusterLook look_at(ControlClient& c, monitor::NodeSampler& nodes, bool with_guests) {
   ClusterLook l;
-  auto st = c.request({{"op", "status"}, {"costs", false}});  // we read /proc ourselves
-  if (st) l.status = *st;
+  auto st = c.request({control::Op::kStatus});
+  if (st) l.status = st->status;
   l.sample.at = Clock::now();
   l.sample.host = monitor::sample_host();
   std::map<std::string, pid_t> alive;

@@ -1,11 +1,12 @@
 // `umlcluster config export`, `umlcluster fsck`, `umlcluster node add`.
+#include <fmt/format.h>
 #include <unistd.h>
 
-#include <algorithm>
-#include <fmt/format.h>
+#include <map>
 
 #include "cli/commands.h"
 #include "config/cluster_file.h"
+#include "config/node_add.h"
 #include "ocfs2/cluster_conf.h"
 #include "sys/files.h"
 #include "sys/process.h"
@@ -74,79 +75,40 @@ int cmd_node_add(const Globals& g, const std::string& node, const std::string& i
     return kExitFailed;
   }
   ClusterSpec& spec = rec->spec;
-  NodeSpec n = spec.nodes.front();
-  n.name = node;
-  auto addr = Ipv4::parse(ip);
-  std::string bad;
-  if (!is_valid_hostname(node)) bad = fmt::format("\"{}\" is not a valid hostname", node);
-  else if (spec.find_node(node)) bad = fmt::format("cluster {} already has a node {}", *name, node);
-  else if (!addr) bad = fmt::format("\"{}\" is not an IPv4 address", ip);
-  else if (!spec.subnet.contains(*addr) || spec.subnet.is_network_or_broadcast(*addr))
-    bad = fmt::format("{} is not a host address of {}", ip, spec.subnet.str());
-  if (!bad.empty()) {
-    print_error(bad);
-    return kExitBadInput;
-  }
-  n.address = *addr;
-  int max_number = -1;
-  for (const auto& o : spec.nodes) {
-    if (o.address == *addr) {
-      print_error(fmt::format("{} is already {}'s address", ip, o.name));
-      return kExitBadInput;
-    }
-    max_number = std::max(max_number, o.number);
-    if (number >= 0 && o.number == number) {
-      print_error(fmt::format("OCFS2 node number {} is {}'s", number, o.name));
-      return kExitBadInput;
-    }
-  }
-  n.number = number >= 0 ? number : max_number + 1;
-  if (n.number > 254) {
-    print_error("no OCFS2 node number left (0-254)");
-    return kExitBadInput;
-  }
-  if (!memory.empty()) {
-    auto m = parse_size(memory);
-    if (!m || *m < kMinNodeMemory) {
-      print_error(fmt::format("--memory {}: give at least {}", memory, format_size(kMinNodeMemory)));
-      return kExitBadInput;
-    }
-    n.memory = *m;
-  }
-  spec.nodes.push_back(n);
-  // Every volume the node gets must have a free node slot: slots are set when formatted.
-  for (const auto& d : spec.disks) {
-    if (!spec.attached(d, n.name)) continue;
-    size_t users = 0;
-    for (const auto& o : spec.nodes) users += spec.attached(d, o.name) ? 1 : 0;
-    // The slot count was fixed when the disk was formatted (its marker says); a disk not
-    // formatted yet gets its slots from the definition as it will be then.
-    int slots = spec.slots(d);
+  // A formatted volume's node slots were fixed by mkfs.ocfs2 -N; its marker says how many.
+  std::map<std::string, int> formatted_slots;
+  for (const auto& d : spec.disks)
     if (auto marker = read_file(p.disk_marker(d.name))) {
       auto j = nlohmann::json::parse(*marker, nullptr, false);
-      if (!j.is_discarded()) slots = j.value("slots", slots);
+      if (j.is_object() && j.contains("slots") && j["slots"].is_number_integer())
+        formatted_slots[d.name] = j["slots"].get<int>();
     }
-    if (static_cast<int>(users) > slots) {
-      print_error(fmt::format("volume {} has {} node slots, all taken; give the disk more `slots` "
-                              "in the cluster file before formatting", d.name, slots));
-      return kExitFailed;
-    }
+  auto plan = plan_node_add(spec, {node, ip, number, memory}, formatted_slots);
+  if (!plan.errors.empty()) {
+    std::string msg;
+    for (const auto& e : plan.errors) msg += (msg.empty() ? "" : "\n") + e;
+    print_error(msg);
+    return plan.bad_input ? kExitBadInput : kExitFailed;
   }
+  const NodeSpec& n = plan.node;
+  spec.nodes.push_back(n);
   if (auto s = write_record(p, *rec); !s) {
     print_error(s.error().message);
     return kExitFailed;
   }
   fmt::print("adding {} ({}, OCFS2 node {}) to cluster {}\n", node, ip, n.number, *name);
-  auto reply = c->request({{"op", "add_node"}, {"node", node}});
-  if (!reply || !(*reply).value("ok", false)) {
-    print_error(reply ? (*reply).value("error", "refused") : reply.error().message);
+  control::Request add{control::Op::kAddNode};
+  add.node = node;
+  auto reply = c->request(add);
+  if (!reply) {
+    print_error(reply.error().message);
     return kExitFailed;
   }
-  if (!wait_until_ready(*c, (*reply)["status"], {node})) return kExitFailed;
-  auto st = c->request({{"op", "status"}});
-  if (st) {
-    add_o2cb_state(*c, spec, *st);
-    print_status(*st, g.json);
+  if (!wait_for_nodes(*c, reply->status, {node})) return kExitFailed;
+  if (auto st = c->request({control::Op::kStatus})) {
+    add_costs(st->status);
+    add_o2cb_state(*c, spec, st->status);
+    print_status(st->status, g.json);
   }
   return 0;
 }

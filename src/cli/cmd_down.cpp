@@ -11,27 +11,6 @@
 
 namespace uc::cli {
 
-Status stop_cluster(const ClusterPaths& p, bool quiet) {
-  pid_t pid = supervisor_pid(p);
-  Fd pidfd(pid > 0 ? static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)) : -1);
-  auto c = connect_supervisor(p);
-  if (!c) return {};
-  auto reply = c->request({{"op", "down"}}, [&](const nlohmann::json& e) {
-    if (!quiet)
-      fmt::print("  {:<10} {:<9} {}\n", e.value("node", ""), e.value("state", ""),
-                 e.value("message", ""));
-    std::fflush(stdout);
-  });
-  if (!reply) return reply.error();
-  // The supervisor replies as its last act; wait until it is really gone.
-  if (pidfd) {
-    pollfd pf{pidfd.get(), POLLIN, 0};
-    ::poll(&pf, 1, 10000);
-  }
-  if (supervisor_running(p)) return err("the cluster supervisor did not exit");
-  return {};
-}
-
 int cmd_down(const Globals& g) {
   int rc = 0;
   auto name = target_cluster(g, /*needs_root=*/true, &rc);
@@ -42,7 +21,7 @@ int cmd_down(const Globals& g) {
     return 0;
   }
   fmt::print("stopping cluster {}\n", *name);
-  if (auto s = stop_cluster(p, false); !s) {
+  if (auto s = stop_cluster(p, print_progress); !s) {
     print_error(s.error().message);
     return kExitFailed;
   }
@@ -76,7 +55,7 @@ int cmd_destroy(const Globals& g, bool yes) {
   }
   if (supervisor_running(p)) {
     fmt::print("stopping cluster {}\n", *name);
-    if (auto s = stop_cluster(p, false); !s) {
+    if (auto s = stop_cluster(p, print_progress); !s) {
       print_error(s.error().message);
       return kExitFailed;
     }

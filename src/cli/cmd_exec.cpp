@@ -7,10 +7,13 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
+#include <optional>
 #include <fmt/format.h>
 
 #include "cli/commands.h"
+#include "cluster/guest_messages.h"
 #include "sys/files.h"
 
 namespace uc::cli {
@@ -42,7 +45,13 @@ nlohmann::json window_size() {
   return {{"rows", ws.ws_row}, {"cols", ws.ws_col}};
 }
 
-int run_session(ControlClient& c, nlohmann::json req, bool tty, bool forward_stdin) {
+constexpr int kExitTimedOut = 124;  // as coreutils timeout(1)
+
+int run_session(ControlClient& c, nlohmann::json req, bool tty, bool forward_stdin, double timeout_s) {
+  using Clock = std::chrono::steady_clock;
+  std::optional<Clock::time_point> deadline;
+  if (timeout_s > 0)
+    deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(timeout_s));
   constexpr uint32_t kSid = 1;
   if (tty) req.update(window_size());
   if (auto s = c.send(FrameType::kExec, kSid, req.dump()); !s) {
@@ -62,18 +71,28 @@ int run_session(ControlClient& c, nlohmann::json req, bool tty, bool forward_std
         case FrameType::kStdout: (void)write_all(STDOUT_FILENO, f->payload.data(), f->payload.size()); break;
         case FrameType::kStderr: (void)write_all(STDERR_FILENO, f->payload.data(), f->payload.size()); break;
         case FrameType::kExit: {
-          auto j = nlohmann::json::parse(f->payload, nullptr, false);
-          if (j.is_discarded()) return kExitExecFailed;
-          std::string e = j.value("error", "");
-          if (!e.empty()) print_error(e);
-          return j.value("code", kExitExecFailed);
+          auto e = cluster::parse_exit(f->payload);
+          if (!e) return kExitExecFailed;
+          if (!e->error.empty()) print_error(e->error);
+          return e->code < 0 ? kExitExecFailed : e->code;
         }
         default: break;
       }
     }
     pollfd fds[3] = {{c.fd(), POLLIN, 0}, {stdin_open ? STDIN_FILENO : -1, POLLIN, 0},
                      {winch.get(), POLLIN, 0}};
-    if (::poll(fds, 3, -1) < 0) {
+    int wait_ms = -1;
+    if (deadline) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*deadline - Clock::now()).count();
+      if (left <= 0) {
+        // The command is told to end (a hung node cannot even do that: we leave anyway).
+        (void)c.send(FrameType::kSignal, kSid, nlohmann::json{{"signal", SIGKILL}}.dump());
+        print_error(fmt::format("{} timed out after {} s", req.value("node", "the command"), timeout_s));
+        return kExitTimedOut;
+      }
+      wait_ms = static_cast<int>(left);
+    }
+    if (::poll(fds, 3, wait_ms) < 0) {
       if (errno == EINTR) continue;
       return kExitExecFailed;
     }
@@ -114,7 +133,7 @@ int run_session(ControlClient& c, nlohmann::json req, bool tty, bool forward_std
 }  // namespace
 
 int cmd_exec(const Globals& g, const std::string& node, const std::vector<std::string>& argv,
-             bool tty, bool interactive) {
+             bool tty, bool interactive, double timeout_s) {
   std::string name;
   int rc = 0;
   auto c = connect_running(g, &name, &rc);
@@ -125,7 +144,7 @@ int cmd_exec(const Globals& g, const std::string& node, const std::vector<std::s
   bool forward = interactive || !::isatty(STDIN_FILENO);
   std::optional<RawTerminal> raw;
   if (tty && ::isatty(STDIN_FILENO)) raw.emplace();
-  return run_session(*c, req, tty, forward);
+  return run_session(*c, req, tty, forward, timeout_s);
 }
 
 int cmd_console(const Globals& g, const std::string& node) {
@@ -144,7 +163,7 @@ int cmd_console(const Globals& g, const std::string& node) {
   fmt::print(stderr, "connected to {} in cluster {} (exit the shell or press Ctrl-] to leave)\n",
              node, name);
   RawTerminal raw;
-  return run_session(*c, req, true, true);
+  return run_session(*c, req, true, true, 0);
 }
 
 }  // namespace uc::cli

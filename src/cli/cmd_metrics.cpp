@@ -86,7 +86,7 @@ int cmd_metrics(const Globals& g, const std::string& listen) {
   fmt::print(stderr, "serving cluster {}'s metrics on {}; Ctrl-C stops\n", name, url);
   std::fflush(stderr);
   auto served = endpoint->serve([&] {
-    if (!c->request({{"op", "ping"}})) {  // the cluster restarted: reconnect
+    if (!c->request({control::Op::kPing})) {  // the cluster restarted: reconnect
       auto again = connect_supervisor(p);
       if (again) c = std::move(again);
     }

@@ -135,30 +135,14 @@ class Recorder {
 };
 
 // Waits for `node` to be running (ready), looking at the host meanwhile.
-Status wait_ready(ControlClient& events, Recorder& rec, const std::string& node, const InterruptFlag& stop) {
-  bool heard = false;
-  auto give_up = Clock::now() + std::chrono::minutes(5);
-  while (Clock::now() < give_up) {
-    if (stop.raised()) return err("interrupted");
-    bool timed_out = false;
-    auto f = events.read_frame(std::max(1, rec.ms_to_next_look()), &timed_out);
-    if (!f) return f.error();
-    if (timed_out) {
-      rec.look("boot " + node);
-      continue;
-    }
-    if (!*f) return err("the cluster supervisor went away (see its log)");
-    if ((*f)->type != FrameType::kEvent) continue;
-    auto e = json::parse((*f)->payload, nullptr, false);
-    if (e.is_discarded() || e.value("node", "") != node) continue;
-    std::string state = e.value("state", "");
-    if (state == "running") return {};
-    if (state == "failed" || (state == "stopped" && heard))
-      return err(fmt::format("{} did not come up ({}); its console: umlcluster logs {}", node,
-                             e.value("message", ""), node));
-    heard = true;
-  }
-  return err(node + " was not ready after 5 minutes");
+Status wait_ready(ControlClient& events, Recorder& rec, const std::string& node, const json& snapshot,
+                  const InterruptFlag& stop) {
+  client::WaitOptions o;
+  o.only = {node};
+  o.idle_in_ms = [&] { return rec.ms_to_next_look(); };
+  o.on_idle = [&] { rec.look("boot " + node); };
+  o.interrupted = [&] { return stop.raised(); };
+  return client::wait_until_ready(events, snapshot, o);
 }
 
 json delta(const json& row, const json& prev) {
@@ -262,7 +246,7 @@ int cmd_report(const Globals& g, const ReportOptions& o) {
     print_error(why);
     if (started) {
       fmt::print(stderr, "stopping the nodes this report started\n");
-      (void)stop_cluster(p, true);
+      (void)stop_cluster(p);
     }
     return stop.raised() ? 130 : kExitFailed;
   };
@@ -277,10 +261,11 @@ int cmd_report(const Globals& g, const ReportOptions& o) {
   for (const auto& n : spec->nodes) {
     rec.event(n.name + " starting");
     auto t = rec.now();
-    auto reply = events->request({{"op", "start"}, {"nodes", {n.name}}});
-    if (!reply || !(*reply).value("ok", false))
-      return fail(reply ? (*reply).value("error", "the supervisor refused") : reply.error().message);
-    if (auto s = wait_ready(*events, rec, n.name, stop); !s) return fail(s.error().message);
+    control::Request start{control::Op::kStart};
+    start.nodes = {n.name};
+    auto reply = events->request(start);
+    if (!reply) return fail(reply.error().message);
+    if (auto s = wait_ready(*events, rec, n.name, reply->status, stop); !s) return fail(s.error().message);
     double ready_after = rec.now() - t;
     rec.event(fmt::format("{} ready in {:.1f} s", n.name, ready_after));
     running.push_back(n.name);
@@ -309,7 +294,7 @@ int cmd_report(const Globals& g, const ReportOptions& o) {
               {"paper_table4", report::paper_table4()}};
   if (!o.keep_up) {
     fmt::print("stopping the cluster (--keep-up leaves it running)\n");
-    (void)stop_cluster(p, true);
+    (void)stop_cluster(p);
   }
   if (auto s = write_outputs(out, report); !s) {
     print_error("cannot write the report: " + s.error().message);

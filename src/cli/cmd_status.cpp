@@ -49,13 +49,14 @@ int cmd_status(const Globals& g) {
   if (!name) return rc;
   ClusterPaths p(*name);
   if (auto c = connect_supervisor(p)) {
-    auto st = c->request({{"op", "status"}});
+    auto st = c->request({control::Op::kStatus});
     if (!st) {
       print_error(st.error().message);
       return kExitFailed;
     }
-    if (auto rec = read_record(p)) add_o2cb_state(*c, rec->spec, *st);
-    print_status(*st, g.json);
+    add_costs(st->status);
+    if (auto rec = read_record(p)) add_o2cb_state(*c, rec->spec, st->status);
+    print_status(st->status, g.json);
     return 0;
   }
   auto st = offline_status(*name, p);

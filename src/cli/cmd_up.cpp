@@ -24,33 +24,6 @@ double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::
 
 }  // namespace
 
-Status start_supervisor(const ClusterPaths& p, const std::string& name, bool start_nodes) {
-  auto ready = make_pipe();
-  if (!ready) return ready.error();
-  auto log = open_file(p.supervisor_log(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-  if (!log) return log.error();
-  SpawnOptions o;
-  o.argv = {self_dir() + "/umlclusterd", name};
-  if (!start_nodes) o.argv.push_back("--no-start");
-  o.fds = {{log->get(), 1}, {log->get(), 2}, {ready->second.get(), 3}};
-  o.new_session = true;  // outlives this command, deaf to its terminal
-  o.cwd = "/";
-  auto child = spawn(o);
-  if (!child) return child.error();
-  ready->second.reset();
-  std::string line = read_to_eof(ready->first.get());
-  if (line.rfind("ready", 0) == 0) {
-    child->release();  // the daemon lives on; init reaps it
-    return {};
-  }
-  child->wait();
-  if (line.rfind("error: ", 0) == 0) line = line.substr(7);
-  while (!line.empty() && line.back() == '\n') line.pop_back();
-  return err("the cluster supervisor did not start: " +
-             (line.empty() ? "it exited (see " + p.supervisor_log() + ")" : line));
-}
-
-
 // The definition a cluster was created with, give or take nodes added to it since (`node
 // add`): those stay. Returns false if the file says something else.
 bool same_cluster(const ClusterSpec& recorded, const ClusterSpec& wanted) {
@@ -115,39 +88,14 @@ bool prepare_cluster(const Globals& g, ClusterSpec& spec, bool rebuild_image) {
   return true;
 }
 
-bool wait_until_ready(ControlClient& c, const nlohmann::json& snapshot,
-                      const std::vector<std::string>& only) {
-  std::map<std::string, std::string> state;
-  for (const auto& n : snapshot.value("nodes", nlohmann::json::array()))
-    if (only.empty() || std::find(only.begin(), only.end(), n.value("name", "")) != only.end())
-      state[n.value("name", "")] = n.value("state", "");
-  auto done = [&] {
-    for (auto& [n, s] : state)
-      if (s != "running") return false;
-    return true;
-  };
-  std::set<std::string> heard;  // a node still "stopped" in the snapshot may be about to start
-  while (!done()) {
-    for (auto& [n, s] : state)
-      if (s == "failed" || (s == "stopped" && heard.count(n))) {
-        print_error(fmt::format("{} did not come up; its console: umlcluster logs {}", n, n));
-        return false;
-      }
-    // A node that boots takes seconds; a minute of silence means something is stuck.
-    auto f = c.read_frame(120000);
-    if (!f || !*f) {
-      print_error(f ? "the cluster supervisor went away (see its log)" : f.error().message);
-      return false;
-    }
-    if ((*f)->type != FrameType::kEvent) continue;
-    auto e = nlohmann::json::parse((*f)->payload, nullptr, false);
-    if (e.is_discarded()) continue;
-    std::string node = e.value("node", "");
-    if (!state.count(node)) continue;
-    state[node] = e.value("state", "");
-    heard.insert(node);
-    fmt::print("  {:<10} {:<9} {}\n", node, state[node], e.value("message", ""));
-    std::fflush(stdout);
+bool wait_for_nodes(ControlClient& c, const nlohmann::json& snapshot,
+                    const std::vector<std::string>& only) {
+  client::WaitOptions o;
+  o.only = only;
+  o.on_progress = print_progress;
+  if (auto s = client::wait_until_ready(c, snapshot, o); !s) {
+    print_error(s.error().message);
+    return false;
   }
   return true;
 }
@@ -196,25 +144,25 @@ int cmd_up(const Globals& g, const UpOptions& o) {
                               g.file.empty() ? "the default" : g.file));
       return kExitFailed;
     }
-    auto reply = c->request({{"op", "start"}});
+    auto reply = c->request({control::Op::kStart});
     if (!reply) {
       print_error(reply.error().message);
       return kExitFailed;
     }
-    auto started = (*reply).value("started", std::vector<std::string>{});
-    if (started.empty()) {
+    if (reply->started.empty()) {
       fmt::print("cluster {} is already up; nothing changed\n", spec->name);
       progress.restore();
-      print_status((*reply)["status"], g.json);
+      add_costs(reply->status);
+      print_status(reply->status, g.json);
       return 0;
     }
-    fmt::print("cluster {} is up; starting {} stopped node(s)\n", spec->name, started.size());
-    if (!wait_until_ready(*c, (*reply)["status"], started)) return kExitFailed;
-    auto st = c->request({{"op", "status"}});
-    if (st) {
-      add_o2cb_state(*c, *spec, *st);
+    fmt::print("cluster {} is up; starting {} stopped node(s)\n", spec->name, reply->started.size());
+    if (!wait_for_nodes(*c, reply->status, reply->started)) return kExitFailed;
+    if (auto st = c->request({control::Op::kStatus})) {
+      add_costs(st->status);
+      add_o2cb_state(*c, *spec, st->status);
       progress.restore();
-      print_status(*st, g.json);
+      print_status(st->status, g.json);
     }
     return 0;
   }
@@ -234,23 +182,24 @@ int cmd_up(const Globals& g, const UpOptions& o) {
     print_error(c.error().message);
     return kExitFailed;
   }
-  auto snap = c->request({{"op", "subscribe"}});
+  auto snap = c->request({control::Op::kSubscribe});
   if (!snap) {
     print_error(snap.error().message);
     return kExitFailed;
   }
-  if (!wait_until_ready(*c, *snap, {})) {
-    fmt::print(stderr, "stopping what started; the cluster's state and logs stay in {}\n", p.dir);
-    (void)stop_cluster(p, true);
+  if (!wait_for_nodes(*c, snap->status, {})) {
+    fmt::print(stderr, "stopping what started; the cluster's state and logs stay in {} "
+                       "(`umlcluster events` tells what happened)\n", p.dir);
+    (void)stop_cluster(p);
     return kExitFailed;
   }
   fmt::print("cluster {} is up: {} node(s) ready in {:.1f} s ({:.1f} s in all)\n", spec->name,
              spec->nodes.size(), since(boot0), since(t0));
-  auto st = c->request({{"op", "status"}});
-  if (st) {
-    add_o2cb_state(*c, *spec, *st);
+  if (auto st = c->request({control::Op::kStatus})) {
+    add_costs(st->status);
+    add_o2cb_state(*c, *spec, st->status);
     progress.restore();
-    print_status(*st, g.json);
+    print_status(st->status, g.json);
   }
   return 0;
 }

@@ -17,8 +17,11 @@ int cmd_down(const Globals& g);
 int cmd_destroy(const Globals& g, bool yes);
 int cmd_status(const Globals& g);
 int cmd_list(const Globals& g);
+// timeout_s > 0: give up after that long (exit 124, as coreutils timeout).
 int cmd_exec(const Globals& g, const std::string& node, const std::vector<std::string>& argv,
-             bool tty, bool interactive);
+             bool tty, bool interactive, double timeout_s);
+// `fault freeze NODE` / `fault thaw NODE`: the whole node stops (mconsole stop) or goes on.
+int cmd_fault_freeze(const Globals& g, const std::string& node, bool freeze);
 int cmd_console(const Globals& g, const std::string& node);
 int cmd_logs(const Globals& g, const std::string& node, bool follow, int lines);
 int cmd_config_export(const Globals& g, const std::string& from);
@@ -47,19 +50,25 @@ int cmd_image_rm(const Globals& g, const std::vector<std::string>& keys, bool fo
 // Creates the cluster's state (record, image) or checks that what exists matches `spec`
 // (which then gains the nodes added since). Prints why and returns false if not.
 bool prepare_cluster(const Globals& g, ClusterSpec& spec, bool rebuild_image);
-// Starts the cluster's supervisor; with `start_nodes` false its nodes wait for a start request.
-Status start_supervisor(const ClusterPaths& p, const std::string& name, bool start_nodes);
-// Waits for the cluster's nodes (all, or `only`) to be running, printing progress events.
-// Returns false (having printed why) if one failed.
-bool wait_until_ready(ControlClient& c, const nlohmann::json& snapshot,
-                      const std::vector<std::string>& only);
+using client::start_supervisor;
+using client::stop_cluster;
+// client::wait_until_ready, printing progress; false (having printed why) if a node failed.
+bool wait_for_nodes(ControlClient& c, const nlohmann::json& snapshot,
+                    const std::vector<std::string>& only);
 // The cluster definition from -f FILE, --from CONF, or the default.
 Result<ClusterSpec> load_definition(const Globals& g, const std::string& from);
 // The same for a command that needs root; else prints why, sets *rc (exit code) and is empty.
 std::optional<ClusterSpec> definition_for_root(const Globals& g, const std::string& from, int* rc);
 // Adds each running node's O2CB state and the volumes' mounts to a status reply.
 void add_o2cb_state(ControlClient& c, const ClusterSpec& spec, nlohmann::json& st);
-// Asks the supervisor to stop every node and waits until it has exited.
-Status stop_cluster(const ClusterPaths& p, bool quiet);
+
+// `events`: the cluster's event log, filtered; with `follow`, then what is appended to it.
+struct EventsOptions {
+  bool follow = false;
+  std::string since;               // "10m", "2026-11-25T22:10:00Z" (UTC), epoch ms; "" for all
+  std::string node;                // "" for every node and the cluster's own events
+  std::vector<std::string> types;  // "died", "o2net_*", ...; none for all
+};
+int cmd_events(const Globals& g, const EventsOptions& o);
 
 }  // namespace uc::cli

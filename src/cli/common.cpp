@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "config/cluster_file.h"
+#include "monitor/sampler.h"
 #include "sys/files.h"
 
 namespace uc::cli {
@@ -41,36 +42,6 @@ std::optional<std::string> target_cluster(const Globals& g, bool needs_root, int
   return *name;
 }
 
-Result<ClusterRecord> read_record(const ClusterPaths& p) {
-  auto text = read_file(p.spec());
-  if (!text) return text.error();
-  auto j = nlohmann::json::parse(*text, nullptr, false);
-  if (j.is_discarded()) return err(p.spec() + " is damaged (not JSON)");
-  try {
-    ClusterRecord r;
-    r.spec = j.at("spec").get<ClusterSpec>();
-    r.image = j.at("image").get<std::string>();
-    r.created_at = j.value("created_at", int64_t{0});
-    return r;
-  } catch (const std::exception& e) {
-    return err(p.spec() + " is damaged: " + e.what());
-  }
-}
-
-Status write_record(const ClusterPaths& p, const ClusterRecord& r) {
-  nlohmann::json j{{"spec", r.spec}, {"image", r.image}, {"created_at", r.created_at}};
-  return write_file_atomic(p.spec(), j.dump(2) + "\n", 0600);
-}
-
-bool supervisor_running(const ClusterPaths& p) { return lock_is_held(p.lock()); }
-
-std::optional<ControlClient> connect_supervisor(const ClusterPaths& p) {
-  if (!supervisor_running(p)) return std::nullopt;
-  auto c = ControlClient::connect(p.control_socket());
-  if (!c) return std::nullopt;
-  return std::move(*c);
-}
-
 std::optional<ControlClient> connect_running(const Globals& g, std::string* name, int* rc) {
   auto n = target_cluster(g, /*needs_root=*/true, rc);
   if (!n) return std::nullopt;
@@ -83,9 +54,26 @@ std::optional<ControlClient> connect_running(const Globals& g, std::string* name
   return c;
 }
 
-pid_t supervisor_pid(const ClusterPaths& p) {
-  auto t = read_file(p.lock());
-  return t ? static_cast<pid_t>(std::atoi(t->c_str())) : 0;
+void print_progress(const control::Progress& p) {
+  fmt::print("  {:<10} {:<10} {}\n", p.node, p.state, p.message);
+  std::fflush(stdout);
+}
+
+void add_costs(nlohmann::json& status) {
+  if (!status.contains("nodes") || !status["nodes"].is_array()) return;
+  monitor::NodeSampler sampler;
+  for (auto& n : status["nodes"]) {
+    int pid = n.value("pid", 0);
+    nlohmann::json pids = nlohmann::json::array();
+    uint64_t mem = 0;
+    if (pid > 0) {
+      auto cost = sampler.sample_one(pid, /*with_pss=*/false);
+      pids = cost.pids;
+      mem = cost.memory;
+    }
+    n["pids"] = pids;
+    n["memory_bytes"] = mem;
+  }
 }
 
 Status require_root() {
@@ -131,8 +119,9 @@ void print_status(const nlohmann::json& s, bool json) {
   if (s.value("supervisor_pid", 0) > 0)
     fmt::print(" (supervisor pid {}, switch pid {}, subnet {})", s.value("supervisor_pid", 0),
                s.value("switch_pid", 0), s.value("subnet", "?"));
-  fmt::print("\n{:<12} {:<9} {:<16} {:<22} {:>8} {:>11}\n", "NODE", "STATE", "ADDRESS",
-             "HOST PIDS", "UPTIME", "HOST MEM");
+  fmt::print("\n{:<12} {:<10} {:<16} {:<22} {:>8} {:>11} {:>8}  {}\n", "NODE", "STATE", "ADDRESS",
+             "HOST PIDS", "UPTIME", "HOST MEM", "RESTARTS", "LAST CAUSE");
+  double now_s = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
   for (const auto& n : s.value("nodes", nlohmann::json::array())) {
     std::string pids;
     for (const auto& p : n.value("pids", nlohmann::json::array()))
@@ -140,9 +129,13 @@ void print_status(const nlohmann::json& s, bool json) {
     if (pids.size() > 22) pids = pids.substr(0, 19) + "...";
     if (pids.empty()) pids = "-";
     uint64_t mem = n.value("memory_bytes", uint64_t{0});
-    fmt::print("{:<12} {:<9} {:<16} {:<22} {:>8} {:>11}\n", n.value("name", "?"),
+    std::string cause = n.value("last_cause", "");
+    int64_t at = n.value("last_cause_at_ms", int64_t{0});
+    if (!cause.empty() && at > 0) cause += " " + human_duration(now_s - at / 1000.0) + " ago";
+    fmt::print("{:<12} {:<10} {:<16} {:<22} {:>8} {:>11} {:>8}  {}\n", n.value("name", "?"),
                n.value("state", "?"), n.value("address", "?"), pids,
-               human_duration(n.value("uptime_s", 0.0)), mem ? human_bytes(mem) : "-");
+               human_duration(n.value("uptime_s", 0.0)), mem ? human_bytes(mem) : "-",
+               n.value("restarts", 0), cause.empty() ? "-" : cause);
     std::string e = n.value("error", "");
     if (!e.empty()) fmt::print("  {}: {}\n", n.value("name", "?"), e);
   }

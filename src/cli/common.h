@@ -6,6 +6,8 @@
 #include <optional>
 #include <string>
 
+#include "client/cluster_record.h"
+#include "client/lifecycle.h"
 #include "cluster/control_client.h"
 #include "cluster/state_paths.h"
 #include "config/cluster_spec.h"
@@ -43,20 +45,20 @@ Result<std::string> resolve_cluster(const Globals& g);
 // resolve_cluster for a command: on failure it prints why, sets *rc and returns nothing.
 std::optional<std::string> target_cluster(const Globals& g, bool needs_root, int* rc);
 
-struct ClusterRecord {
-  ClusterSpec spec;
-  std::string image;
-  int64_t created_at = 0;
-};
-Result<ClusterRecord> read_record(const ClusterPaths& p);
-Status write_record(const ClusterPaths& p, const ClusterRecord& r);
-
-bool supervisor_running(const ClusterPaths& p);
-std::optional<ControlClient> connect_supervisor(const ClusterPaths& p);
+using client::ClusterRecord;
+using client::connect_supervisor;
+using client::read_record;
+using client::supervisor_pid;
+using client::supervisor_running;
+using client::write_record;
 // The running cluster a command is about (root needed), connected; else it prints why
 // (no such cluster, not root, not running), sets *rc and returns nothing.
 std::optional<ControlClient> connect_running(const Globals& g, std::string* name, int* rc);
-pid_t supervisor_pid(const ClusterPaths& p);
+// One line of a node's progress, as up, down and node add print it.
+void print_progress(const control::Progress& p);
+// Each running node's host pids and memory, read from /proc here (the supervisor's loop
+// never walks /proc): the status reply gains "pids" and "memory_bytes".
+void add_costs(nlohmann::json& status);
 
 Status require_root();
 void print_error(const std::string& msg);

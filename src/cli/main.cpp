@@ -50,6 +50,7 @@ int main(int argc, char** argv) {
   std::string node;
   std::vector<std::string> command;
   bool tty = false, interactive = false;
+  double exec_timeout = 0;
   auto* s_exec = app.add_subcommand("exec", "run a command in a node; exits with its exit code "
                                             "(125: umlcluster could not run it)");
   name_opt(s_exec);
@@ -57,7 +58,22 @@ int main(int argc, char** argv) {
   s_exec->add_option("command", command, "the command and its arguments (after --)")->required();
   s_exec->add_flag("-t,--tty", tty, "run it on a terminal");
   s_exec->add_flag("-i,--interactive", interactive, "pass stdin even when it is a terminal");
-  s_exec->callback([&] { rc = cmd_exec(g, node, command, tty, interactive); });
+  s_exec->add_option("--timeout", exec_timeout,
+                     "give up after S seconds: the command is killed, exit code 124 (as timeout(1))")
+      ->check(CLI::PositiveNumber);
+  s_exec->callback([&] { rc = cmd_exec(g, node, command, tty, interactive, exec_timeout); });
+
+  auto* s_fault = app.add_subcommand("fault", "break a running cluster on purpose");
+  s_fault->require_subcommand(1);
+  auto* s_freeze = s_fault->add_subcommand(
+      "freeze", "stop the whole node without killing it (UML's mconsole stop); `fault thaw` resumes it");
+  name_opt(s_freeze);
+  s_freeze->add_option("node", node, "node name")->required();
+  s_freeze->callback([&] { rc = cmd_fault_freeze(g, node, true); });
+  auto* s_thaw = s_fault->add_subcommand("thaw", "resume a frozen node (mconsole go)");
+  name_opt(s_thaw);
+  s_thaw->add_option("node", node, "node name")->required();
+  s_thaw->callback([&] { rc = cmd_fault_freeze(g, node, false); });
 
   auto* s_console = app.add_subcommand("console", "an interactive shell in a node (Ctrl-] leaves)");
   name_opt(s_console);
@@ -141,6 +157,22 @@ int main(int argc, char** argv) {
                        "./umlcluster-report-NAME-TIME)");
   s_report->add_flag("--keep-up", report.keep_up, "leave the cluster running afterwards");
   s_report->callback([&] { rc = cmd_report(g, report); });
+
+  EventsOptions events;
+  auto* s_events = app.add_subcommand(
+      "events", "the cluster's event log: starts, deaths, restarts, fencing, and what OCFS2 says "
+                "on each console (connections, evictions, recovery); kept across runs");
+  name_opt(s_events);
+  json_opt(s_events);
+  s_events->add_flag("-F,--follow", events.follow, "keep printing new events until Ctrl-C");
+  s_events->add_option("--since", events.since,
+                       "only events since TIME: 30s, 10m, 2h, 1d (ago), 2026-11-25T22:10:00Z or "
+                       "\"2026-11-25 22:10:00\" (UTC), or epoch milliseconds");
+  s_events->add_option("--node", events.node, "only this node's events");
+  s_events->add_option("--type", events.types,
+                       "only these types: died, hung, evicted, recovery_begin, o2net_* ...")
+      ->delimiter(',');
+  s_events->callback([&] { rc = cmd_events(g, events); });
 
   auto* s_image = app.add_subcommand("image", "the cached root images");
   s_image->require_subcommand(1);

@@ -1,6 +1,9 @@
 #include "cli/node_probe.h"
 
+#include <chrono>
 #include <nlohmann/json.hpp>
+
+#include "cluster/guest_messages.h"
 
 namespace uc::cli {
 
@@ -22,8 +25,12 @@ std::map<std::string, ProbeResult> request_on_nodes(ControlClient& c, const std:
     by_session[sid++] = n;
   }
   size_t left = by_session.size();
+  // One deadline for all: a node that hangs costs the wait once, not once a frame.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   while (left > 0) {
-    auto f = c.read_frame(timeout_ms);
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
+    if (ms <= 0) break;
+    auto f = c.read_frame(static_cast<int>(ms));
     if (!f || !*f) break;
     auto it = by_session.find((*f)->session);
     if (it == by_session.end()) continue;
@@ -31,8 +38,8 @@ std::map<std::string, ProbeResult> request_on_nodes(ControlClient& c, const std:
     if ((*f)->type == FrameType::kStdout) r.out += (*f)->payload;
     if ((*f)->type == FrameType::kStderr) r.err += (*f)->payload;
     if ((*f)->type == FrameType::kExit) {
-      auto j = nlohmann::json::parse((*f)->payload, nullptr, false);
-      r.code = j.is_discarded() ? -1 : j.value("code", -1);
+      auto e = cluster::parse_exit((*f)->payload);
+      r.code = e ? e->code : -1;
       --left;
     }
   }

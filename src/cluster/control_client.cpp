@@ -4,7 +4,9 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 
+#include <chrono>
 #include <cstring>
+#include <fmt/format.h>
 
 #include "sys/files.h"
 
@@ -48,19 +50,28 @@ Result<std::optional<Frame>> ControlClient::read_frame(int timeout_ms, bool* tim
   }
 }
 
-Result<nlohmann::json> ControlClient::request(
-    const nlohmann::json& req, const std::function<void(const nlohmann::json&)>& on_event) {
-  UC_TRY(send(FrameType::kRequest, 0, req.dump()));
+Result<control::Reply> ControlClient::request(
+    const control::Request& req, const std::function<void(const control::Progress&)>& on_event,
+    int timeout_ms) {
+  UC_TRY(send(FrameType::kRequest, 0, control::encode(req)));
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   for (;;) {
-    auto f = read_frame();
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now()).count();
+    bool timed_out = false;
+    auto f = read_frame(static_cast<int>(std::max<int64_t>(left, 0)), &timed_out);
     if (!f) return f.error();
+    if (timed_out)
+      return err(fmt::format("the cluster supervisor did not answer \"{}\" within {} s",
+                             control::op_name(req.op), timeout_ms / 1000));
     if (!*f) return err("the cluster supervisor closed the connection");
-    auto j = nlohmann::json::parse((*f)->payload, nullptr, false);
-    if (j.is_discarded()) continue;
     if ((*f)->type == FrameType::kEvent) {
-      if (on_event) on_event(j);
+      if (auto e = control::decode_progress((*f)->payload); e && on_event) on_event(*e);
     } else if ((*f)->type == FrameType::kReply) {
-      return j;
+      auto r = control::decode_reply((*f)->payload);
+      if (!r) return err("the cluster supervisor's reply is malformed: " + r.error().message);
+      if (!r->ok) return err(r->error.empty() ? "the cluster supervisor refused" : r->error);
+      return std::move(*r);
     }
   }
 }

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "agent/frame.h"
+#include "cluster/control_protocol.h"
 #include "sys/fd.h"
 #include "sys/result.h"
 
@@ -20,9 +21,12 @@ class ControlClient {
   // Blocks for the next frame; empty when the supervisor closed the connection.
   // A timeout is an error, or, given `timed_out`, an empty result with *timed_out set.
   Result<std::optional<Frame>> read_frame(int timeout_ms = -1, bool* timed_out = nullptr);
-  // One request, its reply; events that arrive meanwhile go to `on_event`.
-  Result<nlohmann::json> request(const nlohmann::json& req,
-                                 const std::function<void(const nlohmann::json&)>& on_event = {});
+  // One request, its reply (a refusal is an error with the supervisor's reason); progress
+  // events that arrive meanwhile go to `on_event`. The whole exchange has a deadline.
+  static constexpr int kRequestDeadlineMs = 30000;
+  Result<control::Reply> request(const control::Request& req,
+                                 const std::function<void(const control::Progress&)>& on_event = {},
+                                 int timeout_ms = kRequestDeadlineMs);
   int fd() const { return fd_.get(); }
   FrameDecoder& decoder() { return decoder_; }
 

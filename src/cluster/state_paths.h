@@ -19,6 +19,8 @@ struct ClusterPaths {
   std::string spec() const { return dir + "/cluster.json"; }
   std::string lock() const { return dir + "/supervisor.pid"; }
   std::string supervisor_log() const { return dir + "/supervisor.log"; }
+  // The cluster's typed event log (one JSON object a line), kept across runs, rotated.
+  std::string events() const { return dir + "/events.jsonl"; }
   std::string control_socket() const { return dir + "/control.sock"; }
   std::string switch_dir() const { return dir + "/switch"; }
   std::string switch_socket() const { return switch_dir() + "/switch.ctl"; }

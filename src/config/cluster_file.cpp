@@ -1,51 +1,83 @@
 #include "config/cluster_file.h"
 
+#include <fmt/format.h>
 #include <sys/stat.h>
+#include <toml++/toml.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <climits>
 #include <map>
 #include <set>
-#include <toml++/toml.h>
 
-#include <fmt/format.h>
-
+#include "config/validate.h"
 #include "sys/files.h"
 
 namespace uc {
 namespace {
 
-// Collects "file:line: field: message" diagnostics.
+// Collects "file:line: field: message" diagnostics and gives them back in line order.
 class Diagnostics {
  public:
   explicit Diagnostics(std::string source) : source_(std::move(source)) {}
   void add(int line, const std::string& field, const std::string& msg) {
     if (line > 0)
-      out_ += fmt::format("{}:{}: {}: {}\n", source_, line, field, msg);
+      out_.push_back({line, fmt::format("{}:{}: {}: {}", source_, line, field, msg)});
     else
-      out_ += fmt::format("{}: {}: {}\n", source_, field, msg);
+      out_.push_back({line, fmt::format("{}: {}: {}", source_, field, msg)});
   }
   bool empty() const { return out_.empty(); }
-  std::string text() const { return out_.substr(0, out_.size() - 1); }
+  // Lines in order; what has no line (a rule of the whole file) last.
+  std::string text() const {
+    auto sorted = out_;
+    std::stable_sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) {
+      return (a.first > 0 ? a.first : INT_MAX) < (b.first > 0 ? b.first : INT_MAX);
+    });
+    std::string r;
+    for (const auto& [line, text] : sorted) r += (r.empty() ? "" : "\n") + text;
+    return r;
+  }
 
  private:
   std::string source_;
-  std::string out_;
+  std::vector<std::pair<int, std::string>> out_;
 };
 
 int line_of(const toml::node& n) { return static_cast<int>(n.source().begin.line); }
 
-// Field readers: each checks the type and reports with the line.
+// Where each field was written, by its path ("node[1].address"), and which fields could not
+// be read (their error is reported; validate() would only repeat it about the default).
+struct FieldLines {
+  std::map<std::string, int> line;
+  std::set<std::string> failed;
+
+  // The field's own line, else its table's ("node[1]", "manager"), else 0.
+  int of(std::string field) const {
+    for (;;) {
+      if (auto it = line.find(field); it != line.end()) return it->second;
+      auto dot = field.rfind('.');
+      if (dot == std::string::npos) return 0;
+      field.erase(dot);
+    }
+  }
+};
+
+// Field readers: each checks the type and reports with the line. The rules on the values
+// are validate()'s; a reader only refuses what is not a value of the field's type.
 class TableReader {
  public:
-  TableReader(const toml::table& t, std::string prefix, Diagnostics& d,
+  TableReader(const toml::table& t, std::string prefix, Diagnostics& d, FieldLines& lines,
               std::set<std::string> allowed)
-      : t_(t), prefix_(std::move(prefix)), d_(d) {
-    for (auto&& [k, v] : t_)
-      if (!allowed.count(std::string(k.str())))
-        d_.add(line_of(v), field(std::string(k.str())), "unknown field (allowed: " + join(allowed) + ")");
+      : t_(t), prefix_(std::move(prefix)), d_(d), lines_(lines) {
+    if (!prefix_.empty()) lines_.line[prefix_] = line_of(t_);
+    for (auto&& [k, v] : t_) {
+      std::string key(k.str());
+      lines_.line[field(key)] = line_of(v);
+      if (!allowed.count(key))
+        d_.add(line_of(v), field(key), "unknown field (allowed: " + join(allowed) + ")");
+    }
   }
   std::string field(const std::string& k) const { return prefix_.empty() ? k : prefix_ + "." + k; }
   int line(const std::string& k) const {
@@ -53,19 +85,25 @@ class TableReader {
     return n ? line_of(*n) : line_of(t_);
   }
   bool has(const std::string& k) const { return t_.contains(k); }
+  void fail(const std::string& k, const std::string& msg) {
+    d_.add(line(k), field(k), msg);
+    lines_.failed.insert(field(k));
+  }
 
   void str(const std::string& k, std::string& out) {
     if (auto* n = t_.get(k)) {
       if (auto v = n->value<std::string>()) out = *v;
-      else d_.add(line_of(*n), field(k), "expected a string");
+      else
+        fail(k, "expected a string");
     }
   }
-  void integer(const std::string& k, int& out, int lo, int hi) {
+  void integer(const std::string& k, int& out) {
     if (auto* n = t_.get(k)) {
       auto v = n->value<int64_t>();
-      if (!v || !n->is_integer()) d_.add(line_of(*n), field(k), "expected an integer");
-      else if (*v < lo || *v > hi)
-        d_.add(line_of(*n), field(k), fmt::format("{} is out of range {}-{}", *v, lo, hi));
+      if (!v || !n->is_integer())
+        fail(k, "expected an integer");
+      else if (*v < INT_MIN || *v > INT_MAX)
+        fail(k, fmt::format("{} is out of range", *v));
       else out = static_cast<int>(*v);
     }
   }
@@ -78,7 +116,8 @@ class TableReader {
       } else if (auto s = n->value<std::string>()) {
         v = parse_size(*s);
       }
-      if (!v) d_.add(line_of(*n), field(k), "expected a size such as \"128M\" or \"1G\"");
+      if (!v)
+        fail(k, "expected a size such as \"128M\" or \"1G\"");
       else out = *v;
     }
   }
@@ -86,7 +125,7 @@ class TableReader {
     if (auto* n = t_.get(k)) {
       auto* arr = n->as_array();
       if (!arr) {
-        d_.add(line_of(*n), field(k), "expected an array of strings");
+        fail(k, "expected an array of strings");
         return;
       }
       out.clear();
@@ -95,6 +134,17 @@ class TableReader {
         else d_.add(line_of(e), field(k), "expected an array of strings");
       }
     }
+  }
+  void restart(const std::string& k, RestartPolicy& out) {
+    auto* n = t_.get(k);
+    if (!n) return;
+    auto name = n->value<std::string>();
+    if (!name)
+      fail(k, "expected a string: no, on-failure or always");
+    else if (auto p = parse_restart_policy(*name))
+      out = *p;
+    else
+      fail(k, fmt::format("\"{}\" is not a restart policy (no, on-failure or always)", *name));
   }
 
  private:
@@ -106,6 +156,7 @@ class TableReader {
   const toml::table& t_;
   std::string prefix_;
   Diagnostics& d_;
+  FieldLines& lines_;
 };
 
 const toml::table* sub_table(const toml::table& root, const char* key, Diagnostics& d) {
@@ -135,54 +186,198 @@ std::vector<const toml::table*> table_array(const toml::table& root, const char*
   return out;
 }
 
-struct NodeLines {
-  int name = 0, address = 0, number = 0, memory = 0, kernel = 0;
-};
-
-void validate_nodes(const ClusterSpec& c, const std::vector<NodeLines>& lines, Diagnostics& d,
-                    bool check_kernel) {
-  std::map<std::string, size_t> names;
-  std::map<uint32_t, size_t> addrs;
-  std::map<int, size_t> numbers;
-  if (c.nodes.empty()) d.add(0, "node", "a cluster needs at least one node");
-  if (c.nodes.size() > 255) d.add(0, "node", "at most 255 nodes (OCFS2 node numbers are 0-254)");
-  for (size_t i = 0; i < c.nodes.size(); ++i) {
-    const auto& n = c.nodes[i];
-    const auto& l = lines[i];
-    std::string f = fmt::format("node[{}]", i);
-    if (!is_valid_hostname(n.name))
-      d.add(l.name, f + ".name",
-            fmt::format("\"{}\" is not a valid hostname (1-63 of a-z, 0-9 and '-', not "
-                        "starting or ending with '-')", n.name));
-    if (auto [it, fresh] = names.emplace(n.name, i); !fresh)
-      d.add(l.name, f + ".name",
-            fmt::format("duplicate node name \"{}\" (also node[{}])", n.name, it->second));
-    if (!c.subnet.contains(n.address))
-      d.add(l.address, f + ".address",
-            fmt::format("{} is outside the subnet {}", n.address.str(), c.subnet.str()));
-    else if (c.subnet.is_network_or_broadcast(n.address))
-      d.add(l.address, f + ".address",
-            fmt::format("{} is the network or broadcast address of {}", n.address.str(),
-                        c.subnet.str()));
-    if (auto [it, fresh] = addrs.emplace(n.address.value, i); !fresh)
-      d.add(l.address, f + ".address",
-            fmt::format("duplicate address {} (also node[{}])", n.address.str(), it->second));
-    if (auto [it, fresh] = numbers.emplace(n.number, i); !fresh)
-      d.add(l.number, f + ".number",
-            fmt::format("duplicate OCFS2 node number {} (also node[{}])", n.number, it->second));
-    if (n.memory < kMinNodeMemory)
-      d.add(l.memory, f + ".memory",
-            fmt::format("{} is too small: a node needs at least {}", format_size(n.memory),
-                        format_size(kMinNodeMemory)));
-    else if (n.memory > kMaxNodeMemory)
-      d.add(l.memory, f + ".memory", fmt::format("{} is too large (at most {})",
-                                                 format_size(n.memory), format_size(kMaxNodeMemory)));
-    if (check_kernel && ::access(n.kernel.c_str(), X_OK) != 0)
-      d.add(l.kernel, f + ".kernel",
-            fmt::format("kernel {} does not exist or is not executable (install Debian's "
-                        "user-mode-linux package)", n.kernel));
-  }
+// The paper's addresses: .112, .116, ... (a step of 4) from the subnet's base.
+constexpr uint32_t kFirstHost = 112, kHostStep = 4;
+Ipv4 paper_address(const Subnet& s, size_t i) {
+  return Ipv4{s.network.value + kFirstHost + kHostStep * static_cast<uint32_t>(i)};
 }
+
+// Nodes made from node_count whose paper addresses leave the subnet: one message for all of
+// them, with the subnet they need. Empty if they fit.
+std::string paper_nodes_overflow(const Subnet& s, size_t count) {
+  Ipv4 last = paper_address(s, count - 1);
+  if (s.contains(last) && !s.is_network_or_broadcast(last)) return "";
+  uint32_t top = kFirstHost + kHostStep * static_cast<uint32_t>(count - 1);
+  int host_bits = 1;
+  while (top >= (uint32_t{1} << host_bits) - 1) ++host_bits;  // below the broadcast address
+  uint64_t size = uint64_t{1} << (32 - s.prefix);
+  uint64_t fit = size >= kFirstHost + 2 ? (size - 2 - kFirstHost) / kHostStep + 1 : 0;
+  std::string nodes =
+      count == 1 ? fmt::format("1 node at {} needs that address", last.str())
+                 : fmt::format("{} nodes at {}, {}, ... (a step of {}) need addresses up to {}",
+                               count, paper_address(s, 0).str(), paper_address(s, 1).str(),
+                               kHostStep, last.str());
+  return fmt::format(
+      "{}; {} holds {} of them: give a /{} subnet or larger, or [[node]] tables "
+      "with addresses",
+      nodes, s.str(), fit, 32 - host_bits);
+}
+
+// Reads one section of the file after another into `c`, noting where each field was.
+class Reader {
+ public:
+  Reader(const toml::table& root, Diagnostics& d) : root_(root), d_(d) {}
+
+  void read(ClusterSpec& c) {
+    TableReader top(root_, "", d_, lines_,
+                    {"cluster", "defaults", "node", "disk", "o2cb", "manager", "image"});
+    read_cluster(c);
+    read_nodes(c);
+    read_disks(c);
+    read_o2cb(c.o2cb);
+    read_manager(c.manager);
+    read_image(c.image);
+  }
+  const FieldLines& lines() const { return lines_; }
+
+ private:
+  void read_cluster(ClusterSpec& c) {
+    auto* t = sub_table(root_, "cluster", d_);
+    if (!t) return;
+    TableReader r(*t, "cluster", d_, lines_, {"name", "port", "subnet", "node_count"});
+    r.str("name", c.name);
+    r.integer("port", c.port);
+    std::string subnet;
+    r.str("subnet", subnet);
+    if (!subnet.empty()) {
+      if (auto sn = Subnet::parse(subnet))
+        c.subnet = *sn;
+      else
+        r.fail("subnet", fmt::format("\"{}\" is not an IPv4 subnet like 192.168.0.0/24 (prefix "
+                                     "8-30, host bits zero)",
+                                     subnet));
+    }
+    if (r.has("node_count")) {
+      int n = 0;
+      r.integer("node_count", n);
+      if (n < 1 || n > 255) {
+        if (!lines_.failed.count("cluster.node_count"))
+          r.fail("node_count", fmt::format("must be 1-255, not {}", n));
+      } else {
+        node_count_ = n;
+      }
+    }
+  }
+
+  void read_nodes(ClusterSpec& c) {
+    NodeSpec defaults;
+    if (auto* t = sub_table(root_, "defaults", d_)) {
+      TableReader r(*t, "defaults", d_, lines_, {"memory", "kernel", "kernel_args", "restart"});
+      r.size("memory", defaults.memory);
+      r.str("kernel", defaults.kernel);
+      r.strings("kernel_args", defaults.kernel_args);
+      r.restart("restart", defaults.restart);
+    }
+    auto tables = table_array(root_, "node", d_);
+    if (!tables.empty() && lines_.line.count("cluster.node_count"))
+      d_.add(lines_.of("cluster.node_count"), "cluster.node_count",
+             "give either node_count or [[node]] tables, not both");
+    size_t count = tables.empty() ? static_cast<size_t>(node_count_.value_or(2)) : tables.size();
+    for (size_t i = 0; i < count; ++i) {
+      std::string f = fmt::format("node[{}]", i);
+      NodeSpec n = defaults;
+      n.name = fmt::format("node{}", i);
+      n.number = static_cast<int>(i);
+      n.address = paper_address(c.subnet, i);
+      // What a node takes from [defaults] was written there.
+      for (const char* k : {"memory", "kernel", "restart"})
+        if (auto it = lines_.line.find(std::string("defaults.") + k); it != lines_.line.end())
+          lines_.line[f + "." + k] = it->second;
+      if (i < tables.size()) {
+        read_node(*tables[i], f, n);
+      } else {
+        // Made from node_count: that is where its name and number come from; its address is
+        // checked once for all of them, below.
+        if (int l = lines_.of("cluster.node_count"); l > 0)
+          lines_.line[f + ".name"] = lines_.line[f + ".number"] = l;
+        lines_.failed.insert(f + ".address");
+      }
+      c.nodes.push_back(n);
+    }
+    if (tables.empty() && !lines_.failed.count("cluster.subnet")) {
+      auto msg = paper_nodes_overflow(c.subnet, count);
+      const char* field = node_count_ ? "cluster.node_count" : "cluster.subnet";
+      if (!msg.empty()) d_.add(lines_.of(field), field, msg);
+    }
+  }
+
+  void read_node(const toml::table& t, const std::string& f, NodeSpec& n) {
+    TableReader r(t, f, d_, lines_,
+                  {"name", "address", "number", "memory", "kernel", "kernel_args", "restart"});
+    r.str("name", n.name);
+    std::string addr;
+    r.str("address", addr);
+    if (r.has("address") && !lines_.failed.count(f + ".address")) {
+      if (auto a = Ipv4::parse(addr))
+        n.address = *a;
+      else
+        r.fail("address", fmt::format("\"{}\" is not an IPv4 address", addr));
+    }
+    r.integer("number", n.number);
+    r.size("memory", n.memory);
+    r.str("kernel", n.kernel);
+    r.strings("kernel_args", n.kernel_args);
+    r.restart("restart", n.restart);
+  }
+
+  void read_disks(ClusterSpec& c) {
+    auto tables = table_array(root_, "disk", d_);
+    if (tables.empty()) c.disks.push_back(DiskSpec{});
+    for (size_t i = 0; i < tables.size(); ++i) {
+      TableReader r(*tables[i], fmt::format("disk[{}]", i), d_, lines_,
+                    {"name", "size", "mount", "nodes", "label", "slots", "heartbeat"});
+      DiskSpec disk;
+      r.str("name", disk.name);
+      r.size("size", disk.size);
+      r.str("mount", disk.mount);
+      r.strings("nodes", disk.nodes);
+      r.str("label", disk.label);
+      r.integer("slots", disk.slots);
+      r.str("heartbeat", disk.heartbeat);
+      c.disks.push_back(disk);
+    }
+  }
+
+  void read_o2cb(O2cbSpec& o) {
+    auto* t = sub_table(root_, "o2cb", d_);
+    if (!t) return;
+    TableReader r(
+        *t, "o2cb", d_, lines_,
+        {"heartbeat_threshold", "idle_timeout_ms", "keepalive_delay_ms", "reconnect_delay_ms"});
+    r.integer("heartbeat_threshold", o.heartbeat_threshold);
+    r.integer("idle_timeout_ms", o.idle_timeout_ms);
+    r.integer("keepalive_delay_ms", o.keepalive_delay_ms);
+    r.integer("reconnect_delay_ms", o.reconnect_delay_ms);
+  }
+
+  void read_manager(ManagerSpec& m) {
+    auto* t = sub_table(root_, "manager", d_);
+    if (!t) return;
+    TableReader r(*t, "manager", d_, lines_,
+                  {"restart_limit", "restart_window", "backoff_initial_ms", "backoff_max_ms",
+                   "ping_interval_ms", "hung_after_ms"});
+    r.integer("restart_limit", m.restart_limit);
+    r.integer("restart_window", m.restart_window);
+    r.integer("backoff_initial_ms", m.backoff_initial_ms);
+    r.integer("backoff_max_ms", m.backoff_max_ms);
+    r.integer("ping_interval_ms", m.ping_interval_ms);
+    r.integer("hung_after_ms", m.hung_after_ms);
+  }
+
+  void read_image(ImageSpec& im) {
+    auto* t = sub_table(root_, "image", d_);
+    if (!t) return;
+    TableReader r(*t, "image", d_, lines_, {"suite", "packages", "size"});
+    r.str("suite", im.suite);
+    r.strings("packages", im.packages);
+    r.size("size", im.size);
+  }
+
+  const toml::table& root_;
+  Diagnostics& d_;
+  FieldLines lines_;
+  std::optional<int> node_count_;
+};
 
 }  // namespace
 
@@ -231,148 +426,22 @@ Result<ClusterSpec> parse_cluster_toml(const std::string& text, const std::strin
     d.add(static_cast<int>(e.source().begin.line), "syntax", std::string(e.description()));
     return err(d.text());
   }
-  TableReader top(root, "", d, {"cluster", "defaults", "node", "disk", "o2cb", "image"});
-
   ClusterSpec c;
-  int node_count = 2;
-  int node_count_line = 0;
-  int subnet_line = 0;
-  if (auto* t = sub_table(root, "cluster", d)) {
-    TableReader r(*t, "cluster", d, {"name", "port", "subnet", "node_count"});
-    r.str("name", c.name);
-    if (r.has("name") && !is_valid_cluster_name(c.name))
-      d.add(r.line("name"), "cluster.name",
-            fmt::format("\"{}\" is not a valid OCFS2 cluster name (1-16 letters and digits)", c.name));
-    r.integer("port", c.port, 1, 65535);
-    std::string subnet;
-    r.str("subnet", subnet);
-    subnet_line = r.line("subnet");
-    if (!subnet.empty()) {
-      if (auto sn = Subnet::parse(subnet)) c.subnet = *sn;
-      else
-        d.add(subnet_line, "cluster.subnet",
-              fmt::format("\"{}\" is not an IPv4 subnet like 192.168.0.0/24 (prefix 8-30, host "
-                          "bits zero)", subnet));
-    }
-    r.integer("node_count", node_count, 1, 255);
-    node_count_line = r.line("node_count");
+  Reader reader(root, d);
+  reader.read(c);
+  const auto& lines = reader.lines();
+  for (const auto& p : validate(c))
+    if (!lines.failed.count(p.field)) d.add(lines.of(p.field), p.field, p.message);
+  // The host's side of a node, not a rule of the definition: checked here, where it is run.
+  for (size_t i = 0; check_kernel && i < c.nodes.size(); ++i) {
+    const auto& k = c.nodes[i].kernel;
+    std::string f = fmt::format("node[{}].kernel", i);
+    if (::access(k.c_str(), X_OK) != 0 && !lines.failed.count(f))
+      d.add(lines.of(f), f,
+            fmt::format("kernel {} does not exist or is not executable (install Debian's "
+                        "user-mode-linux package)",
+                        k));
   }
-
-  NodeSpec defaults;
-  int defaults_memory_line = 0, defaults_kernel_line = 0;
-  if (auto* t = sub_table(root, "defaults", d)) {
-    TableReader r(*t, "defaults", d, {"memory", "kernel", "kernel_args"});
-    r.size("memory", defaults.memory);
-    r.str("kernel", defaults.kernel);
-    r.strings("kernel_args", defaults.kernel_args);
-    defaults_memory_line = r.line("memory");
-    defaults_kernel_line = r.line("kernel");
-  }
-
-  auto node_tables = table_array(root, "node", d);
-  std::vector<NodeLines> lines;
-  if (!node_tables.empty() && node_count_line > 0 && root["cluster"]["node_count"])
-    d.add(node_count_line, "cluster.node_count", "give either node_count or [[node]] tables, not both");
-  size_t count = node_tables.empty() ? static_cast<size_t>(node_count) : node_tables.size();
-  for (size_t i = 0; i < count; ++i) {
-    NodeSpec n = defaults;
-    n.name = fmt::format("node{}", i);
-    n.number = static_cast<int>(i);
-    // The paper's addresses: .112, .116, ... (a step of 4) from the subnet's base.
-    n.address = Ipv4{c.subnet.network.value + 112 + 4 * static_cast<uint32_t>(i)};
-    NodeLines l{node_count_line, subnet_line, node_count_line, defaults_memory_line,
-                defaults_kernel_line};
-    if (i < node_tables.size()) {
-      std::string f = fmt::format("node[{}]", i);
-      TableReader r(*node_tables[i], f, d,
-                    {"name", "address", "number", "memory", "kernel", "kernel_args"});
-      int own = line_of(*node_tables[i]);
-      l = NodeLines{own, own, own, defaults_memory_line ? defaults_memory_line : own,
-                    defaults_kernel_line ? defaults_kernel_line : own};
-      r.str("name", n.name);
-      if (r.has("name")) l.name = r.line("name");
-      std::string addr;
-      r.str("address", addr);
-      if (r.has("address")) {
-        l.address = r.line("address");
-        if (auto a = Ipv4::parse(addr)) n.address = *a;
-        else d.add(l.address, f + ".address", fmt::format("\"{}\" is not an IPv4 address", addr));
-      }
-      r.integer("number", n.number, 0, 254);
-      if (r.has("number")) l.number = r.line("number");
-      r.size("memory", n.memory);
-      if (r.has("memory")) l.memory = r.line("memory");
-      r.str("kernel", n.kernel);
-      if (r.has("kernel")) l.kernel = r.line("kernel");
-      r.strings("kernel_args", n.kernel_args);
-    }
-    c.nodes.push_back(n);
-    lines.push_back(l);
-  }
-  validate_nodes(c, lines, d, check_kernel);
-
-  auto disk_tables = table_array(root, "disk", d);
-  if (disk_tables.empty()) c.disks.push_back(DiskSpec{});
-  std::set<std::string> disk_names;
-  for (size_t i = 0; i < disk_tables.size(); ++i) {
-    std::string f = fmt::format("disk[{}]", i);
-    TableReader r(*disk_tables[i], f, d,
-                  {"name", "size", "mount", "nodes", "label", "slots", "heartbeat"});
-    DiskSpec disk;
-    r.str("name", disk.name);
-    r.size("size", disk.size);
-    r.str("mount", disk.mount);
-    r.strings("nodes", disk.nodes);
-    r.str("label", disk.label);
-    r.integer("slots", disk.slots, 0, 255);
-    r.str("heartbeat", disk.heartbeat);
-    if (!is_valid_hostname(disk.name))
-      d.add(r.line("name"), f + ".name", fmt::format("\"{}\" is not a valid disk name", disk.name));
-    if (!disk_names.insert(disk.name).second)
-      d.add(r.line("name"), f + ".name", fmt::format("duplicate disk name \"{}\"", disk.name));
-    if (disk.mount.empty() || disk.mount[0] != '/' || disk.mount.find("..") != std::string::npos)
-      d.add(r.line("mount"), f + ".mount", fmt::format("\"{}\" is not an absolute path", disk.mount));
-    if (disk.heartbeat != "local" && disk.heartbeat != "global")
-      d.add(r.line("heartbeat"), f + ".heartbeat",
-            fmt::format("\"{}\" is not a heartbeat mode (local or global)", disk.heartbeat));
-    if (disk.size < 256 * kMiB)
-      d.add(r.line("size"), f + ".size", "an OCFS2 volume needs at least 256M");
-    if (disk.label.size() > 63) d.add(r.line("label"), f + ".label", "at most 63 characters");
-    for (const auto& nn : disk.nodes)
-      if (!c.find_node(nn))
-        d.add(r.line("nodes"), f + ".nodes", fmt::format("no node named \"{}\"", nn));
-    c.disks.push_back(disk);
-  }
-
-  if (auto* t = sub_table(root, "o2cb", d)) {
-    TableReader r(*t, "o2cb", d,
-                  {"heartbeat_threshold", "idle_timeout_ms", "keepalive_delay_ms", "reconnect_delay_ms"});
-    r.integer("heartbeat_threshold", c.o2cb.heartbeat_threshold, 3, 300);
-    r.integer("idle_timeout_ms", c.o2cb.idle_timeout_ms, 2000, 600000);
-    r.integer("keepalive_delay_ms", c.o2cb.keepalive_delay_ms, 500, 600000);
-    r.integer("reconnect_delay_ms", c.o2cb.reconnect_delay_ms, 500, 600000);
-    // o2net's rule: keepalives must come well before the idle timeout.
-    if (c.o2cb.keepalive_delay_ms >= c.o2cb.idle_timeout_ms)
-      d.add(r.line("keepalive_delay_ms"), "o2cb.keepalive_delay_ms",
-            "must be smaller than o2cb.idle_timeout_ms");
-  }
-
-  if (auto* t = sub_table(root, "image", d)) {
-    TableReader r(*t, "image", d, {"suite", "packages", "size"});
-    r.str("suite", c.image.suite);
-    r.strings("packages", c.image.packages);
-    r.size("size", c.image.size);
-    for (const auto& p : c.image.packages)
-      if (p.empty() || p.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789+-.:") !=
-                           std::string::npos)
-        d.add(r.line("packages"), "image.packages", fmt::format("\"{}\" is not a Debian package name", p));
-    if (c.image.suite.empty() ||
-        c.image.suite.find_first_not_of("abcdefghijklmnopqrstuvwxyz-") != std::string::npos)
-      d.add(r.line("suite"), "image.suite", fmt::format("\"{}\" is not a Debian suite name", c.image.suite));
-    if (c.image.size < 512 * kMiB)
-      d.add(r.line("size"), "image.size", "a root image needs at least 512M");
-  }
-
   if (!d.empty()) return err(d.text());
   return c;
 }

@@ -1,8 +1,33 @@
 #include "config/cluster_spec.h"
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace uc {
+
+const char* restart_policy_name(RestartPolicy p) {
+  switch (p) {
+    case RestartPolicy::kNo:
+      return "no";
+    case RestartPolicy::kOnFailure:
+      return "on-failure";
+    case RestartPolicy::kAlways:
+      return "always";
+  }
+  return "?";
+}
+
+std::optional<RestartPolicy> parse_restart_policy(std::string_view s) {
+  for (auto p : {RestartPolicy::kNo, RestartPolicy::kOnFailure, RestartPolicy::kAlways})
+    if (s == restart_policy_name(p)) return p;
+  return std::nullopt;
+}
+
+// O2CB declares a node dead after (threshold - 1) heartbeats of 2 s each without one of its
+// writes; a node the host cannot reach for as long is as good as dead to its peers.
+int ManagerSpec::hung_after(const O2cbSpec& o2cb) const {
+  return hung_after_ms > 0 ? hung_after_ms : (o2cb.heartbeat_threshold - 1) * 2000;
+}
 
 const NodeSpec* ClusterSpec::find_node(const std::string& n) const {
   for (const auto& node : nodes)
@@ -43,7 +68,8 @@ void to_json(nlohmann::json& j, const ClusterSpec& c) {
                      {"number", n.number},
                      {"memory", n.memory},
                      {"kernel", n.kernel},
-                     {"kernel_args", n.kernel_args}});
+                     {"kernel_args", n.kernel_args},
+                     {"restart", restart_policy_name(n.restart)}});
   auto& disks = j["disks"] = nlohmann::json::array();
   for (const auto& d : c.disks)
     disks.push_back({{"name", d.name},
@@ -57,6 +83,12 @@ void to_json(nlohmann::json& j, const ClusterSpec& c) {
                {"idle_timeout_ms", c.o2cb.idle_timeout_ms},
                {"keepalive_delay_ms", c.o2cb.keepalive_delay_ms},
                {"reconnect_delay_ms", c.o2cb.reconnect_delay_ms}};
+  j["manager"] = {{"restart_limit", c.manager.restart_limit},
+                  {"restart_window", c.manager.restart_window},
+                  {"backoff_initial_ms", c.manager.backoff_initial_ms},
+                  {"backoff_max_ms", c.manager.backoff_max_ms},
+                  {"ping_interval_ms", c.manager.ping_interval_ms},
+                  {"hung_after_ms", c.manager.hung_after_ms}};
   j["image"] = {{"suite", c.image.suite}, {"packages", c.image.packages}, {"size", c.image.size}};
 }
 
@@ -73,6 +105,13 @@ void from_json(const nlohmann::json& j, ClusterSpec& c) {
     s.memory = n.at("memory");
     s.kernel = n.at("kernel");
     s.kernel_args = n.at("kernel_args").get<std::vector<std::string>>();
+    if (n.contains("restart")) {
+      auto name = n.at("restart").get<std::string>();
+      auto p = parse_restart_policy(name);
+      if (!p)
+        throw std::invalid_argument("node " + s.name + ": unknown restart policy \"" + name + "\"");
+      s.restart = *p;
+    }
     c.nodes.push_back(s);
   }
   c.disks.clear();
@@ -93,6 +132,18 @@ void from_json(const nlohmann::json& j, ClusterSpec& c) {
     c.o2cb.idle_timeout_ms = o.at("idle_timeout_ms");
     c.o2cb.keepalive_delay_ms = o.at("keepalive_delay_ms");
     c.o2cb.reconnect_delay_ms = o.at("reconnect_delay_ms");
+  }
+  // Records written before [manager] existed take its defaults, field by field.
+  c.manager = ManagerSpec{};
+  if (j.contains("manager")) {
+    const auto& m = j.at("manager");
+    auto& s = c.manager;
+    s.restart_limit = m.value("restart_limit", s.restart_limit);
+    s.restart_window = m.value("restart_window", s.restart_window);
+    s.backoff_initial_ms = m.value("backoff_initial_ms", s.backoff_initial_ms);
+    s.backoff_max_ms = m.value("backoff_max_ms", s.backoff_max_ms);
+    s.ping_interval_ms = m.value("ping_interval_ms", s.ping_interval_ms);
+    s.hung_after_ms = m.value("hung_after_ms", s.hung_after_ms);
   }
   const auto& im = j.at("image");
   c.image.suite = im.at("suite");

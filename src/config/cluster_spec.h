@@ -4,10 +4,11 @@
 #pragma once
 
 #include <cstdint>
-#include <string>
-#include <vector>
-
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "config/ipv4.h"
 
@@ -18,6 +19,13 @@ inline constexpr uint64_t kMiB = 1024 * 1024;
 inline constexpr uint64_t kMinNodeMemory = 64 * kMiB;
 inline constexpr uint64_t kMaxNodeMemory = 16384 * kMiB;
 
+// What the cluster manager does when a node's process ends or its agent goes silent:
+// kNo leaves it down, kOnFailure restarts it unless it powered itself off cleanly,
+// kAlways restarts it whatever the cause (not after `down`).
+enum class RestartPolicy { kNo, kOnFailure, kAlways };
+const char* restart_policy_name(RestartPolicy p);  // "no", "on-failure", "always"
+std::optional<RestartPolicy> parse_restart_policy(std::string_view s);
+
 struct NodeSpec {
   std::string name;
   Ipv4 address;
@@ -25,6 +33,7 @@ struct NodeSpec {
   uint64_t memory = 128 * kMiB;
   std::string kernel = kDefaultKernel;
   std::vector<std::string> kernel_args;
+  RestartPolicy restart = RestartPolicy::kOnFailure;
 };
 
 struct DiskSpec {
@@ -47,6 +56,21 @@ struct O2cbSpec {
   int reconnect_delay_ms = 2000;
 };
 
+// The cluster manager (the supervisor's watch over its nodes): how often a node may be
+// restarted, how long it waits before each restart, and when a silent node counts as hung.
+struct ManagerSpec {
+  int restart_limit = 5;          // restarts allowed within restart_window, 1-100
+  int restart_window = 600;       // seconds, 10-86400
+  int backoff_initial_ms = 1000;  // first restart delay, 0-600000; doubles each consecutive restart
+  int backoff_max_ms = 30000;     // the delay's ceiling, backoff_initial_ms-600000
+  int ping_interval_ms = 2000;    // how often the host pings each node's agent, 200-60000
+  // A node whose agent has not answered for this long while its process lives is hung.
+  // 0: the O2CB dead time, (heartbeat_threshold - 1) * 2000 ms; else 1000-600000.
+  int hung_after_ms = 0;
+
+  int hung_after(const O2cbSpec& o2cb) const;  // the effective value, in ms
+};
+
 struct ImageSpec {
   std::string suite = "bookworm";
   std::vector<std::string> packages;  // extra Debian packages
@@ -60,6 +84,7 @@ struct ClusterSpec {
   std::vector<NodeSpec> nodes;
   std::vector<DiskSpec> disks;
   O2cbSpec o2cb;
+  ManagerSpec manager;
   ImageSpec image;
 
   const NodeSpec* find_node(const std::string& name) const;
@@ -70,6 +95,8 @@ struct ClusterSpec {
   std::string heartbeat_mode() const;  // "global" if any disk asks for it
 };
 
+// The cluster's record on disk (cluster.json). from_json accepts records written before a
+// field existed (it takes the default) and throws nlohmann's exceptions on wrong types.
 void to_json(nlohmann::json& j, const ClusterSpec& c);
 void from_json(const nlohmann::json& j, ClusterSpec& c);
 

@@ -62,11 +62,11 @@ std::string encode_mconsole_reply(const MconsoleReply& r) {
   return s;
 }
 
-Result<MconsoleReply> mconsole_command(const std::string& path, const std::string& command,
-                                       int timeout_ms) {
+namespace {
+Result<Fd> send_request(const std::string& path, const std::string& command) {
   auto req = encode_mconsole_request(command);
   if (!req) return err("mconsole command too long");
-  Fd fd(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+  Fd fd(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
   if (!fd) return errno_error("socket");
   sa_family_t fam = AF_UNIX;  // autobind: the kernel picks an abstract name
   if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&fam), sizeof fam) != 0)
@@ -75,24 +75,58 @@ Result<MconsoleReply> mconsole_command(const std::string& path, const std::strin
   to.sun_family = AF_UNIX;
   if (path.size() >= sizeof to.sun_path) return err("mconsole path too long: " + path);
   std::memcpy(to.sun_path, path.data(), path.size());
-  if (::sendto(fd.get(), req->data(), req->size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to) < 0)
+  if (::sendto(fd.get(), req->data(), req->size(), MSG_DONTWAIT, reinterpret_cast<sockaddr*>(&to),
+               sizeof to) < 0)
     return errno_error("mconsole " + path);
-  MconsoleReply all;
+  return fd;
+}
+}  // namespace
+
+Result<MconsoleCall> MconsoleCall::start(const std::string& path, const std::string& command) {
+  auto fd = send_request(path, command);
+  if (!fd) return fd.error();
+  MconsoleCall c;
+  c.fd_ = std::move(*fd);
+  c.path_ = path;
+  c.command_ = command;
+  return c;
+}
+
+bool MconsoleCall::on_readable() {
+  for (;;) {
+    char buf[kMconsoleHeader + kMconsoleMaxData + 16];
+    ssize_t n = ::recv(fd_.get(), buf, sizeof buf, MSG_DONTWAIT);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return false;
+    if (n < 0) {
+      error_ = errno_error("mconsole " + path_).message;
+      return true;
+    }
+    auto r = decode_mconsole_reply(std::string_view(buf, static_cast<size_t>(n)));
+    if (!r) {
+      error_ = "mconsole " + path_ + ": malformed reply";
+      return true;
+    }
+    reply_.err = r->err;
+    reply_.data += r->data;
+    if (!r->more) return true;
+  }
+}
+
+Result<MconsoleReply> mconsole_command(const std::string& path, const std::string& command,
+                                       int timeout_ms) {
+  auto call = MconsoleCall::start(path, command);
+  if (!call) return call.error();
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   for (;;) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now()).count();
-    pollfd p{fd.get(), POLLIN, 0};
+    pollfd p{call->fd(), POLLIN, 0};
     if (left <= 0 || ::poll(&p, 1, static_cast<int>(left)) <= 0)
       return err("mconsole " + path + ": no reply to \"" + command + "\"");
-    char buf[kMconsoleHeader + kMconsoleMaxData + 16];
-    ssize_t n = ::recv(fd.get(), buf, sizeof buf, 0);
-    if (n < 0) return errno_error("mconsole recv");
-    auto r = decode_mconsole_reply(std::string_view(buf, static_cast<size_t>(n)));
-    if (!r) return err("mconsole " + path + ": malformed reply");
-    all.err = r->err;
-    all.data += r->data;
-    if (!r->more) return all;
+    if (!call->on_readable()) continue;
+    if (call->failed()) return err(call->error());
+    return call->reply();
   }
 }
 

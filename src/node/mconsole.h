@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "sys/fd.h"
 #include "sys/result.h"
 
 namespace uc::node {
@@ -29,6 +30,25 @@ std::optional<MconsoleReply> decode_mconsole_reply(std::string_view datagram);
 // Test side of the protocol: what UML would read.
 std::optional<std::string> decode_mconsole_request(std::string_view datagram);
 std::string encode_mconsole_reply(const MconsoleReply& r);
+
+// One command in flight, for a poll loop that must never wait on a node: start() sends it
+// (non-blocking), on_readable() gathers the reply's datagrams; the caller keeps the deadline.
+class MconsoleCall {
+ public:
+  static Result<MconsoleCall> start(const std::string& socket_path, const std::string& command);
+  int fd() const { return fd_.get(); }
+  const std::string& command() const { return command_; }
+  // True once the reply is whole (or broken): then reply() or error() says which.
+  bool on_readable();
+  bool failed() const { return !error_.empty(); }
+  const std::string& error() const { return error_; }
+  const MconsoleReply& reply() const { return reply_; }
+
+ private:
+  Fd fd_;
+  std::string path_, command_, error_;
+  MconsoleReply reply_;
+};
 
 // Sends one command and gathers the whole reply. The caller must share the node's
 // network namespace: UML answers to our autobound (abstract) address.

@@ -27,6 +27,11 @@ Result<LaunchedNode> launch_node(const ClusterSpec& c, const NodeSpec& n,
                                  const ClusterPaths& paths, const std::string& image) {
   std::string node_dir = paths.node_dir(n.name);
   UC_TRY(prepare_owned_dir(node_dir));
+  // A node that was killed leaves its umid directory (pid file, mconsole socket) behind.
+  // Its next boot reads "pid 1" from it, finds pid 1 alive (itself, in its new pid
+  // namespace), says the umid is in use and takes a random one: mconsole is then lost.
+  // The caller launches only nodes whose process has ended, so the directory is stale.
+  UC_TRY(remove_tree(node_dir + "/uml/" + n.name));
   UC_TRY(make_dirs(paths.dir + "/logs", 0700));
   std::string mnt = paths.mount_point(n.name);
   UC_TRY(make_dirs(mnt, 0700));

@@ -43,29 +43,46 @@ std::vector<std::string> ClusterBringup::regions() {
   return out;
 }
 
+bool ClusterBringup::current(const std::string& node, uint64_t epoch) const {
+  auto it = nodes_.find(node);
+  return it != nodes_.end() && it->second.epoch == epoch;
+}
+
 void ClusterBringup::node_booted(const std::string& node) {
+  uint64_t epoch = next_epoch_++;
   nodes_[node] = NodePhase{};
+  nodes_[node].epoch = epoch;
   nodes_[node].t0 = std::chrono::steady_clock::now();
   runner_.run(node, configure_script(spec_, regions()) + online_script(spec_),
-              [this, node](int code, const std::string& out, const std::string& err) {
+              [this, node, epoch](int code, const std::string& out, const std::string& err) {
+                if (!current(node, epoch)) return;  // it died or rebooted meanwhile
                 runner_.log(node, out + err);
                 if (code != 0) return fail(node, "o2cb online failed: " + first_line(err + out));
                 nodes_[node].online = true;
-                runner_.progress(node, fmt::format("o2cb online, cluster {} port {} ({:.1f} s after boot)",
-                                                   spec_.name, spec_.port, seconds(node)));
+                runner_.progress(node, "o2cb_online",
+                                 fmt::format("o2cb online, cluster {} port {} ({:.1f} s after boot)",
+                                             spec_.name, spec_.port, seconds(node)));
                 mount_disks(node);
               });
 }
 
 void ClusterBringup::node_gone(const std::string& node) {
   nodes_.erase(node);
-  // A format that died with its node may be taken up by the next node to come online.
+  // A format that died with its node is taken up by the next node online: the volume it
+  // left is half made, so it is formatted over (the disk is ours: no marker yet).
+  bool retry = false;
   for (auto& [name, st] : disk_state_)
-    if (st == DiskState::kFormatting) {
-      bool formatter_alive = false;
-      for (auto& [n, p] : nodes_) formatter_alive |= p.mounting.count(name) > 0;
-      if (!formatter_alive) st = DiskState::kUnknown;
+    if (st == DiskState::kFormatting && formatter_[name].node == node) {
+      st = DiskState::kUnknown;
+      formatter_.erase(name);
+      redo_format_.insert(name);
+      retry = true;
     }
+  if (!retry) return;
+  std::vector<std::string> waiting;
+  for (auto& [n, p] : nodes_)
+    if (p.online && !p.failed) waiting.push_back(n);
+  for (auto& n : waiting) mount_disks(n);
 }
 
 void ClusterBringup::mount_disks(const std::string& node) {
@@ -80,38 +97,49 @@ void ClusterBringup::mount_disks(const std::string& node) {
       auto content = disks_.content(d);
       if (!content) return fail(node, content.error().message);
       bool marked = disks_.marked_formatted(d);
-      if (*content == DiskContent::kOcfs2) {
+      bool redo = redo_format_.count(d.name) && !marked;
+      if (*content == DiskContent::kOcfs2 && !redo) {
         st = DiskState::kFormatted;
-      } else if (*content == DiskContent::kOther) {
+      } else if (*content == DiskContent::kOther && !redo) {
         st = DiskState::kFailed;
         return fail(node, fmt::format("disk {} holds data that is not OCFS2: not formatting it", d.name));
-      } else if (marked) {
+      } else if (marked && *content != DiskContent::kOcfs2) {
         st = DiskState::kFailed;
         return fail(node, fmt::format("disk {} was formatted before but reads blank now: refusing "
                                       "to format it again", d.name));
+      } else if (marked) {
+        st = DiskState::kFormatted;
       } else {
-        // Blank and never formatted: this node formats it; the others wait for it.
+        // Blank and never formatted (or a format of ours died): this node formats it; the
+        // others wait for it.
         st = DiskState::kFormatting;
+        uint64_t epoch = phase.epoch;
+        formatter_[d.name] = {node, epoch};
         phase.mounting.insert(d.name);
-        runner_.progress(node, fmt::format("formatting disk {} ({}, {} slots)", d.name,
-                                           disk_device(i), spec_.slots(d)));
+        runner_.progress(node, "formatting",
+                         fmt::format("formatting disk {} ({}, {} slots){}", d.name, disk_device(i),
+                                     spec_.slots(d), redo ? ", again: its last format was cut short" : ""));
         std::string name = d.name;
-        runner_.run(node, format_script(spec_, d, disk_device(i)),
-                    [this, node, name](int code, const std::string& out, const std::string& err) {
+        runner_.run(node, format_script(spec_, d, disk_device(i), redo),
+                    [this, node, name, epoch](int code, const std::string& out, const std::string& err) {
+                      // A formatter that died is not a failed format: node_gone handed it on.
+                      if (!current(node, epoch)) return;
                       auto& s = disk_state_[name];
-                      if (nodes_.count(node)) nodes_[node].mounting.erase(name);
+                      formatter_.erase(name);
+                      nodes_[node].mounting.erase(name);
                       if (code != 0) {
                         s = DiskState::kFailed;
                         return fail(node, "mkfs.ocfs2 failed: " + first_line(err + out));
                       }
                       s = DiskState::kFormatted;
+                      redo_format_.erase(name);
                       std::string uuid;
                       if (auto at = out.find("uuid="); at != std::string::npos)
                         uuid = out.substr(at + 5, out.find('\n', at) - at - 5);
                       if (!uuid.empty()) region_[name] = uuid;
                       for (const auto& dd : spec_.disks)
                         if (dd.name == name) disks_.mark_formatted(dd, node, uuid);
-                      runner_.progress(node, fmt::format("formatted disk {}", name));
+                      runner_.progress(node, "formatted", fmt::format("formatted disk {}", name));
                       // Everyone who waited for it mounts it now.
                       std::vector<std::string> waiting;
                       for (auto& [n, p] : nodes_) waiting.push_back(n);
@@ -124,10 +152,10 @@ void ClusterBringup::mount_disks(const std::string& node) {
       // Global heartbeat must beat on the region before the volume mounts.
       if (phase.heartbeat_busy) continue;
       phase.heartbeat_busy = true;
-      runner_.progress(node, "starting global heartbeat");
+      runner_.progress(node, "heartbeat", "starting global heartbeat");
       runner_.run(node, start_heartbeat_script(spec_, node, regions()),
-                  [this, node](int code, const std::string& out, const std::string& err) {
-                    if (!nodes_.count(node)) return;
+                  [this, node, epoch = phase.epoch](int code, const std::string& out, const std::string& err) {
+                    if (!current(node, epoch)) return;
                     auto& p = nodes_[node];
                     p.heartbeat_busy = false;
                     if (code != 0) return fail(node, "o2cb start-heartbeat failed: " + first_line(err + out));
@@ -147,13 +175,15 @@ void ClusterBringup::start_mount(const std::string& node, const DiskSpec& d, siz
   nodes_[node].mounting.insert(d.name);
   std::string name = d.name, mnt = d.mount;
   runner_.run(node, mount_script(d, disk_device(index)),
-              [this, node, name, mnt](int code, const std::string& out, const std::string& err) {
-                if (!nodes_.count(node)) return;
+              [this, node, name, mnt, epoch = nodes_[node].epoch](int code, const std::string& out,
+                                                                  const std::string& err) {
+                if (!current(node, epoch)) return;
                 auto& p = nodes_[node];
                 p.mounting.erase(name);
                 if (code != 0) return fail(node, "mount of " + name + " failed: " + first_line(err + out));
                 p.mounted.insert(name);
-                runner_.progress(node, fmt::format("mounted {} at {} ({:.1f} s after boot)", name, mnt, seconds(node)));
+                runner_.progress(node, "mounted",
+                                 fmt::format("mounted {} at {} ({:.1f} s after boot)", name, mnt, seconds(node)));
                 check_ready(node);
               });
 }

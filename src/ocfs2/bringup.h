@@ -7,6 +7,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <set>
@@ -24,7 +25,8 @@ class NodeRunner {
   using Done = std::function<void(int code, const std::string& out, const std::string& err)>;
   virtual ~NodeRunner() = default;
   virtual void run(const std::string& node, const std::string& script, Done done) = 0;
-  virtual void progress(const std::string& node, const std::string& message) = 0;
+  // `step`: o2cb_online, formatting, formatted, heartbeat, mounted (the event log's types).
+  virtual void progress(const std::string& node, const std::string& step, const std::string& message) = 0;
   virtual void ready(const std::string& node) = 0;
   virtual void failed(const std::string& node, const std::string& why) = 0;
   // A step's own output, worth keeping (the node's log shows it).
@@ -56,7 +58,13 @@ class ClusterBringup {
 
  private:
   enum class DiskState { kUnknown, kFormatting, kFormatted, kFailed };
+  struct Formatting {
+    std::string node;
+    uint64_t epoch = 0;
+  };
+  std::map<std::string, Formatting> formatter_;  // disk -> who formats it now
   struct NodePhase {
+    uint64_t epoch = 0;  // this boot's bring-up: a step that ends after its node died is ignored
     bool online = false;
     std::set<std::string> mounting, mounted;
     std::chrono::steady_clock::time_point t0;
@@ -68,6 +76,7 @@ class ClusterBringup {
   void start_mount(const std::string& node, const DiskSpec& d, size_t index);
   void fail(const std::string& node, const std::string& why);
   void check_ready(const std::string& node);
+  bool current(const std::string& node, uint64_t epoch) const;
   double seconds(const std::string& node) const;
 
   ClusterSpec spec_;
@@ -76,6 +85,8 @@ class ClusterBringup {
   std::map<std::string, NodePhase> nodes_;
   std::map<std::string, DiskState> disk_state_;
   std::map<std::string, std::string> region_;  // disk -> UUID
+  std::set<std::string> redo_format_;          // disks whose format died with its node
+  uint64_t next_epoch_ = 1;
 };
 
 }  // namespace uc::ocfs2

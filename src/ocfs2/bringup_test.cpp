@@ -20,7 +20,7 @@ struct FakeRunner : NodeRunner {
   void run(const std::string& node, const std::string& script, Done done) override {
     steps.push_back({node, script, std::move(done)});
   }
-  void progress(const std::string&, const std::string&) override {}
+  void progress(const std::string&, const std::string&, const std::string&) override {}
   void ready(const std::string& node) override { ready_nodes.push_back(node); }
   void failed(const std::string& node, const std::string& why) override { failures.push_back(node + ": " + why); }
   // Completes every pending step successfully, repeatedly, until none is left.
@@ -144,6 +144,56 @@ TEST(Bringup, AFormatThatDiesWithItsNodeIsTakenUpByAnother) {
   r.steps.pop_front();
   EXPECT_EQ(r.count("mkfs.ocfs2"), 1);
   EXPECT_EQ(r.steps.back().node, "node1");
+}
+
+// The defect: the dead formatter's failed job used to mark the disk failed, so
+// every later node was refused with "disk shared is not usable".
+TEST(Bringup, AFormatterKilledWhileTheOthersWaitHandsTheFormatOn) {
+  FakeRunner r;
+  FakeDisks d;
+  ClusterBringup b(two_nodes(), r, d);
+  b.node_booted("node0");
+  b.node_booted("node1");
+  auto online0 = std::move(r.steps.front());
+  r.steps.pop_front();
+  online0.done(0, "", "");  // node0 formats
+  auto online1 = std::move(r.steps.front());
+  r.steps.pop_front();
+  online1.done(0, "", "");  // node1 waits
+  ASSERT_EQ(r.count("mkfs.ocfs2"), 1);
+  auto format0 = std::move(r.steps.front());
+  r.steps.pop_front();
+  d.content_now = DiskContent::kOther;  // it died half way: the disk holds a half-made volume
+  b.node_gone("node0");
+  format0.done(-1, "", "node0 stopped");  // its job fails after it is gone
+  EXPECT_TRUE(r.failures.empty()) << r.failures[0];
+  ASSERT_EQ(r.count("mkfs.ocfs2"), 1);
+  EXPECT_EQ(r.steps.back().node, "node1");
+  EXPECT_EQ(r.steps.back().script.find("blkid"), std::string::npos) << "formats over the half-made volume";
+  r.finish_all();
+  EXPECT_EQ(r.ready_nodes, std::vector<std::string>{"node1"});
+  // node0 comes back and mounts what node1 formatted.
+  b.node_booted("node0");
+  r.finish_all();
+  EXPECT_EQ(r.ready_nodes, (std::vector<std::string>{"node1", "node0"}));
+  EXPECT_EQ(d.marks, 1);
+}
+
+TEST(Bringup, AStepThatEndsAfterItsNodeRebootedIsIgnored) {
+  FakeRunner r;
+  FakeDisks d;
+  d.content_now = DiskContent::kOcfs2;
+  d.marked = true;
+  ClusterBringup b(two_nodes(), r, d);
+  b.node_booted("node0");
+  auto old_online = std::move(r.steps.front());
+  r.steps.pop_front();
+  b.node_gone("node0");
+  b.node_booted("node0");  // a new boot
+  old_online.done(1, "", "node0 rebooted");
+  EXPECT_TRUE(r.failures.empty());
+  r.finish_all();
+  EXPECT_EQ(r.ready_nodes, std::vector<std::string>{"node0"});
 }
 
 TEST(Volume, ClassifiesDiskHeads) {

@@ -2,11 +2,14 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
 #include "config/cluster_file.h"
+#include "config/validate.h"
 
 namespace uc::ocfs2 {
 
@@ -43,9 +46,9 @@ struct Stanza {
 }  // namespace
 
 Result<ClusterSpec> parse_cluster_conf(const std::string& text, const std::string& source) {
-  std::string errors;
+  std::vector<std::pair<int, std::string>> errors;  // line, message
   auto fail = [&](int line, const std::string& field, const std::string& msg) {
-    errors += fmt::format("{}:{}: {}: {}\n", source, line, field, msg);
+    errors.push_back({line, fmt::format("{}:{}: {}: {}", source, line, field, msg)});
   };
   std::vector<Stanza> stanzas;
   std::istringstream in(text);
@@ -92,21 +95,21 @@ Result<ClusterSpec> parse_cluster_conf(const std::string& text, const std::strin
       if (cluster) fail(s.line, "cluster", "more than one cluster: stanza");
       cluster = &s;
     }
+  // Where each field of the definition was written, for validate()'s problems: its line and
+  // the parameter's name here. Fields that did not parse are reported already.
+  std::map<std::string, std::pair<int, std::string>> where;
+  std::set<std::string> unread;
   if (!cluster) fail(0, "cluster", "no cluster: stanza");
   else {
     auto get = [&](const char* k) { auto it = cluster->params.find(k); return it == cluster->params.end() ? std::pair<std::string, int>{"", cluster->line} : it->second; };
     auto [name, nl] = get("name");
-    if (!is_valid_cluster_name(name))
-      fail(nl, "cluster.name", fmt::format("\"{}\" is not a valid OCFS2 cluster name (1-16 letters and digits)", name));
     c.name = name;
+    where["cluster.name"] = {nl, "cluster.name"};
     auto [count, cl] = get("node_count");
     node_count_line = cl;
     try { node_count = std::stoi(count); } catch (...) { fail(cl, "cluster.node_count", "expected a number"); }
   }
-  std::set<std::string> names;
-  std::set<int> numbers;
-  std::set<uint32_t> addresses;
-  int port = -1;
+  std::optional<int> port;
   for (const auto& s : stanzas) {
     if (s.kind != "node") continue;
     size_t idx = c.nodes.size();
@@ -115,28 +118,33 @@ Result<ClusterSpec> parse_cluster_conf(const std::string& text, const std::strin
     NodeSpec n;
     auto [name, nl] = get("name");
     n.name = name;
-    if (!is_valid_hostname(name))
-      fail(nl, f + ".name", fmt::format("\"{}\" is not a valid hostname", name));
-    if (!names.insert(name).second) fail(nl, f + ".name", fmt::format("duplicate node name \"{}\"", name));
+    where[f + ".name"] = {nl, f + ".name"};
     auto [num, ml] = get("number");
+    where[f + ".number"] = {ml, f + ".number"};
     try {
       n.number = std::stoi(num);
-      if (n.number < 0 || n.number > 254) fail(ml, f + ".number", "must be 0-254");
-      else if (!numbers.insert(n.number).second) fail(ml, f + ".number", fmt::format("duplicate node number {}", n.number));
-    } catch (...) { fail(ml, f + ".number", "expected a number 0-254"); }
+    } catch (...) {
+      fail(ml, f + ".number", "expected a number 0-254");
+      n.number = -1;  // out of range, so that it is nobody's duplicate
+      unread.insert(f + ".number");
+    }
     auto [ip, il] = get("ip_address");
+    where[f + ".address"] = {il, f + ".ip_address"};
     if (auto a = Ipv4::parse(ip)) {
       n.address = *a;
-      if (!addresses.insert(a->value).second) fail(il, f + ".ip_address", fmt::format("duplicate address {}", ip));
     } else {
       fail(il, f + ".ip_address", fmt::format("\"{}\" is not an IPv4 address", ip));
+      unread.insert(f + ".address");
     }
     auto [p, pl] = get("ip_port");
     try {
       int v = std::stoi(p);
-      if (v < 1 || v > 65535) fail(pl, f + ".ip_port", "must be 1-65535");
-      else if (port >= 0 && v != port) fail(pl, f + ".ip_port", "every node must use the same port here");
-      else port = v;
+      if (port && v != *port)
+        fail(pl, f + ".ip_port", "every node must use the same port here");
+      else if (!port) {
+        port = v;
+        where["cluster.port"] = {pl, f + ".ip_port"};
+      }
     } catch (...) { fail(pl, f + ".ip_port", "expected a port number"); }
     auto [cl, cll] = get("cluster");
     if (cl != c.name) fail(cll, f + ".cluster", fmt::format("\"{}\" is not the cluster \"{}\"", cl, c.name));
@@ -146,19 +154,28 @@ Result<ClusterSpec> parse_cluster_conf(const std::string& text, const std::strin
     fail(node_count_line, "cluster.node_count",
          fmt::format("{} does not match the {} node stanzas", node_count, c.nodes.size()));
   if (c.nodes.empty()) fail(0, "node", "no node: stanza");
-  if (port > 0) c.port = port;
-  // The subnet: the /24 around the first node, as in the paper.
-  if (!c.nodes.empty()) {
-    c.subnet = Subnet{Ipv4{c.nodes[0].address.value & 0xffffff00u}, 24};
-    for (size_t i = 0; i < c.nodes.size(); ++i)
-      if (!c.subnet.contains(c.nodes[i].address))
-        fail(0, fmt::format("node[{}].ip_address", i),
-             fmt::format("{} is not in {} with the first node", c.nodes[i].address.str(), c.subnet.str()));
-  }
+  if (port) c.port = *port;
+  // The subnet: the /24 around the first node (whose address could be read), as in the paper.
+  for (size_t i = 0; i < c.nodes.size(); ++i)
+    if (!unread.count(fmt::format("node[{}].address", i))) {
+      c.subnet = Subnet{Ipv4{c.nodes[i].address.value & 0xffffff00u}, 24};
+      break;
+    }
   c.disks = {DiskSpec{}};
+  for (const auto& p : validate(c)) {
+    if (unread.count(p.field) || (p.field == "node" && c.nodes.empty())) continue;
+    auto it = where.find(p.field);
+    if (it == where.end())
+      fail(0, p.field, p.message);
+    else
+      fail(it->second.first, it->second.second, p.message);
+  }
   if (!errors.empty()) {
-    errors.pop_back();
-    return err(errors);
+    std::stable_sort(errors.begin(), errors.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::string text;
+    for (const auto& [line, e] : errors) text += (text.empty() ? "" : "\n") + e;
+    return err(text);
   }
   return c;
 }

@@ -112,6 +112,57 @@ TEST(ClusterConf, NoClusterStanza) {
   EXPECT_NE(error_of("node:\n\tname = a\n").find("no cluster: stanza"), std::string::npos);
 }
 
+TEST(ClusterConf, ImportTakesTheManagerDefaults) {
+  auto r = parse_cluster_conf(kPaper, "paper.conf");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  for (const auto& n : r->nodes) EXPECT_EQ(n.restart, RestartPolicy::kOnFailure);
+  EXPECT_EQ(nlohmann::json(*r)["manager"], nlohmann::json(ClusterSpec{})["manager"]);
+  EXPECT_EQ(r->manager.restart_limit, 5);
+  EXPECT_EQ(r->manager.hung_after(r->o2cb), 12000);
+}
+
+TEST(ClusterConf, DuplicateAddressNamesItsLine) {
+  std::string t = kPaper;
+  t.replace(t.find("192.168.0.116"), 13, "192.168.0.112");
+  EXPECT_EQ(error_of(t),
+            "cluster.conf:14: node[1].ip_address: duplicate address 192.168.0.112 "
+            "(already node0's address, node[0])");
+}
+
+TEST(ClusterConf, AddressOutsideTheFirstNodesSubnetNamesItsLine) {
+  std::string t = kPaper;
+  t.replace(t.find("192.168.0.116"), 13, "192.168.1.116");
+  EXPECT_EQ(error_of(t),
+            "cluster.conf:14: node[1].ip_address: 192.168.1.116 is outside the "
+            "subnet 192.168.0.0/24");
+}
+
+TEST(ClusterConf, BroadcastAddressIsRefused) {
+  std::string t = kPaper;
+  t.replace(t.find("192.168.0.116"), 13, "192.168.0.255");
+  EXPECT_EQ(error_of(t),
+            "cluster.conf:14: node[1].ip_address: 192.168.0.255 is the network or "
+            "broadcast address of 192.168.0.0/24");
+}
+
+TEST(ClusterConf, AnUnreadableValueIsOneError) {
+  std::string t = kPaper;
+  t.replace(t.find("192.168.0.112"), 13, "fe80::1");
+  t.replace(t.find("number = 1"), 10, "number = one");
+  // Not also "outside the subnet" for node1 (the subnet comes from the first address read),
+  // nor a duplicate number.
+  EXPECT_EQ(error_of(t),
+            "cluster.conf:7: node[0].ip_address: \"fe80::1\" is not an IPv4 address\n"
+            "cluster.conf:15: node[1].number: expected a number 0-254");
+}
+
+TEST(ClusterConf, PortOutOfRange) {
+  std::string t = kPaper;
+  for (size_t at; (at = t.find("ip_port = 7777")) != std::string::npos;)
+    t.replace(at, 14, "ip_port = 0");
+  EXPECT_EQ(error_of(t), "cluster.conf:6: node[0].ip_port: must be 1-65535, not 0");
+}
+
 TEST(ClusterConf, O2cbDefaultsCarryTheTimeouts) {
   auto spec = parse_cluster_toml("[o2cb]\nheartbeat_threshold = 11\nidle_timeout_ms = 15000\n", "t", false).value();
   std::string d = write_o2cb_defaults(spec);

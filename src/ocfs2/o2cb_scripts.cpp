@@ -82,14 +82,16 @@ std::string online_script(const ClusterSpec& c) {
       fmt::arg("reconnect", c.o2cb.reconnect_delay_ms));
 }
 
-std::string format_script(const ClusterSpec& c, const DiskSpec& d, const std::string& dev) {
+std::string format_script(const ClusterSpec& c, const DiskSpec& d, const std::string& dev, bool redo) {
   std::string label = d.label.empty() ? d.name : d.label;
   // Refuse anything that already holds a filesystem: formatting is for blank disks only.
+  std::string blank_check = redo ? "" :
+      "if blkid -p {dev} >/dev/null 2>&1; then echo 'umlcluster: {dev} is not blank; "
+      "not formatting' >&2; exit 3; fi\n";
   return fmt::format(
-      "set -e\nif blkid -p {dev} >/dev/null 2>&1; then echo 'umlcluster: {dev} is not blank; "
-      "not formatting' >&2; exit 3; fi\n"
+      fmt::runtime("set -e\n" + blank_check +
       "mkfs.ocfs2 -q -F -N {slots} -L {label} --cluster-stack=o2cb --cluster-name={cluster}{global} {dev}\n"
-      "tunefs.ocfs2 -Q 'uuid=%U\\n' {dev}\n",
+      "tunefs.ocfs2 -Q 'uuid=%U\\n' {dev}\n"),
       fmt::arg("dev", dev), fmt::arg("slots", c.slots(d)), fmt::arg("label", q(label)),
       fmt::arg("cluster", q(c.name)),
       fmt::arg("global", d.heartbeat == "global" ? " --global-heartbeat" : ""));

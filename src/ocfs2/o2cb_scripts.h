@@ -25,7 +25,10 @@ std::string online_script(const ClusterSpec& c);
 // same block device. Then heartbeat starts on every known region.
 std::string start_heartbeat_script(const ClusterSpec& c, const std::string& node,
                                    const std::vector<std::string>& regions);
-std::string format_script(const ClusterSpec& c, const DiskSpec& d, const std::string& device);
+// `redo`: a format of ours was cut short (its node died): what the disk holds is that
+// half-made volume, formatted over without the blank check.
+std::string format_script(const ClusterSpec& c, const DiskSpec& d, const std::string& device,
+                          bool redo = false);
 std::string mount_script(const DiskSpec& d, const std::string& device);
 std::string probe_script(const ClusterSpec& c);
 // On a node that is online: write the new cluster.conf and tell the running cluster

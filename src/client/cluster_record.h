@@ -1,0 +1,22 @@
+// The cluster's record on disk (clusters/NAME/cluster.json): its definition as created
+// (plus nodes added since) and the root image its COW files need.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "cluster/state_paths.h"
+#include "config/cluster_spec.h"
+#include "sys/result.h"
+
+namespace uc::client {
+
+struct ClusterRecord {
+  ClusterSpec spec;
+  std::string image;
+  int64_t created_at = 0;
+};
+Result<ClusterRecord> read_record(const ClusterPaths& p);
+Status write_record(const ClusterPaths& p, const ClusterRecord& r);
+
+}  // namespace uc::client

@@ -1,0 +1,55 @@
+// The control protocol between the CLI and a cluster's supervisor, in one place: every
+// request and reply as a struct with encode/decode. Frames carry them (agent/frame.h):
+// kRequest (CLI -> supervisor), kReply (the answer), kEvent (progress of the nodes, to
+// connections that subscribed). Decoding never throws; a bad request gets an error reply.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sys/result.h"
+
+namespace uc::control {
+
+enum class Op {
+  kPing,       // is the supervisor there
+  kStatus,     // the cluster and each node (NodeStatus below, as JSON)
+  kSubscribe,  // progress events from now on; replies with the status
+  kStart,      // start `nodes` (all when empty) that are stopped or failed
+  kAddNode,    // `node` was added to the cluster's record: learn it, boot it
+  kDown,       // stop every node; the reply comes when all are down
+  kFreeze,     // `node`: mconsole stop (the whole kernel stops, nothing dies)
+  kThaw,       // `node`: mconsole go
+};
+const char* op_name(Op op);
+
+struct Request {
+  Op op = Op::kPing;
+  std::vector<std::string> nodes;  // kStart
+  std::string node;                // kAddNode, kFreeze, kThaw
+};
+std::string encode(const Request& r);
+Result<Request> decode_request(std::string_view payload);
+
+struct Reply {
+  bool ok = true;
+  std::string error;
+  std::vector<std::string> started;  // kStart
+  nlohmann::json status;             // kStatus, kSubscribe, kStart, kAddNode: the cluster's status
+};
+std::string encode(const Reply& r);
+Result<Reply> decode_reply(std::string_view payload);
+
+// A node's progress, sent to subscribers: its state after the event and what happened.
+struct Progress {
+  std::string node;
+  std::string state;    // stopped, starting, running, hung, stopping, restarting, failed
+  std::string type;     // the event log's type (booted, died, ...), "" for plain progress
+  std::string message;  // one line for a person
+};
+std::string encode(const Progress& p);
+Result<Progress> decode_progress(std::string_view payload);
+
+}  // namespace uc::control

@@ -1,0 +1,39 @@
+// What a guest's agent sends the host, parsed once, with every field checked. A guest is a
+// stranger: any JSON it sends may have wrong types, missing fields, huge numbers or deep
+// nesting. These functions never throw; a message that does not check out is refused with
+// the reason (the caller logs it and drops the frame).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "sys/result.h"
+
+namespace uc::cluster {
+
+inline constexpr int kMaxJsonDepth = 8;
+
+// The agent's greeting, once per boot: {version, hostname, uptime_ms, boot_id}.
+struct AgentHello {
+  int version = 1;
+  std::string hostname;
+  int64_t uptime_ms = -1;  // -1: not said
+  std::string boot_id;     // the guest kernel's random boot id ("" from old agents)
+};
+Result<AgentHello> parse_hello(std::string_view payload);
+
+// The end of a session: {code, signal}, and from the supervisor {error}.
+struct SessionExit {
+  int code = 0;
+  int signal = 0;
+  std::string error;
+};
+Result<SessionExit> parse_exit(std::string_view payload);
+std::string encode_exit(const SessionExit& e);
+
+// False when JSON text nests arrays/objects deeper than `max_depth` (strings are skipped):
+// checked before parsing, so no parser recursion is ever driven by a guest.
+bool json_depth_within(std::string_view text, int max_depth);
+
+}  // namespace uc::cluster

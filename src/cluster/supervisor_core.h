@@ -1,0 +1,130 @@
+// The supervisor's insides, shared by its three files: supervisor.cpp (set-up and the poll
+// loop), supervisor_nodes.cpp (each node's manager: its state machine's actions, its agent
+// link, its console, the O2CB bring-up) and control_server.cpp (the CLI's connections).
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "agent/frame.h"
+#include "cluster/agent_link.h"
+#include "cluster/console_watch.h"
+#include "cluster/control_protocol.h"
+#include "cluster/event_log.h"
+#include "cluster/node_machine.h"
+#include "cluster/state_paths.h"
+#include "config/cluster_spec.h"
+#include "node/node_host.h"
+#include "ocfs2/bringup.h"
+#include "sys/files.h"
+#include "sys/poll_set.h"
+#include "sys/process.h"
+
+namespace uc::cluster {
+
+using Clock = std::chrono::steady_clock;
+using json = nlohmann::json;
+
+int64_t wall_ms();
+int64_t mono_ms();
+void logf(const std::string& msg);
+
+class Supervisor;
+
+// One node as the manager sees it.
+struct ManagedNode : AgentLink::Listener {
+  ManagedNode(Supervisor& s, NodeSpec n, ManagerPolicy p) : sup(s), spec(std::move(n)), machine(p) {}
+  void on_hello(const AgentHello& h) override;
+  void on_heard() override;
+  void on_route_frame(const AgentLink::Route& r, FrameType t, std::string_view payload, bool last) override;
+  void on_dropped(const std::string& why) override;
+
+  Supervisor& sup;
+  NodeSpec spec;
+  NodeMachine machine;
+  AgentLink link;
+  ConsoleWatch console;
+  int64_t started_wall = 0, booted_ms = 0, ready_ms = 0, guest_boot_ms = 0;
+  int64_t last_cause_wall = 0;
+  int64_t drop_window_start = 0;
+  int drops_in_window = 0;
+};
+
+struct Conn {
+  Fd fd;
+  FrameDecoder decoder;
+  std::string out;
+  bool subscribed = false;
+  bool waits_for_down = false;
+  std::map<uint32_t, std::pair<std::string, uint32_t>> sessions;  // client sid -> node, agent sid
+};
+
+class Supervisor : public ocfs2::NodeRunner, public ocfs2::DiskStore {
+ public:
+  Supervisor(std::string name, bool start_nodes);
+  int run(int ready_fd);
+
+  // NodeRunner: the O2CB bring-up's steps run as the supervisor's own agent sessions.
+  void run(const std::string& node, const std::string& script, Done done) override;
+  void progress(const std::string& node, const std::string& step, const std::string& message) override;
+  void ready(const std::string& node) override;
+  void failed(const std::string& node, const std::string& why) override;
+  void log(const std::string& node, const std::string& text) override;
+  // DiskStore: the cluster's shared disks are files in its state directory.
+  Result<ocfs2::DiskContent> content(const DiskSpec& d) override;
+  bool marked_formatted(const DiskSpec& d) override;
+  void mark_formatted(const DiskSpec& d, const std::string& by, const std::string& uuid) override;
+  std::string region(const DiskSpec& d) override;
+
+  // The event log, the supervisor's log and every subscriber hear of it.
+  void record(const std::string& node, const std::string& type, json fields, const std::string& message);
+  void send_to(Conn& c, FrameType t, uint32_t sid, std::string_view payload);
+  ManagedNode* find(const std::string& name);
+
+  // supervisor_nodes.cpp
+  void drive(ManagedNode& n, int64_t now);  // carries out the machine's actions, logs its events
+  void on_node_exit(const std::string& node, int status);
+  void on_console_line(ManagedNode& n, const std::string& line);
+  void watch_consoles();
+  void add_node_fds(PollSet& set);
+  void freeze(ManagedNode& n, bool on, std::function<void(Status)> done);
+
+  // control_server.cpp
+  void on_conn_readable(int fd);
+  void on_client_frame(Conn& c, const Frame& f);
+  void on_request(Conn& c, uint32_t sid, const control::Request& r);
+  void on_exec(Conn& c, const Frame& f);
+  void close_conn(int fd);
+  void accept_conns();
+  void flush_conns();
+  json status_json();
+
+  // supervisor.cpp
+  Status start();
+  void begin_down();
+  bool all_stopped() const;
+
+  ClusterPaths paths_;
+  std::string name_;
+  bool start_nodes_ = true;
+  ClusterSpec spec_;
+  std::string image_;
+  std::optional<FileLock> lock_;
+  Fd listener_;
+  Fd sigfd_;
+  ChildProcess switch_;
+  std::unique_ptr<node::NodeHost> host_;
+  std::unique_ptr<EventLog> events_;
+  std::vector<std::unique_ptr<ManagedNode>> nodes_;
+  std::map<int, Conn> conns_;
+  bool stopping_ = false;
+  std::unique_ptr<ocfs2::ClusterBringup> bringup_;
+  int64_t next_console_read_ = 0;
+};
+
+}  // namespace uc::cluster

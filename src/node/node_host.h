@@ -1,0 +1,96 @@
+// NodeHost: what the cluster manager does to the host side of a node: launch it, power it
+// off, and talk to its kernel through UML's management console (Ctrl-Alt-Del, halt, stop,
+// go, sysrq). Nothing here waits: mconsole replies and process exits arrive through the
+// supervisor's poll loop, with deadlines. LocalNodeHost runs nodes as sandboxed children
+// of this process; later hosts (and fault injection) plug in behind the same interface.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "cluster/state_paths.h"
+#include "config/cluster_spec.h"
+#include "node/mconsole.h"
+#include "sys/fd.h"
+#include "sys/poll_set.h"
+#include "sys/process.h"
+#include "sys/result.h"
+
+namespace uc::node {
+
+struct NodeLink {
+  Fd from_guest;  // frames from the guest's agent
+  Fd to_guest;    // frames to it
+};
+
+class NodeHost {
+ public:
+  using Clock = std::chrono::steady_clock;
+  // The reply's text, or why there was none (refused, no reply in time).
+  using Reply = std::function<void(Result<std::string>)>;
+  // A node's process ended: its wait status.
+  using ExitHandler = std::function<void(const std::string& node, int wait_status)>;
+  virtual ~NodeHost() = default;
+
+  virtual Result<NodeLink> launch(const NodeSpec& n) = 0;
+  virtual bool running(const std::string& node) const = 0;
+  virtual pid_t pid(const std::string& node) const = 0;
+  // Power off: every host process of the node at once.
+  virtual void power_off(const std::string& node) = 0;
+  virtual void mconsole(const std::string& node, const std::string& command, int timeout_ms,
+                        Reply done) = 0;
+  virtual void add_to(PollSet& set) = 0;
+  virtual std::optional<Clock::time_point> next_deadline() const = 0;
+  virtual void tick() = 0;
+
+  void shutdown(const std::string& n, Reply done) { mconsole(n, "cad", 2000, std::move(done)); }
+  void halt(const std::string& n, Reply done) { mconsole(n, "halt", 2000, std::move(done)); }
+  void freeze(const std::string& n, Reply done) { mconsole(n, "stop", 2000, std::move(done)); }
+  void thaw(const std::string& n, Reply done) { mconsole(n, "go", 2000, std::move(done)); }
+  // What every task of its kernel is blocked on, into its console log (sysrq w; never t,
+  // which panics this kernel).
+  void capture_stacks(const std::string& n, Reply done) { mconsole(n, "sysrq w", 2000, std::move(done)); }
+};
+
+class LocalNodeHost : public NodeHost {
+ public:
+  // `spec` is read at each launch (it grows with node add).
+  LocalNodeHost(const ClusterSpec& spec, const ClusterPaths& paths, std::string image,
+                ExitHandler on_exit)
+      : spec_(spec), paths_(paths), image_(std::move(image)), on_exit_(std::move(on_exit)) {}
+
+  Result<NodeLink> launch(const NodeSpec& n) override;
+  bool running(const std::string& node) const override;
+  pid_t pid(const std::string& node) const override;
+  void power_off(const std::string& node) override;
+  void mconsole(const std::string& node, const std::string& command, int timeout_ms,
+                Reply done) override;
+  void add_to(PollSet& set) override;
+  std::optional<Clock::time_point> next_deadline() const override;
+  void tick() override;
+
+ private:
+  struct Call {
+    MconsoleCall call;
+    Clock::time_point deadline;
+    Reply done;
+  };
+  void reap(const std::string& node);
+  void finish(uint64_t id, Result<std::string> r);
+
+  const ClusterSpec& spec_;
+  const ClusterPaths& paths_;
+  std::string image_;
+  ExitHandler on_exit_;
+  std::map<std::string, ChildProcess> procs_;
+  std::map<uint64_t, Call> calls_;
+  uint64_t next_call_ = 1;
+};
+
+}  // namespace uc::node
