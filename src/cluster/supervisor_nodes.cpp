@@ -102,6 +102,9 @@ void Supervisor::on_node_exit(const std::string& node, int status) {
   // Its last words (a panic) come before its death.
   for (auto& line : n->console.read_new()) on_console_line(*n, line);
   n->console.close();
+  // The bring-up forgets it first: its steps that fail now died with it (a format cut
+  // short is handed on, not a failed disk).
+  bringup_->node_gone(node);
   n->link.reset(*n, node + " stopped", /*close_fds=*/true);
   int64_t now = mono_ms();
   n->machine.exited(now, WIFEXITED(status) ? WEXITSTATUS(status) : 0,
@@ -112,8 +115,10 @@ void Supervisor::on_node_exit(const std::string& node, int status) {
 void ManagedNode::on_hello(const AgentHello& h) {
   int64_t now = mono_ms();
   guest_boot_ms = h.uptime_ms;
-  if (machine.booted() && !h.boot_id.empty() && h.boot_id != machine.boot_id())
+  if (machine.booted() && !h.boot_id.empty() && h.boot_id != machine.boot_id()) {
+    sup.bringup_->node_gone(spec.name);
     link.reset(*this, spec.name + " rebooted", /*close_fds=*/false);
+  }
   bool first = !machine.booted();
   machine.hello(now, h.boot_id);
   if (first) booted_ms = now - machine.launched_at();

@@ -1,0 +1,388 @@
+// The cluster manager on real nodes and real OCFS2: a node killed, frozen, rebooted from
+// inside, fed hostile frames; a formatter killed mid-format; the restart policy's "no" and
+// its limit. Events are read back through `umlcluster events --json`, as a user would.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "cluster_fixture.h"
+
+namespace uc::test {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using nlohmann::json;
+
+int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// (Before a new cluster's `up` made its folder there are none: not an error here.)
+std::vector<json> events(const std::string& cluster, int64_t since_ms) {
+  auto r = run_cli({"events", "-n", cluster, "--json"});
+  std::vector<json> out;
+  std::istringstream in(r.out);
+  for (std::string line; std::getline(in, line);) {
+    auto j = json::parse(line, nullptr, false);
+    if (!j.is_discarded() && j.value("ts", int64_t{0}) >= since_ms) out.push_back(j);
+  }
+  return out;
+}
+
+using Match = std::function<bool(const json&)>;
+Match is(const std::string& node, const std::string& type) {
+  return [=](const json& e) { return e.value("node", "") == node && e.value("type", "") == type; };
+}
+
+// The first event since `since_ms` that matches, waiting up to `timeout_s` for it.
+std::optional<json> wait_event(const std::string& cluster, int64_t since_ms, const Match& m, int timeout_s) {
+  auto give_up = Clock::now() + std::chrono::seconds(timeout_s);
+  do {
+    for (auto& e : events(cluster, since_ms))
+      if (m(e)) return e;
+    ::usleep(300000);
+  } while (Clock::now() < give_up);
+  return std::nullopt;
+}
+
+std::string dump(const std::vector<json>& es) {
+  std::string s;
+  for (auto& e : es)
+    s += e.value("node", "-") + " " + e.value("type", "") + " " + e.value("line", e.value("reason", "")) + "\n";
+  return s;
+}
+
+std::vector<int> node_pids(const std::string& cluster, const std::string& node) {
+  auto r = run_cli({"status", "-n", cluster, "--json"});
+  auto s = json::parse(r.out, nullptr, false);
+  std::vector<int> pids;
+  if (s.is_discarded()) return pids;
+  for (int p : cluster_pids(s)) g_known_pids.push_back(p);
+  for (auto& n : s["nodes"])
+    if (n["name"] == node)
+      for (auto& p : n["pids"]) pids.push_back(p);
+  return pids;
+}
+
+json node_status(const std::string& cluster, const std::string& node) {
+  auto r = run_cli({"status", "-n", cluster, "--json"});
+  auto s = json::parse(r.out, nullptr, false);
+  if (!s.is_discarded())
+    for (auto& n : s["nodes"])
+      if (n["name"] == node) return n;
+  return {};
+}
+
+// fsync'ed, checksummed records appended to a file of the node's own; stdout says which
+// were acknowledged (after fsync).
+RunResult write_records(const std::string& node, const std::string& file, int count, int pause_ms) {
+  std::string script =
+      "use IO::Handle; open(my $f, '>>', $ARGV[0]) or die $!;"
+      "for my $i (1..$ARGV[1]) { my $r = sprintf('%s %06d %s', $ARGV[2], $i, 'x' x 40);"
+      " print $f $r, ' ', unpack('%32C*', $r), \"\\n\"; $f->flush; $f->sync or die \"fsync: $!\";"
+      " print STDOUT \"$i\\n\"; STDOUT->flush; select(undef, undef, undef, $ARGV[3]); }";
+  return run_cli({"exec", "--timeout", "240", node, "--", "perl", "-e", script, file,
+                  std::to_string(count), node, std::to_string(pause_ms / 1000.0)});
+}
+
+// Every acknowledged record of `w` is in `content`, whole and with its checksum.
+void expect_acknowledged_intact(const RunResult& w, const std::string& node, const std::string& content) {
+  std::set<int> acked;
+  std::istringstream a(w.out);
+  for (std::string l; std::getline(a, l);) acked.insert(std::atoi(l.c_str()));
+  ASSERT_FALSE(acked.empty()) << w.err;
+  std::map<int, int> seen;
+  int corrupt = 0;
+  std::istringstream in(content);
+  for (std::string l; std::getline(in, l);) {
+    std::istringstream f(l);
+    std::string who, pad;
+    int seq = 0;
+    long sum = -1;
+    f >> who >> seq >> pad >> sum;
+    std::string rec = l.substr(0, l.rfind(' '));
+    long want = 0;
+    for (unsigned char c : rec) want += c;
+    if (who != node || sum != (want & 0xffffffff)) {
+      ++corrupt;
+      continue;
+    }
+    ++seen[seq];
+  }
+  int lost = 0;
+  for (int i : acked) lost += seen.count(i) == 0;
+  EXPECT_EQ(lost, 0) << lost << " of " << acked.size() << " acknowledged records of " << node << " lost";
+  EXPECT_EQ(corrupt, 0) << corrupt << " torn or corrupt records of " << node;
+}
+
+double secs_between(const json& a, const json& b) {
+  return (b.value("ts", int64_t{0}) - a.value("ts", int64_t{0})) / 1000.0;
+}
+
+TEST(Manager, HostileFramesFromGuestRootLeaveEverythingRunning) {
+  auto frame = [](uint8_t type, uint32_t sid, const std::string& payload) {
+    std::string f = "UC";
+    f.push_back(static_cast<char>(type));
+    for (int i = 0; i < 4; ++i) f.push_back(static_cast<char>((sid >> (8 * i)) & 0xff));
+    uint32_t n = static_cast<uint32_t>(payload.size());
+    for (int i = 0; i < 4; ++i) f.push_back(static_cast<char>((n >> (8 * i)) & 0xff));
+    return f + payload;
+  };
+  std::vector<std::string> hostile = {
+      std::string("UC\001\000\000\000\000\017\000\000\000{\"version\":\"x\"}", 26),  // the issue's
+      frame(1, 0, R"({"version":99999999999999999999999999})"),
+      frame(1, 0, R"({"version":-4,"uptime_ms":"-1"})"),
+      frame(1, 0, R"({"hostname":{"a":[1,2,3]},"boot_id":7})"),
+      frame(1, 0, std::string(20000, '[')),                       // deep nesting
+      frame(1, 0, "\xff\xfe not json at all"),
+      frame(4, 0, "toolong"),                                     // an ack of the wrong size
+      frame(15, 777, R"({"code":"zero","signal":"nine"})"),       // exit of no session
+      frame(15, 1, R"({"code":1e308})"),
+      frame(20, 0, R"({"op":"down"})"),                           // a request, from a guest
+      frame(21, 0, R"({"ok":true})"),
+      std::string("UC\015\001\000\000\000\377\377\377\377", 11),  // a length past the maximum
+  };
+  std::string flood;
+  for (int i = 0; i < 2000; ++i) flood += frame(1, 0, R"({"version":"flood"})");
+  hostile.push_back(flood);
+  int64_t t0 = now_ms();
+  auto before = status();
+  for (size_t i = 0; i < hostile.size(); ++i) {
+    auto r = run_cli({"exec", "--timeout", "30", "node1", "--", "sh", "-c", "cat > /dev/tty1"}, hostile[i]);
+    EXPECT_EQ(r.code, 0) << "frame " << i << ": " << r.err;
+    auto s = status();
+    ASSERT_EQ(s.value("supervisor_pid", 0), before.value("supervisor_pid", -1)) << "frame " << i;
+    for (auto& n : s["nodes"]) EXPECT_EQ(n["state"], "running") << "frame " << i << ": " << n.dump();
+  }
+  for (auto node : {"node0", "node1"}) {
+    auto r = run_cli({"exec", "--timeout", "30", node, "--", "hostname"});
+    EXPECT_EQ(r.out, std::string(node) + "\n") << r.err;
+  }
+  // Dropped and logged, a flood without flooding the log.
+  int dropped = 0;
+  for (auto& e : events("ocfs2", t0)) dropped += e.value("type", "") == "frame_dropped";
+  EXPECT_GE(dropped, 8);
+  EXPECT_LE(dropped, 60);
+}
+
+TEST(Manager, KillNineWhileNode0WritesIsSeenRecoveredAndRejoined) {
+  auto pre = write_records("node1", "/cluster/k9-node1.log", 50, 0);
+  ASSERT_EQ(pre.code, 0) << pre.err;
+  int64_t t0 = now_ms();
+  RunResult during;
+  std::thread writer([&] { during = write_records("node0", "/cluster/k9-node0.log", 300, 50); });
+  ::sleep(2);
+  auto pids = node_pids("ocfs2", "node1");
+  ASSERT_FALSE(pids.empty());
+  for (int p : pids) ::kill(p, SIGKILL);  // every host process of it at once
+  auto rejoined = wait_event("ocfs2", t0, is("node1", "rejoined"), 180);
+  writer.join();
+  auto es = events("ocfs2", t0);
+  ASSERT_TRUE(rejoined) << dump(es);
+  auto died = wait_event("ocfs2", t0, is("node1", "died"), 1);
+  ASSERT_TRUE(died);
+  EXPECT_EQ((*died)["cause"], "crashed");
+  EXPECT_EQ((*died)["signal"], 9);
+  auto about_node1 = [](const std::string& type) {
+    return [type](const json& e) {
+      return e.value("node", "") != "node1" && e.value("type", "") == type &&
+             (e.value("peer", "") == "node1" || e.value("peer_number", -1) == 1);
+    };
+  };
+  // The survivors' side, each from their consoles.
+  auto evicted = wait_event("ocfs2", t0, about_node1("evicted"), 60);
+  auto rec_begin = wait_event("ocfs2", t0, about_node1("recovery_begin"), 1);
+  auto rec_end = wait_event("ocfs2", t0, is("node0", "recovery_end"), 1);
+  auto replay_end = wait_event("ocfs2", t0, about_node1("journal_replay_end"), 60);
+  EXPECT_TRUE(evicted) << dump(es);
+  EXPECT_TRUE(rec_begin) << dump(es);
+  EXPECT_TRUE(rec_end) << dump(es);
+  EXPECT_TRUE(replay_end) << dump(es);
+  EXPECT_TRUE(wait_event("ocfs2", t0, is("node1", "restarting"), 1));
+  EXPECT_EQ(node_status("ocfs2", "node1")["state"], "running");
+  EXPECT_EQ(node_status("ocfs2", "node1")["last_cause"], "crashed");
+  EXPECT_GE(node_status("ocfs2", "node1")["restarts"].get<int>(), 1);
+  if (rec_end) std::printf("[ measured ] kill -9 to the survivors' recovery end: %.1f s\n", secs_between(*died, *rec_end));
+  if (replay_end) std::printf("[ measured ] kill -9 to journal replay end: %.1f s\n", secs_between(*died, *replay_end));
+  std::printf("[ measured ] kill -9 to node1 rejoined: %.1f s\n", secs_between(*died, *rejoined));
+  // Every fsync'ed record, before and during, as the restarted node reads them.
+  ASSERT_EQ(during.code, 0) << during.err;
+  auto r = run_cli({"exec", "--timeout", "60", "node1", "--", "cat", "/cluster/k9-node1.log"});
+  expect_acknowledged_intact(pre, "node1", r.out);
+  r = run_cli({"exec", "--timeout", "60", "node1", "--", "cat", "/cluster/k9-node0.log"});
+  expect_acknowledged_intact(during, "node0", r.out);
+}
+
+TEST(Manager, AfterANodeWasKilledDownStopsEveryNodeGracefully) {
+  int nodes = static_cast<int>(status()["nodes"].size());
+  int64_t t0 = now_ms();
+  auto r = run_cli({"down"});
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  auto es = events("ocfs2", t0);
+  int stopped = 0;
+  for (auto& e : es) {
+    if (e.value("type", "") == "stopping") EXPECT_EQ(e.value("how", ""), "ctrl-alt-del") << dump(es);
+    if (e.value("type", "") == "stopped") {
+      ++stopped;
+      EXPECT_EQ(e.value("how", ""), "exit status 0") << dump(es);
+    }
+  }
+  EXPECT_EQ(stopped, nodes) << dump(es);
+  r = run_cli({"up"});
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  for (int p : cluster_pids(status())) g_known_pids.push_back(p);
+}
+
+TEST(Manager, AFrozenNodeIsReportedHungFencedByTheHostAndRestarted) {
+  int64_t t0 = now_ms();
+  auto r = run_cli({"fault", "freeze", "node1"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto rejoined = wait_event("ocfs2", t0, is("node1", "rejoined"), 180);
+  auto es = events("ocfs2", t0);
+  ASSERT_TRUE(rejoined) << dump(es);
+  auto hung = wait_event("ocfs2", t0, is("node1", "hung"), 1);
+  auto fenced = wait_event("ocfs2", t0, is("node1", "fenced"), 1);
+  auto died = wait_event("ocfs2", t0, is("node1", "died"), 1);
+  ASSERT_TRUE(hung && fenced && died) << dump(es);
+  EXPECT_EQ((*fenced)["by"], "host");
+  EXPECT_EQ((*died)["cause"], "hung");
+  EXPECT_GE((*hung)["silent_ms"].get<int>(), 12000);  // the O2CB dead time of the lab timeouts
+  // What its kernel was doing went to its log before the power-off.
+  auto log = read_file(home() + "/clusters/ocfs2/logs/node1.log");
+  ASSERT_TRUE(log);
+  EXPECT_NE(log->find("sysrq: Show Blocked State"), std::string::npos);
+  // The survivors use the volume, and the restarted node sees what they wrote.
+  r = run_cli({"exec", "--timeout", "60", "node0", "--", "sh", "-c", "echo after-fence > /cluster/after-fence"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  r = run_cli({"exec", "--timeout", "60", "node1", "--", "cat", "/cluster/after-fence"});
+  EXPECT_EQ(r.out, "after-fence\n") << r.err;
+  if (auto frozen = wait_event("ocfs2", t0, is("node1", "frozen"), 0))
+    std::printf("[ measured ] frozen to hung %.1f s, to fenced %.1f s, to rejoined %.1f s\n",
+                secs_between(*frozen, *hung), secs_between(*frozen, *fenced), secs_between(*frozen, *rejoined));
+}
+
+TEST(Manager, ARebootFromInsideIsSeenAsRebootedAndRejoins) {
+  int64_t t0 = now_ms();
+  std::string boot_before = node_status("ocfs2", "node1").value("boot_id", "");
+  auto r = run_cli({"exec", "--timeout", "30", "node1", "--", "sh", "-c", "echo b > /proc/sysrq-trigger"});
+  EXPECT_EQ(r.code, 125);  // the session ends with its node's boot
+  EXPECT_NE(r.err.find("rebooted"), std::string::npos) << r.err;
+  auto rejoined = wait_event("ocfs2", t0, is("node1", "rejoined"), 120);
+  auto es = events("ocfs2", t0);
+  ASSERT_TRUE(rejoined) << dump(es);
+  auto rebooted = wait_event("ocfs2", t0, is("node1", "rebooted"), 1);
+  ASSERT_TRUE(rebooted) << dump(es);
+  EXPECT_EQ((*rebooted)["cause"], "rebooted");
+  EXPECT_EQ(wait_event("ocfs2", t0, is("node1", "died"), 0), std::nullopt) << "the process did not end";
+  auto n = node_status("ocfs2", "node1");
+  EXPECT_EQ(n["state"], "running");
+  EXPECT_NE(n.value("boot_id", ""), boot_before);
+  r = run_cli({"exec", "--timeout", "60", "node1", "--", "cat", "/cluster/after-fence"});
+  EXPECT_EQ(r.out, "after-fence\n") << r.err;
+}
+
+TEST(Manager, ExecTimeoutEndsWith124) {
+  auto t = Clock::now();
+  auto r = run_cli({"exec", "--timeout", "1", "node0", "--", "sleep", "30"});
+  EXPECT_EQ(r.code, 124) << r.err;
+  EXPECT_LT(Clock::now() - t, std::chrono::seconds(10));
+}
+
+// Clusters of their own, beside the suite's (each has its own network namespace).
+struct OwnCluster {
+  std::string name;
+  explicit OwnCluster(std::string n) : name(std::move(n)) { (void)run_cli({"destroy", "-n", name, "--yes"}); }
+  ~OwnCluster() {
+    auto st = run_cli({"status", "-n", name, "--json"});
+    auto s = json::parse(st.out, nullptr, false);
+    if (!s.is_discarded())
+      for (int p : cluster_pids(s)) g_known_pids.push_back(p);
+    (void)run_cli({"down", "-n", name});
+    (void)run_cli({"destroy", "-n", name, "--yes"});
+  }
+};
+
+std::string cluster_file(const std::string& name, const std::string& text) {
+  std::string path = home() + "/" + name + ".toml";
+  EXPECT_TRUE(write_file_atomic(path, text, 0600).ok());
+  return path;
+}
+
+TEST(Manager, RestartNoKeepsACrashedNodeDown) {
+  OwnCluster c("solo");
+  auto f = cluster_file("solo", "[cluster]\nname = \"solo\"\n[[node]]\nname = \"node0\"\n"
+                                "address = \"192.168.0.112\"\nrestart = \"no\"\n");
+  auto r = run_cli({"up", "-f", f});
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  int64_t t0 = now_ms();
+  for (int p : node_pids("solo", "node0")) ::kill(p, SIGKILL);
+  auto died = wait_event("solo", t0, is("node0", "died"), 30);
+  ASSERT_TRUE(died);
+  ::sleep(3);
+  EXPECT_EQ(wait_event("solo", t0, is("node0", "restarting"), 0), std::nullopt);
+  auto n = node_status("solo", "node0");
+  EXPECT_EQ(n["state"], "failed");
+  EXPECT_EQ(n["restart"], "no");
+  EXPECT_EQ(n["last_cause"], "crashed");
+  EXPECT_NE(n.value("error", "").find("restart = \"no\""), std::string::npos) << n.dump();
+  // `up` starts it again.
+  r = run_cli({"up", "-f", f});
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+}
+
+TEST(Manager, TheRestartLimitStopsANodeThatDiesOnEveryBoot) {
+  OwnCluster c("loop");
+  // Its init exits at once: the kernel panics on every boot.
+  auto f = cluster_file("loop", "[cluster]\nname = \"loop\"\n[[node]]\nname = \"node0\"\n"
+                                "address = \"192.168.0.112\"\nkernel_args = [\"init=/bin/false\"]\n"
+                                "[manager]\nrestart_limit = 3\nbackoff_initial_ms = 100\n");
+  int64_t t0 = now_ms();
+  auto r = run_cli({"up", "-f", f});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("restart limit"), std::string::npos) << r.out << r.err;
+  auto es = events("loop", t0);
+  int restarts = 0, panics = 0;
+  for (auto& e : es) {
+    restarts += e.value("type", "") == "restarting";
+    panics += e.value("type", "") == "died" && e.value("cause", "") == "panicked";
+  }
+  EXPECT_EQ(restarts, 3) << dump(es);
+  EXPECT_EQ(panics, 4) << dump(es);
+  EXPECT_TRUE(wait_event("loop", t0, is("node0", "gave_up"), 0)) << dump(es);
+}
+
+TEST(Manager, AFormatterKilledMidFormatIsReplacedAndTheClusterComesUp) {
+  OwnCluster c("fmt");
+  // A large volume: mkfs.ocfs2 takes long enough to be caught in the act.
+  auto f = cluster_file("fmt", "[cluster]\nname = \"fmt\"\n[[disk]]\nname = \"shared\"\nsize = \"16G\"\n");
+  int64_t t0 = now_ms();
+  RunResult up;
+  std::thread t([&] { up = run_cli({"up", "-f", f}); });
+  auto formatting = wait_event("fmt", t0, [](const json& e) { return e.value("type", "") == "formatting"; }, 120);
+  std::string victim = formatting ? formatting->value("node", "") : "";
+  if (formatting)
+    for (int p : node_pids("fmt", victim)) ::kill(p, SIGKILL);
+  t.join();
+  auto es = events("fmt", t0);
+  ASSERT_TRUE(formatting) << dump(es);
+  ASSERT_TRUE(wait_event("fmt", t0, is(victim, "died"), 0)) << dump(es);
+  ASSERT_FALSE(wait_event("fmt", t0, is(victim, "formatted"), 0)) << "killed too late:\n" << dump(es);
+  EXPECT_EQ(up.code, 0) << up.out << up.err;
+  std::string other = victim == "node0" ? "node1" : "node0";
+  auto again = wait_event("fmt", t0, is(other, "formatted"), 0);
+  EXPECT_TRUE(again) << dump(es);
+  EXPECT_TRUE(wait_event("fmt", t0, is(victim, "rejoined"), 0)) << dump(es);
+  auto r = run_cli({"exec", "-n", "fmt", victim, "--", "sh", "-c", "echo ok > /cluster/x && cat /cluster/x"});
+  EXPECT_EQ(r.out, "ok\n") << r.err;
+}
+
+}  // namespace
+}  // namespace uc::test
