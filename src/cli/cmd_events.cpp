@@ -1,6 +1,7 @@
 // `umlcluster events`: the cluster's typed event log (events.jsonl and its rotations) as
 // lines or NDJSON, optionally followed. It reads files only, so it works whether or not
 // the cluster is running.
+#include <fmt/format.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/signalfd.h>
@@ -10,7 +11,6 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
-#include <fmt/format.h>
 
 #include "cli/commands.h"
 #include "cluster/event_log.h"
@@ -35,12 +35,14 @@ Status check_cluster(const std::string& name, const ClusterPaths& p) {
     return {};
   }
   if (errno == EACCES)
-    return err(fmt::format("cannot read cluster {}'s state in {}: permission denied (run it "
-                           "with sudo)",
-                           name, p.dir));
-  return err(fmt::format("there is no cluster {} on this host (no {}); `umlcluster list` shows "
-                         "the clusters",
-                         name, p.dir));
+    return err(
+        fmt::format("cannot read cluster {}'s state in {}: permission denied (run it "
+                    "with sudo)",
+                    name, p.dir));
+  return err(
+      fmt::format("there is no cluster {} on this host (no {}); `umlcluster list` shows "
+                  "the clusters",
+                  name, p.dir));
 }
 
 // Prints the rotated files' events, then follows the current file until SIGINT or SIGTERM.
@@ -109,7 +111,8 @@ int cmd_events(const Globals& g, const EventsOptions& o) {
   }
   for (const auto& e : *events) print(e, g.json);
   if (files.empty() && !g.json)
-    fmt::print(stderr, "umlcluster: cluster {} has recorded no events yet ({})\n", *name, p.events());
+    fmt::print(stderr, "umlcluster: cluster {} has recorded no events yet ({})\n", *name,
+               p.events());
   return 0;
 }
 

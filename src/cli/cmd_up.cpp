@@ -26,9 +26,18 @@ double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::
 
 // The definition a cluster was created with, give or take nodes added to it since (`node
 // add`): those stay. Returns false if the file says something else.
+// The manager's settings (restart policies, [manager]) are not part of what a cluster is:
+// they may change between runs.
+ClusterSpec with_policies_of(ClusterSpec recorded, const ClusterSpec& wanted) {
+  recorded.manager = wanted.manager;
+  for (auto& n : recorded.nodes)
+    if (const NodeSpec* w = wanted.find_node(n.name)) n.restart = w->restart;
+  return recorded;
+}
+
 bool same_cluster(const ClusterSpec& recorded, const ClusterSpec& wanted) {
   if (recorded.nodes.size() < wanted.nodes.size()) return false;
-  ClusterSpec trimmed = recorded;
+  ClusterSpec trimmed = with_policies_of(recorded, wanted);
   trimmed.nodes.resize(wanted.nodes.size());
   return nlohmann::json(trimmed) == nlohmann::json(wanted);
 }
@@ -52,6 +61,15 @@ bool prepare_cluster(const Globals& g, ClusterSpec& spec, bool rebuild_image) {
       return false;
     }
     rec = *old;
+    rec.spec = with_policies_of(old->spec, spec);
+    if (nlohmann::json(rec.spec) != nlohmann::json(old->spec)) {
+      if (auto s = write_record(p, rec); !s) {
+        print_error(s.error().message);
+        return false;
+      }
+      fmt::print("cluster {}: restart policies and [manager] settings taken from {}\n", spec.name,
+                 g.file.empty() ? "the default" : g.file);
+    }
     spec = rec.spec;  // with the nodes added since
     if (path_exists(p.control_socket()))
       fmt::print("cluster {}: recovering from a run that did not stop cleanly (supervisor pid {} "
@@ -137,7 +155,12 @@ int cmd_up(const Globals& g, const UpOptions& o) {
 
   if (auto c = connect_supervisor(p)) {
     auto rec = read_record(p);
-    if (rec && same_cluster(rec->spec, *spec)) *spec = rec->spec;
+    if (rec && same_cluster(rec->spec, *spec)) {
+      if (nlohmann::json(with_policies_of(rec->spec, *spec)) != nlohmann::json(rec->spec))
+        fmt::print("cluster {} is running: new restart policies or [manager] settings apply after "
+                   "`umlcluster down` and `up`\n", spec->name);
+      *spec = rec->spec;
+    }
     if (rec && !same_cluster(rec->spec, *spec)) {
       print_error(fmt::format("cluster {} is running with a different definition than {}; "
                               "`umlcluster down` it first (its disks are kept)", spec->name,

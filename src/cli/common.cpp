@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "config/cluster_file.h"
+#include "cluster/console_events.h"
 #include "monitor/sampler.h"
 #include "sys/files.h"
 
@@ -55,6 +56,9 @@ std::optional<ControlClient> connect_running(const Globals& g, std::string* name
 }
 
 void print_progress(const control::Progress& p) {
+  // What OCFS2 says on the consoles is in `umlcluster events`; up and down show the
+  // manager's own steps.
+  if (cluster::console_type_from_name(p.type)) return;
   fmt::print("  {:<10} {:<10} {}\n", p.node, p.state, p.message);
   std::fflush(stdout);
 }

@@ -54,7 +54,8 @@ using client::write_record;
 // The running cluster a command is about (root needed), connected; else it prints why
 // (no such cluster, not root, not running), sets *rc and returns nothing.
 std::optional<ControlClient> connect_running(const Globals& g, std::string* name, int* rc);
-// One line of a node's progress, as up, down and node add print it.
+// One line of a node's progress, as up, down and node add print it (not the consoles'
+// OCFS2 lines: `events` has those).
 void print_progress(const control::Progress& p);
 // Each running node's host pids and memory, read from /proc here (the supervisor's loop
 // never walks /proc): the status reply gains "pids" and "memory_bytes".

@@ -78,12 +78,15 @@ constexpr Rule kRules[] = {
     {T::kHeartbeatNodeDown, "o2hb: Remove node {num} from live nodes bitmap"},
     {T::kHeartbeatStarted, "o2hb: Heartbeat started on region {domain} ({device})"},
     {T::kHeartbeatStopped, "o2hb: Heartbeat stopped on region {domain} ({device})"},
-    {T::kHeartbeatWriteTimeout, "Heartbeat write timeout to device {device} after {ms} milliseconds"},
-    {T::kHeartbeatWriteHung, "o2hb: node {_} hb write hung for {secs}s on region {domain} ({device}){*}"},
+    {T::kHeartbeatWriteTimeout,
+     "Heartbeat write timeout to device {device} after {ms} milliseconds"},
+    {T::kHeartbeatWriteHung,
+     "o2hb: node {_} hb write hung for {secs}s on region {domain} ({device}){*}"},
     // fs/ocfs2/cluster/quorum.c (the panic variant comes back through panic())
     {T::kQuorumLost, "fencing this node because it is {*}"},
     {T::kFenceReset, "*** ocfs2 is very sorry to be fencing this system by restarting ***"},
-    {T::kFencePanic, "Kernel panic - not syncing: *** ocfs2 is very sorry to be fencing this system by panic{*}"},
+    {T::kFencePanic,
+     "Kernel panic - not syncing: *** ocfs2 is very sorry to be fencing this system by panic{*}"},
     // fs/ocfs2/stack_o2cb.c (6.1), and its older mlog form
     {T::kEvicted, "o2cb: o2dlm has evicted node {num} from domain {domain}"},
     {T::kEvicted, "o2dlm has evicted node {num} from group {domain}"},
@@ -92,12 +95,15 @@ constexpr Rule kRules[] = {
     {T::kDlmWaitingRecovery, "o2dlm: Waiting on the recovery of node {num} in domain {domain}"},
     {T::kRecoveryBegin, "o2dlm: Begin recovery on domain {domain} for node {num}"},
     {T::kRecoveryMaster,
-     "o2dlm: Node {master} ({_}) is the Recovery Master for the dead node {num} in domain {domain}"},
+     "o2dlm: Node {master} ({_}) is the Recovery Master for the dead node {num} in domain "
+     "{domain}"},
     {T::kRecoveryEnd, "o2dlm: End recovery on domain {domain}"},
     // fs/ocfs2/journal.c (6.1), and the older mlog form
-    {T::kJournalReplayBegin, "ocfs2: Begin replay journal (node {num}, slot {slot}) on device ({device})"},
+    {T::kJournalReplayBegin,
+     "ocfs2: Begin replay journal (node {num}, slot {slot}) on device ({device})"},
     {T::kJournalReplayBegin, "Recovering node {num} from slot {slot} on device ({device})"},
-    {T::kJournalReplayEnd, "ocfs2: End replay journal (node {num}, slot {slot}) on device ({device})"},
+    {T::kJournalReplayEnd,
+     "ocfs2: End replay journal (node {num}, slot {slot}) on device ({device})"},
     // fs/ocfs2/dlm/dlmdomain.c: these end with a space, then the domain's nodes follow as
     // separate console records "(", "0", ..., ") 2 nodes" since printk needs KERN_CONT
     {T::kJoinedDomain, "o2dlm: Joining domain {domain}{*}"},
@@ -116,13 +122,27 @@ constexpr Rule kRules[] = {
     {T::kHungTask, "INFO: task {*} blocked for more than {secs} seconds."},
 };
 
-enum Slot { kPeer, kNum, kAddr, kMaster, kDomain, kDevice, kSlotNo, kCode, kSecs, kMs, kIgnore, kRest, kSlots };
+enum Slot {
+  kPeer,
+  kNum,
+  kAddr,
+  kMaster,
+  kDomain,
+  kDevice,
+  kSlotNo,
+  kCode,
+  kSecs,
+  kMs,
+  kIgnore,
+  kRest,
+  kSlots
+};
 
 Slot slot_of(std::string_view name) {
   static constexpr std::pair<std::string_view, Slot> kSlotNames[] = {
-      {"peer", kPeer},     {"num", kNum},       {"addr", kAddr}, {"master", kMaster},
+      {"peer", kPeer},     {"num", kNum},       {"addr", kAddr},   {"master", kMaster},
       {"domain", kDomain}, {"device", kDevice}, {"slot", kSlotNo}, {"code", kCode},
-      {"secs", kSecs},     {"ms", kMs},         {"_", kIgnore},  {"*", kRest}};
+      {"secs", kSecs},     {"ms", kMs},         {"_", kIgnore},    {"*", kRest}};
   for (auto [n, s] : kSlotNames)
     if (n == name) return s;
   return kIgnore;
@@ -133,9 +153,16 @@ bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 bool allowed(Slot s, char c) {
   switch (s) {
-    case kNum: case kMaster: case kSlotNo: case kCode: case kMs: return is_digit(c);
-    case kSecs: return is_digit(c) || c == '.';
-    default: return c > ' ' && c < 0x7f;
+    case kNum:
+    case kMaster:
+    case kSlotNo:
+    case kCode:
+    case kMs:
+      return is_digit(c);
+    case kSecs:
+      return is_digit(c) || c == '.';
+    default:
+      return c > ' ' && c < 0x7f;
   }
 }
 
@@ -210,8 +237,10 @@ std::optional<double> to_seconds(std::string_view s) {
 }
 
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -276,8 +305,7 @@ std::string_view strip_mlog(std::string_view s) {
 std::string printable(std::string_view s) {
   std::string out;
   out.reserve(std::min(s.size(), kMaxDetail));
-  for (char c : s.substr(0, kMaxDetail))
-    out += (c >= ' ' && c < 0x7f) ? c : '?';
+  for (char c : s.substr(0, kMaxDetail)) out += (c >= ' ' && c < 0x7f) ? c : '?';
   return out;
 }
 

@@ -24,7 +24,8 @@ TEST(ConsoleEvents, O2netConnectedWithTimestamp) {
   EXPECT_EQ(e.peer_name, "node1");
   EXPECT_EQ(e.peer_number, 1);
   EXPECT_EQ(e.address, "192.168.0.116:7777");
-  EXPECT_EQ(e.detail, "[   12.345678] o2net: Connected to node node1 (num 1) at 192.168.0.116:7777");
+  EXPECT_EQ(e.detail,
+            "[   12.345678] o2net: Connected to node node1 (num 1) at 192.168.0.116:7777");
   auto a = parsed("o2net: Accepted connection from node node0 (num 0) at 192.168.0.112:7777\r");
   EXPECT_EQ(a.type, T::kO2netConnected);
   EXPECT_EQ(a.peer_name, "node0");
@@ -40,16 +41,18 @@ TEST(ConsoleEvents, O2netLostAndShutdownFromARealLog) {
   EXPECT_EQ(lost.peer_name, "cluster89");
   EXPECT_EQ(lost.peer_number, 0);
   EXPECT_EQ(lost.address, "192.168.10.89:17777");
-  auto down = parsed("[13824.881854] o2net: Connection to node cluster90 (num 1) at "
-                     "192.168.10.90:17777 shutdown, state 8");
+  auto down = parsed(
+      "[13824.881854] o2net: Connection to node cluster90 (num 1) at "
+      "192.168.10.90:17777 shutdown, state 8");
   EXPECT_EQ(down.type, T::kO2netShutdown);
   EXPECT_EQ(down.peer_name, "cluster90");
   EXPECT_EQ(down.code, 8);
 }
 
 TEST(ConsoleEvents, O2netIdleSecondsAreMillisecondCounts) {
-  auto e = parsed("[  101.020304] o2net: Connection to node node1 (num 1) at 192.168.0.116:7777 "
-                  "has been idle for 30.0 secs.");
+  auto e = parsed(
+      "[  101.020304] o2net: Connection to node node1 (num 1) at 192.168.0.116:7777 "
+      "has been idle for 30.0 secs.");
   EXPECT_EQ(e.type, T::kO2netIdle);
   EXPECT_DOUBLE_EQ(e.seconds, 30.0);
   EXPECT_EQ(e.peer_name, "node1");
@@ -66,8 +69,9 @@ TEST(ConsoleEvents, O2netIdleSecondsAreMillisecondCounts) {
 }
 
 TEST(ConsoleEvents, O2netNoConnection) {
-  auto e = parsed("[   61.000001] o2net: No connection established with node 1 after 30.0 "
-                  "seconds, check network and cluster configuration.");
+  auto e = parsed(
+      "[   61.000001] o2net: No connection established with node 1 after 30.0 "
+      "seconds, check network and cluster configuration.");
   EXPECT_EQ(e.type, T::kO2netNoConnection);
   EXPECT_EQ(e.peer_number, 1);
   EXPECT_TRUE(e.peer_name.empty());
@@ -75,8 +79,9 @@ TEST(ConsoleEvents, O2netNoConnection) {
 }
 
 TEST(ConsoleEvents, HeartbeatLines) {
-  auto t = parsed("(o2hb-5E3F1A2B3C,1234,0):o2hb_write_timeout:272 ERROR: Heartbeat write "
-                  "timeout to device ubdb after 120000 milliseconds");
+  auto t = parsed(
+      "(o2hb-5E3F1A2B3C,1234,0):o2hb_write_timeout:272 ERROR: Heartbeat write "
+      "timeout to device ubdb after 120000 milliseconds");
   EXPECT_EQ(t.type, T::kHeartbeatWriteTimeout);
   EXPECT_EQ(t.device, "ubdb");
   EXPECT_DOUBLE_EQ(t.seconds, 120.0);
@@ -91,8 +96,9 @@ TEST(ConsoleEvents, HeartbeatLines) {
   EXPECT_EQ(s.domain, kDomain);
   EXPECT_EQ(parsed(std::string("o2hb: Heartbeat stopped on region ") + kDomain + " (ubdb)").type,
             T::kHeartbeatStopped);
-  auto down = parsed("(o2hb-5E3F1A2B3C,1234,0):o2hb_check_slot:1092 o2hb: Remove node 1 from "
-                     "live nodes bitmap");
+  auto down = parsed(
+      "(o2hb-5E3F1A2B3C,1234,0):o2hb_check_slot:1092 o2hb: Remove node 1 from "
+      "live nodes bitmap");
   EXPECT_EQ(down.type, T::kHeartbeatNodeDown);
   EXPECT_EQ(down.peer_number, 1);
   EXPECT_EQ(parsed("o2hb: Add node 2 to live nodes bitmap").type, T::kHeartbeatNodeUp);
@@ -104,7 +110,8 @@ TEST(ConsoleEvents, QuorumAndFence) {
                    "heartbeating nodes")
                 .type,
             T::kQuorumLost);
-  auto r = parsed("[  140.500000] *** ocfs2 is very sorry to be fencing this system by restarting ***");
+  auto r =
+      parsed("[  140.500000] *** ocfs2 is very sorry to be fencing this system by restarting ***");
   EXPECT_EQ(r.type, T::kFenceReset);
   EXPECT_NEAR(*r.kernel_time, 140.5, 1e-9);
   EXPECT_EQ(parsed("[  140.500000] Kernel panic - not syncing: *** ocfs2 is very sorry to be "
@@ -119,30 +126,34 @@ TEST(ConsoleEvents, Eviction) {
   EXPECT_EQ(e.peer_number, 1);
   EXPECT_EQ(e.domain, kDomain);
   auto old = parsed(std::string("(o2hb-5E3F1A2B3C,1234,0):o2dlm_eviction_cb:258 o2dlm has "
-                                "evicted node 2 from group ") + kDomain);
+                                "evicted node 2 from group ") +
+                    kDomain);
   EXPECT_EQ(old.type, T::kEvicted);
   EXPECT_EQ(old.peer_number, 2);
   auto w = parsed(std::string("o2dlm: Waiting on the death of node 1 in domain ") + kDomain);
   EXPECT_EQ(w.type, T::kDlmWaitingDeath);
   EXPECT_EQ(w.peer_number, 1);
-  EXPECT_EQ(parsed(std::string("o2dlm: Waiting on the recovery of node 1 in domain ") + kDomain)
-                .type,
-            T::kDlmWaitingRecovery);
+  EXPECT_EQ(
+      parsed(std::string("o2dlm: Waiting on the recovery of node 1 in domain ") + kDomain).type,
+      T::kDlmWaitingRecovery);
 }
 
 TEST(ConsoleEvents, DlmRecovery) {
-  auto b = parsed(std::string("[   96.2] o2dlm: Begin recovery on domain ") + kDomain + " for node 1");
+  auto b =
+      parsed(std::string("[   96.2] o2dlm: Begin recovery on domain ") + kDomain + " for node 1");
   EXPECT_EQ(b.type, T::kRecoveryBegin);
   EXPECT_EQ(b.domain, kDomain);
   EXPECT_EQ(b.peer_number, 1);
   auto m = parsed(std::string("o2dlm: Node 0 (me) is the Recovery Master for the dead node 1 in "
-                              "domain ") + kDomain);
+                              "domain ") +
+                  kDomain);
   EXPECT_EQ(m.type, T::kRecoveryMaster);
   EXPECT_EQ(m.master_number, 0);
   EXPECT_EQ(m.peer_number, 1);
   EXPECT_EQ(m.domain, kDomain);
   auto he = parsed(std::string("o2dlm: Node 2 (he) is the Recovery Master for the dead node 1 in "
-                               "domain ") + kDomain);
+                               "domain ") +
+                   kDomain);
   EXPECT_EQ(he.master_number, 2);
   auto end = parsed(std::string("o2dlm: End recovery on domain ") + kDomain);
   EXPECT_EQ(end.type, T::kRecoveryEnd);
@@ -158,8 +169,9 @@ TEST(ConsoleEvents, JournalReplay) {
   auto e = parsed("ocfs2: End replay journal (node 1, slot 1) on device (98,16)");
   EXPECT_EQ(e.type, T::kJournalReplayEnd);
   EXPECT_EQ(e.slot, 1);
-  auto old = parsed("(ocfs2rec-5E3F1A,311,0):ocfs2_replay_journal:1182 Recovering node 2 from "
-                    "slot 0 on device (8,16)");
+  auto old = parsed(
+      "(ocfs2rec-5E3F1A,311,0):ocfs2_replay_journal:1182 Recovering node 2 from "
+      "slot 0 on device (8,16)");
   EXPECT_EQ(old.type, T::kJournalReplayBegin);
   EXPECT_EQ(old.peer_number, 2);
   EXPECT_EQ(old.slot, 0);
@@ -180,8 +192,9 @@ TEST(ConsoleEvents, DomainMembershipAndMounts) {
   auto nl = parsed(std::string("o2dlm: Node 1 leaves domain ") + kDomain + " ( 0 ) 1 nodes");
   EXPECT_EQ(nl.type, T::kNodeLeftDomain);
   EXPECT_EQ(nl.domain, kDomain);
-  auto m = parsed("[16418.901356] ocfs2: Mounting device (8,0) on (node 1, slot 1) with ordered "
-                  "data mode.");
+  auto m = parsed(
+      "[16418.901356] ocfs2: Mounting device (8,0) on (node 1, slot 1) with ordered "
+      "data mode.");
   EXPECT_EQ(m.type, T::kVolumeMounted);
   EXPECT_EQ(m.device, "8,0");
   EXPECT_EQ(m.slot, 1);
@@ -198,8 +211,9 @@ TEST(ConsoleEvents, KernelDeath) {
                    "exitcode=0x00000009")
                 .type,
             T::kPanic);
-  EXPECT_FALSE(parse_console_line("---[ end Kernel panic - not syncing: Attempted to kill init! "
-                                  "exitcode=0x00000009 ]---"));
+  EXPECT_FALSE(
+      parse_console_line("---[ end Kernel panic - not syncing: Attempted to kill init! "
+                         "exitcode=0x00000009 ]---"));
   EXPECT_EQ(parsed("kernel BUG at fs/ocfs2/dlm/dlmmaster.c:3197!").type, T::kOops);
   EXPECT_EQ(parsed("[  12.0] BUG: kernel NULL pointer dereference, address: 0000000000000000").type,
             T::kOops);
@@ -230,7 +244,8 @@ TEST(ConsoleEvents, TruncatedAndMalformedLinesSayNothing) {
            "o2net: Connected to node node1 (num x) at 192.168.0.116:7777",
            "o2net: Connected to node node1 (num 1) at 192.168.0.116:7777 and more",
            "o2net: Connected to node  (num 1) at 192.168.0.116:7777",
-           "o2net: Connection to node node1 (num 1) at 1.2.3.4:7777 has been idle for 30.1000 secs.",
+           "o2net: Connection to node node1 (num 1) at 1.2.3.4:7777 has been idle for 30.1000 "
+           "secs.",
            "o2net: Connection to node node1 (num 1) at 1.2.3.4:7777 has been idle for 3.0.0 secs.",
            "o2dlm: Begin recovery on domain D for node 99999999999",
            "o2dlm: Begin recovery on domain D for node",
@@ -292,9 +307,15 @@ TEST(ConsoleEvents, RandomBytesAndMutationsNeverCrash) {
     for (int k = 0; k < edits && !s.empty(); ++k) {
       size_t at = rng() % s.size();
       switch (rng() % 3) {
-        case 0: s[at] = static_cast<char>(rng()); break;
-        case 1: s.erase(at, 1 + rng() % 8); break;
-        default: s.insert(at, 1 + rng() % 4, static_cast<char>(rng())); break;
+        case 0:
+          s[at] = static_cast<char>(rng());
+          break;
+        case 1:
+          s.erase(at, 1 + rng() % 8);
+          break;
+        default:
+          s.insert(at, 1 + rng() % 4, static_cast<char>(rng()));
+          break;
       }
     }
     if (auto e = parse_console_line(s)) {

@@ -16,8 +16,11 @@ bool reserved(const std::string& key) {
 }  // namespace
 
 nlohmann::json to_json(const Event& e) {
-  nlohmann::json j{{"ts", e.ts_ms},     {"time", iso_time(e.ts_ms)}, {"cluster", e.cluster},
-                   {"node", e.node},    {"type", e.type}};
+  nlohmann::json j{{"ts", e.ts_ms},
+                   {"time", iso_time(e.ts_ms)},
+                   {"cluster", e.cluster},
+                   {"node", e.node},
+                   {"type", e.type}};
   if (e.fields.is_object())
     for (const auto& [k, v] : e.fields.items())
       if (!reserved(k)) j[k] = v;
@@ -26,8 +29,11 @@ nlohmann::json to_json(const Event& e) {
 
 std::string event_line(const Event& e) {
   // ordered_json: the line reads ts, time, cluster, node, type, then the fields.
-  nlohmann::ordered_json j{{"ts", e.ts_ms}, {"time", iso_time(e.ts_ms)}, {"cluster", e.cluster},
-                           {"node", e.node},  {"type", e.type}};
+  nlohmann::ordered_json j{{"ts", e.ts_ms},
+                           {"time", iso_time(e.ts_ms)},
+                           {"cluster", e.cluster},
+                           {"node", e.node},
+                           {"type", e.type}};
   try {
     if (e.fields.is_object())
       for (const auto& [k, v] : e.fields.items())

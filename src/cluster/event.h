@@ -15,7 +15,7 @@
 namespace uc::cluster {
 
 struct Event {
-  int64_t ts_ms = 0;  // wall clock, ms since the epoch
+  int64_t ts_ms = 0;          // wall clock, ms since the epoch
   std::string cluster, node;  // node "" for the cluster itself (supervisor_started, ...)
   std::string type;           // "died", "evicted", "recovery_begin", ...
   nlohmann::json fields = nlohmann::json::object();

@@ -30,7 +30,8 @@ Status rename_if_there(const std::string& from, const std::string& to) {
 }  // namespace
 
 EventLog::EventLog(std::string path, uint64_t rotate_bytes, int keep)
-    : path_(std::move(path)), rotate_bytes_(std::max<uint64_t>(rotate_bytes, 1)),
+    : path_(std::move(path)),
+      rotate_bytes_(std::max<uint64_t>(rotate_bytes, 1)),
       keep_(std::max(keep, 0)) {}
 
 Status EventLog::append(const Event& e) {
@@ -42,7 +43,8 @@ Status EventLog::append(const Event& e) {
     if (!fd) return errno_error("cannot open the event log " + path_);
     while (::flock(fd.get(), LOCK_EX) != 0)
       if (errno != EINTR) return errno_error("cannot lock the event log " + path_);
-    struct stat held {}, named {};
+    struct stat held {
+    }, named{};
     if (::fstat(fd.get(), &held) != 0) return errno_error("cannot stat " + path_);
     if (::stat(path_.c_str(), &named) != 0 || !same_file(held, named)) continue;
     if (held.st_size > 0 && static_cast<uint64_t>(held.st_size) + line.size() > rotate_bytes_) {
@@ -57,11 +59,13 @@ Status EventLog::append(const Event& e) {
 // Called holding the lock on the current file, so no writer appends to it after the rename.
 Status EventLog::rotate() {
   if (keep_ == 0) {
-    if (::unlink(path_.c_str()) != 0 && errno != ENOENT) return errno_error("cannot remove " + path_);
+    if (::unlink(path_.c_str()) != 0 && errno != ENOENT)
+      return errno_error("cannot remove " + path_);
     return {};
   }
   std::string oldest = path_ + "." + std::to_string(keep_);
-  if (::unlink(oldest.c_str()) != 0 && errno != ENOENT) return errno_error("cannot remove " + oldest);
+  if (::unlink(oldest.c_str()) != 0 && errno != ENOENT)
+    return errno_error("cannot remove " + oldest);
   for (int i = keep_ - 1; i >= 1; --i)
     UC_TRY(rename_if_there(path_ + "." + std::to_string(i), path_ + "." + std::to_string(i + 1)));
   return rename_if_there(path_, path_ + ".1");
@@ -79,7 +83,8 @@ std::vector<std::string> event_log_files(const std::string& path) {
   return files;
 }
 
-Result<std::vector<Event>> read_events(const std::vector<std::string>& files, const EventFilter& f) {
+Result<std::vector<Event>> read_events(const std::vector<std::string>& files,
+                                       const EventFilter& f) {
   std::vector<Event> out;
   for (const auto& file : files) {
     Fd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
@@ -149,7 +154,8 @@ std::vector<std::string> EventTail::poll() {
   // Look at the name before reading: a rotation happens under the writers' lock, so once
   // the name has moved on, everything the old file will ever hold is already in it.
   struct stat named {};
-  bool replaced = ::stat(path_.c_str(), &named) == 0 && (named.st_dev != dev_ || named.st_ino != ino_);
+  bool replaced =
+      ::stat(path_.c_str(), &named) == 0 && (named.st_dev != dev_ || named.st_ino != ino_);
   drain(out);
   if (replaced && reopen()) drain(out);
   return out;

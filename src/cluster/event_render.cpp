@@ -74,10 +74,13 @@ const std::map<std::string, Phrase>& phrases() {
       {"o2net_connected",
        [](auto& s, auto& f) {
          std::string a = text(f, "address");
-         return s + " connected to " + who(f, "peer", "peer_number") + (a.empty() ? "" : " at " + a);
+         return s + " connected to " + who(f, "peer", "peer_number") +
+                (a.empty() ? "" : " at " + a);
        }},
       {"o2net_lost",
-       [](auto& s, auto& f) { return s + " lost its connection to " + who(f, "peer", "peer_number"); }},
+       [](auto& s, auto& f) {
+         return s + " lost its connection to " + who(f, "peer", "peer_number");
+       }},
       {"o2net_shutdown",
        [](auto& s, auto& f) {
          auto c = integer(f, "code");
@@ -93,7 +96,9 @@ const std::map<std::string, Phrase>& phrases() {
          return s + " could not connect to " + who(f, "peer", "peer_number") + after(f, "in");
        }},
       {"heartbeat_node_up",
-       [](auto& s, auto& f) { return s + " sees " + who(f, "peer", "peer_number") + " heartbeat"; }},
+       [](auto& s, auto& f) {
+         return s + " sees " + who(f, "peer", "peer_number") + " heartbeat";
+       }},
       {"heartbeat_node_down",
        [](auto& s, auto& f) {
          return s + " no longer sees " + who(f, "peer", "peer_number") + " heartbeat";
@@ -148,8 +153,7 @@ const std::map<std::string, Phrase>& phrases() {
          return s + " replayed the journal of " + who(f, "peer", "peer_number") + " on device " +
                 text(f, "device");
        }},
-      {"joined_domain",
-       [](auto& s, auto& f) { return s + " joined domain " + text(f, "domain"); }},
+      {"joined_domain", [](auto& s, auto& f) { return s + " joined domain " + text(f, "domain"); }},
       {"left_domain", [](auto& s, auto& f) { return s + " left domain " + text(f, "domain"); }},
       {"node_joined_domain",
        [](auto& s, auto& f) {

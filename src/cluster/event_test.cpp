@@ -74,9 +74,14 @@ TEST(Event, RenderSupervisorEventsAsKeyValues) {
   EXPECT_EQ(render_event(e), "2026-11-25 22:10:00.123  node1     died      cause=crashed signal=9");
   Event s{kT, "ocfs2", "", "supervisor_started", json::object()};
   EXPECT_EQ(render_event(s), "2026-11-25 22:10:00.123  -         supervisor_started");
-  Event g{kT, "ocfs2", "node1", "gave_up", {{"reason", "5 crashes in 10 minutes"}, {"message", "node1 gave up"}}};
-  EXPECT_EQ(render_event(g), "2026-11-25 22:10:00.123  node1     gave_up   node1 gave up "
-                             "reason=\"5 crashes in 10 minutes\"");
+  Event g{kT,
+          "ocfs2",
+          "node1",
+          "gave_up",
+          {{"reason", "5 crashes in 10 minutes"}, {"message", "node1 gave up"}}};
+  EXPECT_EQ(render_event(g),
+            "2026-11-25 22:10:00.123  node1     gave_up   node1 gave up "
+            "reason=\"5 crashes in 10 minutes\"");
 }
 
 TEST(Event, RenderConsoleEventsAsSentences) {
@@ -87,16 +92,17 @@ TEST(Event, RenderConsoleEventsAsSentences) {
   };
   EXPECT_EQ(line("node0", "evicted", {{"peer", "node1"}, {"peer_number", 1}, {"domain", "5E3F"}}),
             "node0 sees node1 evicted from domain 5E3F");
-  EXPECT_EQ(line("node0", "recovery_master",
-                 {{"master", "node0"}, {"master_number", 0}, {"peer", "node1"}, {"peer_number", 1}}),
-            "recovery master node0 for dead node1");
+  EXPECT_EQ(
+      line("node0", "recovery_master",
+           {{"master", "node0"}, {"master_number", 0}, {"peer", "node1"}, {"peer_number", 1}}),
+      "recovery master node0 for dead node1");
   EXPECT_EQ(line("node0", "recovery_master", {{"master_number", 0}, {"peer_number", 1}}),
             "recovery master node #0 for dead node #1");
   EXPECT_EQ(line("node0", "o2net_idle", {{"peer", "node1"}, {"seconds", 30.005}}),
             "node0's connection to node1 idle for 30.005s");
-  EXPECT_EQ(line("node0", "journal_replay_begin",
-                 {{"peer", "node1"}, {"slot", 1}, {"device", "98,16"}}),
-            "node0 replays the journal of node1 (slot 1) on device 98,16");
+  EXPECT_EQ(
+      line("node0", "journal_replay_begin", {{"peer", "node1"}, {"slot", 1}, {"device", "98,16"}}),
+      "node0 replays the journal of node1 (slot 1) on device 98,16");
   EXPECT_EQ(line("node1", "panic", {{"line", "[ 3.1] Kernel panic - not syncing: x"}}),
             "[ 3.1] Kernel panic - not syncing: x");
   EXPECT_EQ(line("node1", "fence_reset", json::object()), "node1 fences itself by restarting");
@@ -147,10 +153,10 @@ TEST(Event, SinceAbsolute) {
 }
 
 TEST(Event, SinceRejectsWhatIsNotATime) {
-  for (const char* bad : {"", "  ", "yesterday", "10x", "m10", "-5m", "1.5h",
-                          "2026-13-01", "2026-02-30", "2026-11-25T25:00", "2026-11-25T22:10:00Q",
-                          "2026-11-25T22:10:00+", "2026-11-25X22:10", "99999999999999999999",
-                          "99999999999999999w", "2026-1-5"}) {
+  for (const char* bad :
+       {"", "  ", "yesterday", "10x", "m10", "-5m", "1.5h", "2026-13-01", "2026-02-30",
+        "2026-11-25T25:00", "2026-11-25T22:10:00Q", "2026-11-25T22:10:00+", "2026-11-25X22:10",
+        "99999999999999999999", "99999999999999999w", "2026-1-5"}) {
     auto r = parse_since(bad, kT);
     ASSERT_FALSE(r) << bad;
     EXPECT_NE(r.error().message.find("is not a time"), std::string::npos);

@@ -1,7 +1,8 @@
 // Event times: the log's UTC timestamps, and what --since accepts.
+#include <fmt/format.h>
+
 #include <charconv>
 #include <ctime>
-#include <fmt/format.h>
 #include <limits>
 
 #include "cluster/event.h"
@@ -57,12 +58,18 @@ std::optional<int64_t> parse_age(std::string_view s, int64_t now_ms) {
   auto count = parse_int64(s.substr(0, n));
   std::string_view unit = s.substr(n);
   int64_t per = 0;
-  if (unit == "ms") per = 1;
-  else if (unit == "s") per = 1000;
-  else if (unit == "m" || unit == "min") per = 60'000;
-  else if (unit == "h") per = 3'600'000;
-  else if (unit == "d") per = 86'400'000;
-  else if (unit == "w") per = 7 * 86'400'000LL;
+  if (unit == "ms")
+    per = 1;
+  else if (unit == "s")
+    per = 1000;
+  else if (unit == "m" || unit == "min")
+    per = 60'000;
+  else if (unit == "h")
+    per = 3'600'000;
+  else if (unit == "d")
+    per = 86'400'000;
+  else if (unit == "w")
+    per = 7 * 86'400'000LL;
   if (!count || per == 0 || *count > std::numeric_limits<int64_t>::max() / per) return std::nullopt;
   return now_ms - *count * per;
 }
@@ -151,10 +158,11 @@ Result<int64_t> parse_since(std::string_view text, int64_t now_ms) {
   else
     v = parse_iso(s);
   if (v) return *v;
-  return err(fmt::format("\"{}\" is not a time: give an age (30s, 10m, 2h, 1d, 1w), a UTC date "
-                         "and time (2026-11-25T22:10:00Z, \"2026-11-25 22:10:00\", 2026-11-25) "
-                         "or epoch milliseconds",
-                         text));
+  return err(
+      fmt::format("\"{}\" is not a time: give an age (30s, 10m, 2h, 1d, 1w), a UTC date "
+                  "and time (2026-11-25T22:10:00Z, \"2026-11-25 22:10:00\", 2026-11-25) "
+                  "or epoch milliseconds",
+                  text));
 }
 
 }  // namespace uc::cluster

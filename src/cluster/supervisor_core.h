@@ -43,6 +43,7 @@ struct ManagedNode : AgentLink::Listener {
   void on_heard() override;
   void on_route_frame(const AgentLink::Route& r, FrameType t, std::string_view payload, bool last) override;
   void on_dropped(const std::string& why) override;
+  void accept_hello(const AgentHello& h);
 
   Supervisor& sup;
   NodeSpec spec;

@@ -113,6 +113,29 @@ void Supervisor::on_node_exit(const std::string& node, int status) {
 }
 
 void ManagedNode::on_hello(const AgentHello& h) {
+  if (machine.booted() && !h.boot_id.empty() && h.boot_id != machine.boot_id()) {
+    // A new boot in the same process, says the agent. Guest root can write any hello to
+    // its console, so the kernel is asked (mconsole reads the guest's /proc from inside
+    // the kernel, out of userspace's reach) before the node is treated as rebooted.
+    std::string name = spec.name;
+    sup.host_->mconsole(name, "proc sys/kernel/random/boot_id", 3000,
+                        [s = &sup, name, h](Result<std::string> r) {
+                          ManagedNode* n = s->find(name);
+                          if (!n || !n->machine.alive() || n->machine.boot_id() == h.boot_id) return;
+                          // The reply comes as "\n" then the file's text, in datagrams.
+                          std::string kernel;
+                          for (char c : r ? *r : "")
+                            if (c != '\n' && c != ' ' && c != '\0') kernel.push_back(c);
+                          if (r && kernel != h.boot_id)
+                            return n->on_dropped("a hello with a boot id its kernel does not have");
+                          n->accept_hello(h);
+                        });
+    return;
+  }
+  accept_hello(h);
+}
+
+void ManagedNode::accept_hello(const AgentHello& h) {
   int64_t now = mono_ms();
   guest_boot_ms = h.uptime_ms;
   if (machine.booted() && !h.boot_id.empty() && h.boot_id != machine.boot_id()) {
@@ -181,6 +204,11 @@ void Supervisor::on_console_line(ManagedNode& n, const std::string& line) {
       if (m->spec.number == e->master_number) fields["master"] = m->spec.name;
   }
   if (!e->domain.empty()) fields["domain"] = e->domain;
+  if (!e->device.empty()) fields["device"] = e->device;
+  if (e->slot >= 0) fields["slot"] = e->slot;
+  if (!e->address.empty()) fields["address"] = e->address;
+  if (e->seconds >= 0) fields["seconds"] = e->seconds;
+  if (e->code >= 0) fields["code"] = e->code;
   if (e->kernel_time) fields["kernel_time"] = *e->kernel_time;
   fields["line"] = e->detail;
   std::string type = type_name(e->type);
@@ -208,7 +236,7 @@ void Supervisor::run(const std::string& node, const std::string& script, Done do
 }
 
 void Supervisor::progress(const std::string& node, const std::string& step, const std::string& message) {
-  record(node, step, json::object(), message);
+  record(node, step, {{"message", message}}, message);
 }
 
 void Supervisor::ready(const std::string& node) {

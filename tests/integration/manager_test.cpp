@@ -149,12 +149,14 @@ TEST(Manager, HostileFramesFromGuestRootLeaveEverythingRunning) {
       frame(20, 0, R"({"op":"down"})"),                           // a request, from a guest
       frame(21, 0, R"({"ok":true})"),
       std::string("UC\015\001\000\000\000\377\377\377\377", 11),  // a length past the maximum
+      frame(1, 0, R"({"version":4,"hostname":"node1","boot_id":"00000000-0000-4000-8000-00000000f0f0"})"),
   };
   std::string flood;
   for (int i = 0; i < 2000; ++i) flood += frame(1, 0, R"({"version":"flood"})");
   hostile.push_back(flood);
   int64_t t0 = now_ms();
   auto before = status();
+  std::string boot_id = node_status("ocfs2", "node1").value("boot_id", "");
   for (size_t i = 0; i < hostile.size(); ++i) {
     auto r = run_cli({"exec", "--timeout", "30", "node1", "--", "sh", "-c", "cat > /dev/tty1"}, hostile[i]);
     EXPECT_EQ(r.code, 0) << "frame " << i << ": " << r.err;
@@ -166,6 +168,9 @@ TEST(Manager, HostileFramesFromGuestRootLeaveEverythingRunning) {
     auto r = run_cli({"exec", "--timeout", "30", node, "--", "hostname"});
     EXPECT_EQ(r.out, std::string(node) + "\n") << r.err;
   }
+  // A forged hello (a boot id its kernel does not have) is not taken for a reboot.
+  EXPECT_EQ(node_status("ocfs2", "node1").value("boot_id", ""), boot_id);
+  EXPECT_EQ(node_status("ocfs2", "node1").value("restarts", -1), 0);
   // Dropped and logged, a flood without flooding the log.
   int dropped = 0;
   for (auto& e : events("ocfs2", t0)) dropped += e.value("type", "") == "frame_dropped";
