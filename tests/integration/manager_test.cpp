@@ -234,7 +234,9 @@ TEST(Manager, AfterANodeWasKilledDownStopsEveryNodeGracefully) {
   auto es = events("ocfs2", t0);
   int stopped = 0;
   for (auto& e : es) {
-    if (e.value("type", "") == "stopping") EXPECT_EQ(e.value("how", ""), "ctrl-alt-del") << dump(es);
+    if (e.value("type", "") == "stopping") {
+      EXPECT_EQ(e.value("how", ""), "ctrl-alt-del") << dump(es);
+    }
     if (e.value("type", "") == "stopped") {
       ++stopped;
       EXPECT_EQ(e.value("how", ""), "exit status 0") << dump(es);
