@@ -52,11 +52,16 @@ int cmd_fsck(const Globals& g, const std::string& disk) {
     if (!disk.empty() && d.name != disk) continue;
     fmt::print("== {} ({})\n", d.name, p.disk(d.name));
     std::fflush(stdout);
-    // Read-only: -n answers no to every question; nothing on the disk changes.
-    auto st = run_command({"fsck.ocfs2", "-n", p.disk(d.name)});
+    // Read-only: -n answers no to every question; nothing on the disk changes. -f: every
+    // pass, whatever the superblock's flags say (without it fsck.ocfs2 reads the flags,
+    // says "clean" and stops).
+    auto st = run_command({"fsck.ocfs2", "-fn", p.disk(d.name)});
     if (!st) {
-      print_error(st.error().message);
+      print_error(fmt::format("disk {}: the forced check found problems or could not finish ({})",
+                              d.name, st.error().message));
       rc = kExitFailed;
+    } else {
+      fmt::print("disk {}: every pass of the forced check succeeded\n", d.name);
     }
   }
   return rc;

@@ -20,8 +20,14 @@ int cmd_list(const Globals& g);
 // timeout_s > 0: give up after that long (exit 124, as coreutils timeout).
 int cmd_exec(const Globals& g, const std::string& node, const std::vector<std::string>& argv,
              bool tty, bool interactive, double timeout_s);
-// `fault freeze NODE` / `fault thaw NODE`: the whole node stops (mconsole stop) or goes on.
-int cmd_fault_freeze(const Globals& g, const std::string& node, bool freeze);
+// `fault freeze|thaw|crash NODE`, `fault list`, `fault clear`.
+struct FaultOptions {
+  std::string action;  // freeze, thaw, crash, list, clear
+  std::string node;
+  double for_s = 0;         // freeze: thaw by itself after this long
+  bool no_restart = false;  // crash: keep it down
+};
+int cmd_fault(const Globals& g, const FaultOptions& o);
 int cmd_console(const Globals& g, const std::string& node);
 int cmd_logs(const Globals& g, const std::string& node, bool follow, int lines);
 int cmd_config_export(const Globals& g, const std::string& from);

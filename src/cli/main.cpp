@@ -63,17 +63,28 @@ int main(int argc, char** argv) {
       ->check(CLI::PositiveNumber);
   s_exec->callback([&] { rc = cmd_exec(g, node, command, tty, interactive, exec_timeout); });
 
-  auto* s_fault = app.add_subcommand("fault", "break a running cluster on purpose");
+  FaultOptions fault;
+  auto* s_fault = app.add_subcommand("fault", "break a running cluster on purpose (see `umlcluster events`)");
   s_fault->require_subcommand(1);
-  auto* s_freeze = s_fault->add_subcommand(
-      "freeze", "stop the whole node without killing it (UML's mconsole stop); `fault thaw` resumes it");
-  name_opt(s_freeze);
-  s_freeze->add_option("node", node, "node name")->required();
-  s_freeze->callback([&] { rc = cmd_fault_freeze(g, node, true); });
-  auto* s_thaw = s_fault->add_subcommand("thaw", "resume a frozen node (mconsole go)");
-  name_opt(s_thaw);
-  s_thaw->add_option("node", node, "node name")->required();
-  s_thaw->callback([&] { rc = cmd_fault_freeze(g, node, false); });
+  auto fault_cmd = [&](const char* action, const char* help, bool takes_node) {
+    auto* sub = s_fault->add_subcommand(action, help);
+    name_opt(sub);
+    if (takes_node) sub->add_option("node", fault.node, "node name")->required();
+    sub->callback([&, action] {
+      fault.action = action;
+      rc = cmd_fault(g, fault);
+    });
+    return sub;
+  };
+  auto* s_freeze = fault_cmd("freeze", "stop the whole node without killing it (UML's mconsole stop)", true);
+  s_freeze->add_option("--for", fault.for_s, "thaw it by itself after S seconds")->check(CLI::PositiveNumber);
+  fault_cmd("thaw", "resume a frozen node (mconsole go)", true);
+  auto* s_crash = fault_cmd("crash", "a power cut: every host process of the node killed at once; its "
+                                     "restart policy applies", true);
+  s_crash->add_flag("--no-restart", fault.no_restart, "keep it down (until `umlcluster up`)");
+  auto* s_flist = fault_cmd("list", "the active faults and when they end", false);
+  json_opt(s_flist);
+  fault_cmd("clear", "end every active fault", false);
 
   auto* s_console = app.add_subcommand("console", "an interactive shell in a node (Ctrl-] leaves)");
   name_opt(s_console);
@@ -101,7 +112,8 @@ int main(int argc, char** argv) {
   s_export->callback([&] { rc = cmd_config_export(g, from); });
 
   std::string disk;
-  auto* s_fsck = app.add_subcommand("fsck", "check a stopped cluster's OCFS2 disks (fsck.ocfs2 -n: read-only)");
+  auto* s_fsck = app.add_subcommand("fsck", "check a stopped cluster's OCFS2 disks: every pass, read-only (fsck.ocfs2 -fn); exit 1 if "
+      "it finds problems");
   name_opt(s_fsck);
   s_fsck->add_option("disk", disk, "only this disk");
   s_fsck->callback([&] { rc = cmd_fsck(g, disk); });

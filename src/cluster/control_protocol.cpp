@@ -8,7 +8,8 @@ using json = nlohmann::json;
 constexpr std::pair<Op, const char*> kOps[] = {
     {Op::kPing, "ping"},       {Op::kStatus, "status"}, {Op::kSubscribe, "subscribe"},
     {Op::kStart, "start"},     {Op::kAddNode, "add_node"}, {Op::kDown, "down"},
-    {Op::kFreeze, "freeze"},   {Op::kThaw, "thaw"},
+    {Op::kFreeze, "freeze"},   {Op::kThaw, "thaw"},     {Op::kCrash, "crash"},
+    {Op::kFaults, "faults"},   {Op::kClearFaults, "clear_faults"},
 };
 
 Result<json> parse_object(std::string_view payload) {
@@ -34,6 +35,8 @@ std::string encode(const Request& r) {
   json j{{"op", op_name(r.op)}};
   if (!r.nodes.empty()) j["nodes"] = r.nodes;
   if (!r.node.empty()) j["node"] = r.node;
+  if (r.for_ms > 0) j["for_ms"] = r.for_ms;
+  if (r.hold) j["hold"] = true;
   return j.dump();
 }
 
@@ -54,7 +57,17 @@ Result<Request> decode_request(std::string_view payload) {
     }
   }
   r.node = str(*j, "node");
-  if ((r.op == Op::kAddNode || r.op == Op::kFreeze || r.op == Op::kThaw) && r.node.empty())
+  if (auto it = j->find("for_ms"); it != j->end()) {
+    if (!it->is_number_integer() || it->get<int64_t>() < 0 || it->get<int64_t>() > 86400000)
+      return err("for_ms must be 0-86400000");
+    r.for_ms = it->get<int64_t>();
+  }
+  if (auto it = j->find("hold"); it != j->end()) {
+    if (!it->is_boolean()) return err("hold is not true or false");
+    r.hold = it->get<bool>();
+  }
+  if ((r.op == Op::kAddNode || r.op == Op::kFreeze || r.op == Op::kThaw || r.op == Op::kCrash) &&
+      r.node.empty())
     return err(std::string(op_name(r.op)) + " needs a node");
   return r;
 }
@@ -64,6 +77,7 @@ std::string encode(const Reply& r) {
   if (!r.error.empty()) j["error"] = r.error;
   if (!r.started.empty()) j["started"] = r.started;
   if (!r.status.is_null()) j["status"] = r.status;
+  if (!r.faults.is_null()) j["faults"] = r.faults;
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
@@ -78,6 +92,7 @@ Result<Reply> decode_reply(std::string_view payload) {
     for (auto& n : *it)
       if (n.is_string()) r.started.push_back(n.get<std::string>());
   if (auto it = j->find("status"); it != j->end() && it->is_object()) r.status = *it;
+  if (auto it = j->find("faults"); it != j->end() && it->is_array()) r.faults = *it;
   return r;
 }
 

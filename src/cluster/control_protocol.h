@@ -20,15 +20,20 @@ enum class Op {
   kStart,      // start `nodes` (all when empty) that are stopped or failed
   kAddNode,    // `node` was added to the cluster's record: learn it, boot it
   kDown,       // stop every node; the reply comes when all are down
-  kFreeze,     // `node`: mconsole stop (the whole kernel stops, nothing dies)
+  kFreeze,     // `node`: mconsole stop (the whole kernel stops, nothing dies); `for_ms`
   kThaw,       // `node`: mconsole go
+  kCrash,      // `node`: a power cut (every host process killed); `hold`: no restart
+  kFaults,     // the active faults
+  kClearFaults,  // end every active fault
 };
 const char* op_name(Op op);
 
 struct Request {
   Op op = Op::kPing;
   std::vector<std::string> nodes;  // kStart
-  std::string node;                // kAddNode, kFreeze, kThaw
+  std::string node;                // kAddNode, kFreeze, kThaw, kCrash
+  int64_t for_ms = 0;              // kFreeze: thaw by itself after this long (0: never)
+  bool hold = false;               // kCrash: keep it down (no restart)
 };
 std::string encode(const Request& r);
 Result<Request> decode_request(std::string_view payload);
@@ -38,6 +43,7 @@ struct Reply {
   std::string error;
   std::vector<std::string> started;  // kStart
   nlohmann::json status;             // kStatus, kSubscribe, kStart, kAddNode: the cluster's status
+  nlohmann::json faults;             // kFaults, kClearFaults: [{id, kind, node, started_at_ms, ends_at_ms}]
 };
 std::string encode(const Reply& r);
 Result<Reply> decode_reply(std::string_view payload);

@@ -15,6 +15,12 @@ TEST(ControlProtocol, RequestsRoundTrip) {
   Request f{Op::kFreeze};
   f.node = "node1";
   EXPECT_EQ(decode_request(encode(f))->node, "node1");
+  Request c{Op::kCrash};
+  c.node = "node1";
+  c.hold = true;
+  EXPECT_TRUE(decode_request(encode(c))->hold);
+  f.for_ms = 5000;
+  EXPECT_EQ(decode_request(encode(f))->for_ms, 5000);
   for (auto op : {Op::kPing, Op::kStatus, Op::kSubscribe, Op::kDown})
     EXPECT_EQ(decode_request(encode(Request{op}))->op, op);
 }
@@ -27,6 +33,10 @@ TEST(ControlProtocol, BadRequestsAreRefusedWithAReason) {
   EXPECT_FALSE(decode_request(R"({"op":"start","nodes":[1]})"));
   EXPECT_FALSE(decode_request(R"({"op":"freeze"})"));
   EXPECT_FALSE(decode_request(R"({"op":7})"));
+  EXPECT_FALSE(decode_request(R"({"op":"freeze","node":"n","for_ms":-1})"));
+  EXPECT_FALSE(decode_request(R"({"op":"freeze","node":"n","for_ms":"5"})"));
+  EXPECT_FALSE(decode_request(R"({"op":"crash","node":"n","hold":1})"));
+  EXPECT_FALSE(decode_request(R"({"op":"crash"})"));
 }
 
 TEST(ControlProtocol, RepliesAndProgressRoundTrip) {

@@ -245,23 +245,12 @@ void Supervisor::on_request(Conn& c, uint32_t sid, const control::Request& r) {
       begin_down();
       return;  // the reply comes when every node is down
     case Op::kFreeze:
-    case Op::kThaw: {
-      ManagedNode* n = find(r.node);
-      if (!n) return refuse("no node named " + r.node);
-      if (!host_->running(r.node)) return refuse(r.node + " is not running");
-      bool on = r.op == Op::kFreeze;
-      int fd = c.fd.get();
-      freeze(*n, on, [this, fd, sid, on, node = r.node](Status s) {
-        control::Reply done;
-        done.ok = s.ok();
-        if (!s) done.error = s.error().message;
-        else record(node, on ? "frozen" : "thawed", json::object(),
-                    on ? "frozen (mconsole stop)" : "thawed (mconsole go)");
-        if (auto it = conns_.find(fd); it != conns_.end())
-          send_to(it->second, FrameType::kReply, sid, control::encode(done));
-      });
-      return;
-    }
+    case Op::kThaw:
+    case Op::kCrash:
+    case Op::kFaults:
+    case Op::kClearFaults:
+      if (stopping_) return refuse("the cluster is stopping");
+      return on_fault_request(c, sid, r);
   }
   send_to(c, FrameType::kReply, sid, control::encode(reply));
 }

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <utility>
 
 namespace uc::cluster {
 
@@ -183,6 +184,14 @@ void NodeMachine::power_off(Cause why, const std::string& reason) {
   act(Action::kPowerOff);
 }
 
+void NodeMachine::power_cut(int64_t, bool hold) {
+  if (!alive_ || fencing_ || state_ == NodeState::kStopping) return;
+  fencing_ = true;
+  cause_ = Cause::kCrashed;
+  hold_after_exit_ = hold;
+  act(Action::kPowerOff);
+}
+
 void NodeMachine::exited(int64_t now, int exit_code, int signal) {
   if (!alive_) return;
   alive_ = booted_ = false;
@@ -214,6 +223,11 @@ void NodeMachine::exited(int64_t now, int exit_code, int signal) {
   if (relaunch_after_exit_) {
     relaunch_after_exit_ = false;
     launch(now, 0);
+    return;
+  }
+  if (std::exchange(hold_after_exit_, false)) {
+    state_ = NodeState::kStopped;
+    error_ += ", held down (fault crash --no-restart)";
     return;
   }
   died_at_ = died_at_.value_or(now);
@@ -274,7 +288,7 @@ void NodeMachine::count_restart(int64_t now) {
 }
 
 void NodeMachine::down(int64_t now) {
-  relaunch_after_exit_ = false;
+  relaunch_after_exit_ = hold_after_exit_ = false;
   if (state_ == NodeState::kRestarting) {
     restart_at_.reset();
     died_at_.reset();

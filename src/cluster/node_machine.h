@@ -82,6 +82,8 @@ class NodeMachine {
   void console_panic(int64_t now);             // "Kernel panic" on its console: powered off
   void console_self_fence(int64_t now);        // OCFS2's fence line on its console
   void evicted(int64_t now, const std::string& by);  // a survivor evicted it
+  // `fault crash`: a power cut. `hold`: it stays down (stopped) instead of the policy.
+  void power_cut(int64_t now, bool hold);
   void exited(int64_t now, int exit_code, int signal);
   void down(int64_t now);
   void tick(int64_t now);
@@ -122,6 +124,7 @@ class NodeMachine {
   bool booted_ = false;        // its agent said hello this boot
   bool fencing_ = false;       // the host is powering it off
   bool relaunch_after_exit_ = false;
+  bool hold_after_exit_ = false;
   std::optional<std::string> give_up_on_exit_;
   std::string hung_reason_;
   bool panic_seen_ = false, fence_seen_ = false;  // on its console, this boot

@@ -387,6 +387,31 @@ TEST(NodeMachine, StartingAFailedNodeAgainPowersOffTheOldProcessFirst) {
   EXPECT_EQ(d.m.state(), NodeState::kStarting);
 }
 
+TEST(NodeMachine, APowerCutIsACrashRestartedByPolicyOrHeldDown) {
+  Driver d;
+  d.bring_up(0);
+  d.clear();
+  d.m.power_cut(20000, false);
+  d.drain();
+  EXPECT_EQ(d.actions, std::vector<Action>{Action::kPowerOff});
+  d.m.exited(20010, 0, 9);
+  d.drain();
+  EXPECT_EQ(d.last("died")->fields["cause"], "crashed");
+  EXPECT_EQ(d.m.state(), NodeState::kRestarting);
+
+  Driver h;
+  h.bring_up(0);
+  h.m.power_cut(20000, true);
+  h.m.exited(20010, 0, 9);
+  h.drain();
+  EXPECT_EQ(h.m.state(), NodeState::kStopped);
+  EXPECT_EQ(h.last("restarting"), nullptr);
+  EXPECT_NE(h.m.error().find("held down"), std::string::npos);
+  h.m.start(30000);  // up brings it back
+  h.drain();
+  EXPECT_EQ(h.m.state(), NodeState::kStarting);
+}
+
 TEST(NodeMachine, ALaunchThatFailsIsFailedWithTheReason) {
   Driver d;
   d.m.start(0);

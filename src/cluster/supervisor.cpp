@@ -134,6 +134,8 @@ bool Supervisor::all_stopped() const {
 void Supervisor::begin_down() {
   if (stopping_) return;
   stopping_ = true;
+  // A frozen node cannot shut down: every fault ends first.
+  for (const auto& f : faults_.clear()) end_fault(f, "down");
   int64_t now = mono_ms();
   for (auto& n : nodes_) {
     n->machine.down(now);
@@ -198,6 +200,7 @@ int Supervisor::run(int ready_fd) {
     int64_t wake = next_console_read_;
     for (auto& n : nodes_)
       if (auto d = n->machine.next_deadline()) wake = std::min(wake, *d);
+    if (auto d = faults_.next_deadline()) wake = std::min(wake, *d);
     if (auto d = host_->next_deadline())
       wake = std::min<int64_t>(wake, std::chrono::duration_cast<std::chrono::milliseconds>(
                                          d->time_since_epoch()).count());
@@ -208,6 +211,7 @@ int Supervisor::run(int ready_fd) {
     }
     host_->tick();
     now = mono_ms();
+    end_due_faults(now);
     for (auto& n : nodes_) {
       n->machine.tick(now);
       drive(*n, now);

@@ -1,6 +1,7 @@
-// The supervisor's insides, shared by its three files: supervisor.cpp (set-up and the poll
-// loop), supervisor_nodes.cpp (each node's manager: its state machine's actions, its agent
-// link, its console, the O2CB bring-up) and control_server.cpp (the CLI's connections).
+// The supervisor's insides, shared by its files: supervisor.cpp (set-up and the poll loop),
+// supervisor_nodes.cpp (each node's manager: its state machine's actions, its agent link,
+// its console, the O2CB bring-up), control_server.cpp (the CLI's connections) and
+// supervisor_faults.cpp (faults injected on purpose).
 #pragma once
 
 #include <chrono>
@@ -16,6 +17,7 @@
 #include "cluster/console_watch.h"
 #include "cluster/control_protocol.h"
 #include "cluster/event_log.h"
+#include "cluster/fault_book.h"
 #include "cluster/node_machine.h"
 #include "cluster/state_paths.h"
 #include "config/cluster_spec.h"
@@ -93,7 +95,12 @@ class Supervisor : public ocfs2::NodeRunner, public ocfs2::DiskStore {
   void on_console_line(ManagedNode& n, const std::string& line);
   void watch_consoles();
   void add_node_fds(PollSet& set);
-  void freeze(ManagedNode& n, bool on, std::function<void(Status)> done);
+
+  // supervisor_faults.cpp
+  void on_fault_request(Conn& c, uint32_t sid, const control::Request& r);
+  void end_fault(const ActiveFault& f, const std::string& how);
+  void end_due_faults(int64_t now);
+  json faults_json() const;
 
   // control_server.cpp
   void on_conn_readable(int fd);
@@ -126,6 +133,7 @@ class Supervisor : public ocfs2::NodeRunner, public ocfs2::DiskStore {
   bool stopping_ = false;
   std::unique_ptr<ocfs2::ClusterBringup> bringup_;
   int64_t next_console_read_ = 0;
+  FaultBook faults_;
 };
 
 }  // namespace uc::cluster

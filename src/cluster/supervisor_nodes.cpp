@@ -106,6 +106,7 @@ void Supervisor::on_node_exit(const std::string& node, int status) {
   // short is handed on, not a failed disk).
   bringup_->node_gone(node);
   n->link.reset(*n, node + " stopped", /*close_fds=*/true);
+  for (const auto& f : faults_.remove_node(node)) end_fault(f, "its node went down");
   int64_t now = mono_ms();
   n->machine.exited(now, WIFEXITED(status) ? WEXITSTATUS(status) : 0,
                     WIFSIGNALED(status) ? WTERMSIG(status) : 0);
@@ -285,15 +286,6 @@ std::string Supervisor::region(const DiskSpec& d) {
   auto j = json::parse(*text, nullptr, false);
   if (j.is_discarded() || !j.is_object() || !j.contains("uuid") || !j["uuid"].is_string()) return "";
   return j["uuid"].get<std::string>();
-}
-
-void Supervisor::freeze(ManagedNode& n, bool on, std::function<void(Status)> done) {
-  auto reply = [done](Result<std::string> r) {
-    if (!r) done(r.error());
-    else done(Status{});
-  };
-  if (on) host_->freeze(n.spec.name, reply);
-  else host_->thaw(n.spec.name, reply);
 }
 
 }  // namespace uc::cluster

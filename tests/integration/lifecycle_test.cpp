@@ -87,7 +87,9 @@ TEST(Lifecycle, DataSurvivesDownAndUpAndTheVolumeChecksClean) {
   ASSERT_EQ(r.code, 0) << r.err;
   r = run_cli({"fsck"});
   EXPECT_EQ(r.code, 0) << r.out << r.err;
-  EXPECT_NE(r.out.find("is clean"), std::string::npos) << r.out << r.err;
+  // A forced check: every pass, not just the superblock's flags.
+  EXPECT_NE(r.out.find("Pass 4b"), std::string::npos) << r.out << r.err;
+  EXPECT_NE(r.out.find("All passes succeeded"), std::string::npos) << r.out << r.err;
   r = run_cli({"up"});
   ASSERT_EQ(r.code, 0) << r.out << r.err;
   for (int p : cluster_pids(status())) g_known_pids.push_back(p);

@@ -271,7 +271,7 @@ TEST(Manager, AFrozenNodeIsReportedHungFencedByTheHostAndRestarted) {
   EXPECT_EQ(r.code, 0) << r.err;
   r = run_cli({"exec", "--timeout", "60", "node1", "--", "cat", "/cluster/after-fence"});
   EXPECT_EQ(r.out, "after-fence\n") << r.err;
-  if (auto frozen = wait_event("ocfs2", t0, is("node1", "frozen"), 0))
+  if (auto frozen = wait_event("ocfs2", t0, is("node1", "fault_started"), 0))
     std::printf("[ measured ] frozen to hung %.1f s, to fenced %.1f s, to rejoined %.1f s\n",
                 secs_between(*frozen, *hung), secs_between(*frozen, *fenced), secs_between(*frozen, *rejoined));
 }
@@ -294,6 +294,47 @@ TEST(Manager, ARebootFromInsideIsSeenAsRebootedAndRejoins) {
   EXPECT_NE(n.value("boot_id", ""), boot_before);
   r = run_cli({"exec", "--timeout", "60", "node1", "--", "cat", "/cluster/after-fence"});
   EXPECT_EQ(r.out, "after-fence\n") << r.err;
+}
+
+TEST(Fault, FreezeForAWhileThenListCrashHeldDownAndClear) {
+  int64_t t0 = now_ms();
+  int restarts = node_status("ocfs2", "node1").value("restarts", -1);
+  auto r = run_cli({"fault", "freeze", "node1", "--for", "3"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  r = run_cli({"fault", "list", "--json"});
+  auto faults = json::parse(r.out, nullptr, false);
+  ASSERT_TRUE(faults.is_array()) << r.out;
+  ASSERT_EQ(faults.size(), 1u);
+  EXPECT_EQ(faults[0]["kind"], "freeze");
+  EXPECT_TRUE(faults[0]["ends_at_ms"].is_number());
+  auto ended = wait_event("ocfs2", t0, is("node1", "fault_ended"), 20);
+  ASSERT_TRUE(ended);
+  EXPECT_EQ((*ended)["how"], "its time was up");
+  // 3 s is shorter than the dead time: it goes on where it was, nobody fenced it.
+  r = run_cli({"exec", "--timeout", "30", "node1", "--", "cat", "/cluster/after-fence"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(node_status("ocfs2", "node1").value("restarts", -2), restarts);
+  EXPECT_EQ(run_cli({"fault", "list"}).out, "no active faults\n");
+
+  // An untimed freeze ends with `fault clear`.
+  ASSERT_EQ(run_cli({"fault", "freeze", "node0"}).code, 0);
+  r = run_cli({"fault", "clear"});
+  EXPECT_EQ(r.out, "1 fault(s) ended\n") << r.err;
+  EXPECT_EQ(run_cli({"exec", "--timeout", "30", "node0", "--", "true"}).code, 0);
+
+  // A power cut held down: no restart until `up`.
+  int64_t t1 = now_ms();
+  ASSERT_EQ(run_cli({"fault", "crash", "node1", "--no-restart"}).code, 0);
+  auto died = wait_event("ocfs2", t1, is("node1", "died"), 20);
+  ASSERT_TRUE(died);
+  EXPECT_EQ((*died)["signal"], 9);
+  ::sleep(2);
+  EXPECT_EQ(node_status("ocfs2", "node1")["state"], "stopped");
+  EXPECT_FALSE(wait_event("ocfs2", t1, is("node1", "restarting"), 0));
+  r = run_cli({"up"});
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_EQ(node_status("ocfs2", "node1")["state"], "running");
+  for (int p : cluster_pids(status())) g_known_pids.push_back(p);
 }
 
 TEST(Manager, ExecTimeoutEndsWith124) {
