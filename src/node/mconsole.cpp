@@ -1,10 +1,8 @@
 #include "node/mconsole.h"
 
-#include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 
-#include <chrono>
 #include <cstring>
 
 #include "sys/fd.h"
@@ -110,23 +108,6 @@ bool MconsoleCall::on_readable() {
     reply_.err = r->err;
     reply_.data += r->data;
     if (!r->more) return true;
-  }
-}
-
-Result<MconsoleReply> mconsole_command(const std::string& path, const std::string& command,
-                                       int timeout_ms) {
-  auto call = MconsoleCall::start(path, command);
-  if (!call) return call.error();
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  for (;;) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now()).count();
-    pollfd p{call->fd(), POLLIN, 0};
-    if (left <= 0 || ::poll(&p, 1, static_cast<int>(left)) <= 0)
-      return err("mconsole " + path + ": no reply to \"" + command + "\"");
-    if (!call->on_readable()) continue;
-    if (call->failed()) return err(call->error());
-    return call->reply();
   }
 }
 

@@ -50,9 +50,4 @@ class MconsoleCall {
   MconsoleReply reply_;
 };
 
-// Sends one command and gathers the whole reply. The caller must share the node's
-// network namespace: UML answers to our autobound (abstract) address.
-Result<MconsoleReply> mconsole_command(const std::string& socket_path, const std::string& command,
-                                       int timeout_ms = 3000);
-
 }  // namespace uc::node
