@@ -36,10 +36,15 @@ const nlohmann::json* node_of(const nlohmann::json& top, const std::string& name
 TEST(Top, ACpuBurnerInNode0ShowsOnNode0Only) {
   ASSERT_EQ(run_cli({"exec", "node0", "--", "sh", "-c",
                      "timeout 15 sh -c 'while :; do :; done' >/dev/null 2>&1 &"}).code, 0);
-  auto j = top_once(3);
-  ASSERT_TRUE(node_of(j, "node0") && node_of(j, "node1")) << j.dump();
-  double cpu0 = node_of(j, "node0")->value("cpu_percent", 0.0);
-  double cpu1 = node_of(j, "node1")->value("cpu_percent", 0.0);
+  // The burner may take a moment to be scheduled on a busy host: up to three looks.
+  nlohmann::json j;
+  double cpu0 = 0, cpu1 = 0;
+  for (int look = 0; look < 3 && cpu0 <= 50.0; ++look) {
+    j = top_once(3);
+    ASSERT_TRUE(node_of(j, "node0") && node_of(j, "node1")) << j.dump();
+    cpu0 = node_of(j, "node0")->value("cpu_percent", 0.0);
+    cpu1 = node_of(j, "node1")->value("cpu_percent", 0.0);
+  }
   for (auto& n : j["nodes"]) {
     EXPECT_TRUE(n.contains("guest")) << n.dump();
     EXPECT_EQ(n.value("mounts", nlohmann::json::array()), nlohmann::json{"/cluster"}) << n.dump();
