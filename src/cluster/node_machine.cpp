@@ -55,6 +55,7 @@ void NodeMachine::emit(std::string type, nlohmann::json fields) {
 
 void NodeMachine::launch(int64_t now, int attempt) {
   state_ = NodeState::kStarting;
+  evicted_by_.clear();
   alive_ = true;
   booted_ = fencing_ = panic_seen_ = fence_seen_ = false;
   boot_id_.clear();
@@ -174,6 +175,13 @@ void NodeMachine::evicted(int64_t now, const std::string& by) {
   // younger than the survivors' dead time when they evict its previous life.
   if (state_ != NodeState::kRunning || fencing_) return;
   if (now - ready_at_ <= policy_.hung_after_ms) return;
+  // A console line is a guest's word: guest root can write any line to /dev/kmsg. A node
+  // whose agent answered within the last two pings is alive and well, whatever another
+  // guest prints; the eviction counts once it has gone quiet too.
+  if (now - last_heard_ <= 2 * policy_.ping_interval_ms) {
+    evicted_by_ = by;
+    return;
+  }
   power_off(Cause::kEvicted, "evicted by " + by);
 }
 
@@ -343,6 +351,10 @@ void NodeMachine::tick(int64_t now) {
     return;
   }
   if (!watched()) return;
+  if (!evicted_by_.empty() && now - last_heard_ > 2 * policy_.ping_interval_ms) {
+    power_off(Cause::kEvicted, "evicted by " + std::exchange(evicted_by_, ""));
+    return;
+  }
   if (now - last_heard_ > policy_.hung_after_ms) {
     state_ = NodeState::kHung;
     cause_ = Cause::kHung;
@@ -373,6 +385,7 @@ std::optional<int64_t> NodeMachine::next_deadline() const {
   if (alive_ && !booted_ && !fencing_ && state_ == NodeState::kStarting)
     take(launched_at_ + policy_.boot_timeout_ms + 1);
   if (watched()) {
+    if (!evicted_by_.empty()) take(last_heard_ + 2 * policy_.ping_interval_ms + 1);
     take(last_ping_ + policy_.ping_interval_ms);
     take(last_heard_ + policy_.hung_after_ms + 1);
   }

@@ -81,7 +81,8 @@ class NodeMachine {
   void bringup_failed(int64_t now, const std::string& why);
   void console_panic(int64_t now);             // "Kernel panic" on its console: powered off
   void console_self_fence(int64_t now);        // OCFS2's fence line on its console
-  void evicted(int64_t now, const std::string& by);  // a survivor evicted it
+  // A survivor's console says it evicted this node: fenced once the node is quiet too.
+  void evicted(int64_t now, const std::string& by);
   // `fault crash`: a power cut. `hold`: it stays down (stopped) instead of the policy.
   void power_cut(int64_t now, bool hold);
   void exited(int64_t now, int exit_code, int signal);
@@ -127,6 +128,7 @@ class NodeMachine {
   bool hold_after_exit_ = false;
   std::optional<std::string> give_up_on_exit_;
   std::string hung_reason_;
+  std::string evicted_by_;  // an eviction heard while it still answered: fenced if it goes quiet
   bool panic_seen_ = false, fence_seen_ = false;  // on its console, this boot
   std::string boot_id_;
   int64_t launched_at_ = 0, ready_at_ = 0, last_heard_ = 0, last_ping_ = 0;

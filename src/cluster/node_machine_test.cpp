@@ -288,11 +288,12 @@ TEST(NodeMachine, ANodeWhoseAgentNeverSpeaksIsPoweredOffAfterTheBootTimeout) {
 
 TEST(NodeMachine, AnEvictionFencesTheIncarnationItConcerns) {
   Driver d;
-  d.bring_up(0);  // ready at 10000
+  d.bring_up(0);  // ready at 10000, last heard at 2000: quiet since
   d.clear();
   d.m.evicted(15000, "node0");  // 5 s after it became ready: its previous life's eviction
   d.drain();
   EXPECT_TRUE(d.actions.empty());
+  d.m.heard(12500);
   d.m.evicted(40000, "node0");
   d.drain();
   EXPECT_TRUE(d.did(Action::kPowerOff));
@@ -301,6 +302,28 @@ TEST(NodeMachine, AnEvictionFencesTheIncarnationItConcerns) {
   d.m.exited(40100, 0, 9);
   d.drain();
   EXPECT_EQ(d.last("died")->fields["cause"], "evicted");
+}
+
+// Guest root can print any line: an eviction line about a node that answers its pings is
+// not enough to power it off; if it then goes quiet, it is.
+TEST(NodeMachine, AnEvictionOfANodeThatStillAnswersWaitsUntilItGoesQuiet) {
+  Driver d;
+  d.bring_up(0);
+  d.m.heard(29500);
+  d.clear();
+  d.m.evicted(30000, "node0");
+  d.drain();
+  EXPECT_TRUE(d.actions.empty());
+  for (int64_t t = 30000; t <= 40000; t += 2000) {  // it keeps answering
+    d.m.heard(t);
+    d.m.tick(t);
+  }
+  d.drain();
+  EXPECT_FALSE(d.did(Action::kPowerOff));
+  d.m.tick(44001);  // no answer for two pings
+  d.drain();
+  EXPECT_TRUE(d.did(Action::kPowerOff));
+  EXPECT_EQ(d.m.last_cause(), Cause::kEvicted);
 }
 
 TEST(NodeMachine, DownStopsGracefullyThenHaltsThenPowersOff) {
