@@ -56,7 +56,6 @@ class AgentLink {
   bool wants_write() const;
   void flush();  // writes what the window allows
   void on_readable(Listener& l);
-  size_t queued() const { return out_.size(); }
 
  private:
   void send(FrameType t, uint32_t session, std::string_view payload);

@@ -88,8 +88,6 @@ class NodeMachine {
   void exited(int64_t now, int exit_code, int signal);
   void down(int64_t now);
   void tick(int64_t now);
-  // Asked for a fresh policy (node add, tests).
-  void set_policy(const ManagerPolicy& p) { policy_ = p; }
 
   // Outputs, drained by the supervisor after each input.
   std::vector<Action> take_actions() { return std::exchange(actions_, {}); }
@@ -104,7 +102,6 @@ class NodeMachine {
   bool booted() const { return booted_; }
   const std::string& boot_id() const { return boot_id_; }
   int64_t launched_at() const { return launched_at_; }
-  int64_t ready_at() const { return ready_at_; }
 
  private:
   void launch(int64_t now, int attempt);
