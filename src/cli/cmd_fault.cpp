@@ -21,6 +21,26 @@ std::optional<control::Reply> ask(const Globals& g, const control::Request& r, i
   return std::move(*reply);
 }
 
+// A fault's parameters in a few words: "[node0] | [node1]", "delay 200 ms".
+std::string details(const nlohmann::json& f) {
+  const auto& p = f.contains("params") && f["params"].is_object() ? f["params"] : nlohmann::json::object();
+  std::string out;
+  if (p.contains("groups") && p["groups"].is_array()) {
+    for (const auto& grp : p["groups"]) {
+      if (!out.empty()) out += " | ";
+      out += "[";
+      for (size_t i = 0; grp.is_array() && i < grp.size(); ++i)
+        if (grp[i].is_string()) out += (i ? "," : "") + grp[i].get<std::string>();
+      out += "]";
+    }
+    if (p.value("one_way", false)) out += " one way";
+  }
+  if (p.value("delay_ms", 0) > 0) out += fmt::format("delay {} ms ", p.value("delay_ms", 0));
+  if (p.value("jitter_ms", 0) > 0) out += fmt::format("jitter {} ms ", p.value("jitter_ms", 0));
+  if (p.value("loss_pct", 0.0) > 0) out += fmt::format("loss {}% ", p.value("loss_pct", 0.0));
+  return out;
+}
+
 void print_faults(const nlohmann::json& faults, bool json) {
   if (json) {
     fmt::print("{}\n", faults.is_array() ? faults.dump(2) : "[]");
@@ -31,25 +51,58 @@ void print_faults(const nlohmann::json& faults, bool json) {
     return;
   }
   double now = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-  fmt::print("{:<4} {:<8} {:<12} {:>10}  {}\n", "ID", "KIND", "NODE", "FOR", "ENDS");
+  fmt::print("{:<4} {:<11} {:<12} {:>10}  {:<26} {}\n", "ID", "KIND", "NODE", "FOR", "ENDS", "DETAILS");
   for (const auto& f : faults) {
     double started = f.value("started_at_ms", int64_t{0}) / 1000.0;
-    std::string ends = "at `fault thaw` or `fault clear`";
+    std::string ends = "at `fault clear`";
     if (f.contains("ends_at_ms") && f["ends_at_ms"].is_number())
       ends = fmt::format("in {:.1f} s", f["ends_at_ms"].get<int64_t>() / 1000.0 - now);
-    fmt::print("{:<4} {:<8} {:<12} {:>9.1f}s  {}\n", f.value("id", 0), f.value("kind", ""),
-               f.value("node", ""), now - started, ends);
+    fmt::print("{:<4} {:<11} {:<12} {:>9.1f}s  {:<26} {}\n", f.value("id", 0), f.value("kind", ""),
+               f.value("node", "").empty() ? "-" : f.value("node", ""), now - started, ends, details(f));
   }
 }
 
 }  // namespace
 
+std::vector<std::vector<std::string>> split_groups(const std::vector<std::string>& args) {
+  std::vector<std::vector<std::string>> out;
+  for (const auto& a : args) {
+    out.emplace_back();
+    size_t start = 0;
+    while (start <= a.size()) {
+      size_t comma = a.find(',', start);
+      std::string name = a.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      if (!name.empty()) out.back().push_back(name);
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+  }
+  return out;
+}
+
 int cmd_fault(const Globals& g, const FaultOptions& o) {
   control::Request r;
   r.node = o.node;
+  r.for_ms = static_cast<int64_t>(o.for_s * 1000);
+  r.delay_ms = o.delay_ms;
+  r.jitter_ms = o.jitter_ms;
+  r.loss_pct = o.loss_pct;
   if (o.action == "freeze") {
     r.op = control::Op::kFreeze;
-    r.for_ms = static_cast<int64_t>(o.for_s * 1000);
+  } else if (o.action == "partition") {
+    r.op = control::Op::kPartition;
+    r.groups = split_groups(o.groups);
+    r.one_way = o.one_way;
+  } else if (o.action == "heal") {
+    r.op = control::Op::kHeal;
+  } else if (o.action == "net") {
+    r.op = control::Op::kNet;
+  } else if (o.action == "disk-stall") {
+    r.op = control::Op::kDiskStall;
+  } else if (o.action == "disk-slow") {
+    r.op = control::Op::kDiskSlow;
+  } else if (o.action == "disk-error") {
+    r.op = control::Op::kDiskError;
   } else if (o.action == "thaw") {
     r.op = control::Op::kThaw;
   } else if (o.action == "crash") {
@@ -71,6 +124,13 @@ int cmd_fault(const Globals& g, const FaultOptions& o) {
   else if (o.action == "crash")
     fmt::print("{} crashed (power cut){}\n", o.node,
                o.no_restart ? "; held down until `umlcluster up`" : "; its restart policy applies");
+  else if (o.action == "partition")
+    fmt::print("network partitioned{}; `umlcluster fault heal` ends it\n", o.for_s > 0 ? fmt::format(" for {} s", o.for_s) : "");
+  else if (o.action == "heal")
+    fmt::print("network healed ({} fault(s) ended)\n", reply->faults.is_array() ? reply->faults.size() : 0);
+  else if (o.action == "net" || o.action.rfind("disk-", 0) == 0)
+    fmt::print("{}: {} started{}; `umlcluster fault clear` ends it\n", o.node, o.action,
+               o.for_s > 0 ? fmt::format(" for {} s", o.for_s) : "");
   else if (o.action == "list")
     print_faults(reply->faults, g.json);
   else

@@ -20,12 +20,17 @@ int cmd_list(const Globals& g);
 // timeout_s > 0: give up after that long (exit 124, as coreutils timeout).
 int cmd_exec(const Globals& g, const std::string& node, const std::vector<std::string>& argv,
              bool tty, bool interactive, double timeout_s);
-// `fault freeze|thaw|crash NODE`, `fault list`, `fault clear`.
+// `fault freeze|thaw|crash|net|disk-stall|disk-slow|disk-error NODE`, `fault partition
+// GROUP GROUP...`, `fault heal`, `fault list`, `fault clear`.
 struct FaultOptions {
-  std::string action;  // freeze, thaw, crash, list, clear
+  std::string action;  // freeze, thaw, crash, partition, heal, net, disk-*, list, clear
   std::string node;
-  double for_s = 0;         // freeze: thaw by itself after this long
+  double for_s = 0;         // end by itself after this long
   bool no_restart = false;  // crash: keep it down
+  std::vector<std::string> groups;  // partition: "node0" "node1,node2"
+  bool one_way = false;             // partition
+  int64_t delay_ms = 0, jitter_ms = 0;  // net, disk-slow
+  double loss_pct = 0;                  // net
 };
 int cmd_fault(const Globals& g, const FaultOptions& o);
 int cmd_console(const Globals& g, const std::string& node);

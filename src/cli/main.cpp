@@ -76,12 +76,34 @@ int main(int argc, char** argv) {
     });
     return sub;
   };
+  auto for_opt = [&](CLI::App* sub, const char* what) {
+    sub->add_option("--for", fault.for_s, what)->check(CLI::PositiveNumber);
+  };
   auto* s_freeze = fault_cmd("freeze", "stop the whole node without killing it (UML's mconsole stop)", true);
-  s_freeze->add_option("--for", fault.for_s, "thaw it by itself after S seconds")->check(CLI::PositiveNumber);
+  for_opt(s_freeze, "thaw it by itself after S seconds");
   fault_cmd("thaw", "resume a frozen node (mconsole go)", true);
   auto* s_crash = fault_cmd("crash", "a power cut: every host process of the node killed at once; its "
                                      "restart policy applies", true);
   s_crash->add_flag("--no-restart", fault.no_restart, "keep it down (until `umlcluster up`)");
+  auto* s_part = fault_cmd("partition", "cut the network between groups of nodes in the switch, e.g. "
+                                        "`partition node0 node1,node2`", false);
+  s_part->add_option("groups", fault.groups, "two or more groups, each a comma-separated list of nodes")
+      ->required()->expected(2, 256);
+  s_part->add_flag("--one-way", fault.one_way, "drop only the frames from the first group to the others");
+  for_opt(s_part, "heal by itself after S seconds");
+  fault_cmd("heal", "end the partition and every slow link", false);
+  auto* s_net = fault_cmd("net", "a slow or lossy link: the switch delays or drops the node's frames", true);
+  s_net->add_option("--delay", fault.delay_ms, "added delay in ms (0-60000)")->check(CLI::Range(0, 60000));
+  s_net->add_option("--jitter", fault.jitter_ms, "random +/- ms around the delay (0-60000)")->check(CLI::Range(0, 60000));
+  s_net->add_option("--loss", fault.loss_pct, "percent of frames dropped (0-100)")->check(CLI::Range(0.0, 100.0));
+  for_opt(s_net, "end by itself after S seconds");
+  auto* s_stall = fault_cmd("disk-stall", "the node's I/O to the shared disk hangs; other nodes' goes on", true);
+  for_opt(s_stall, "let it go on after S seconds");
+  auto* s_slow = fault_cmd("disk-slow", "each of the node's shared-disk I/Os waits --delay ms first", true);
+  s_slow->add_option("--delay", fault.delay_ms, "ms added to each I/O (1-60000)")->required()->check(CLI::Range(1, 60000));
+  for_opt(s_slow, "end by itself after S seconds");
+  auto* s_eio = fault_cmd("disk-error", "the node's shared-disk I/O fails with EIO", true);
+  for_opt(s_eio, "end by itself after S seconds");
   auto* s_flist = fault_cmd("list", "the active faults and when they end", false);
   json_opt(s_flist);
   fault_cmd("clear", "end every active fault", false);

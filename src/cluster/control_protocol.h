@@ -25,15 +25,26 @@ enum class Op {
   kCrash,      // `node`: a power cut (every host process killed); `hold`: no restart
   kFaults,     // the active faults
   kClearFaults,  // end every active fault
+  kPartition,  // `groups`: frames between them dropped by the switch; `one_way`; `for_ms`
+  kHeal,       // end the partition and every slow link
+  kNet,        // `node`'s link: `delay_ms`, `jitter_ms`, `loss_pct`; `for_ms`
+  kDiskStall,  // `node`'s shared-disk I/O hangs; `for_ms`
+  kDiskSlow,   // each of `node`'s shared-disk I/Os waits `delay_ms`; `for_ms`
+  kDiskError,  // `node`'s shared-disk I/O fails with EIO; `for_ms`
 };
 const char* op_name(Op op);
 
 struct Request {
   Op op = Op::kPing;
   std::vector<std::string> nodes;  // kStart
-  std::string node;                // kAddNode, kFreeze, kThaw, kCrash
-  int64_t for_ms = 0;              // kFreeze: thaw by itself after this long (0: never)
+  std::string node;                // kAddNode, kFreeze, kThaw, kCrash, kNet, kDisk*
+  int64_t for_ms = 0;              // kFreeze and later: end by itself after this long (0: never)
   bool hold = false;               // kCrash: keep it down (no restart)
+  std::vector<std::vector<std::string>> groups;  // kPartition
+  bool one_way = false;            // kPartition: only frames from the first group are dropped
+  int64_t delay_ms = 0;            // kNet, kDiskSlow
+  int64_t jitter_ms = 0;           // kNet
+  double loss_pct = 0;             // kNet
 };
 std::string encode(const Request& r);
 Result<Request> decode_request(std::string_view payload);

@@ -249,6 +249,12 @@ void Supervisor::on_request(Conn& c, uint32_t sid, const control::Request& r) {
     case Op::kCrash:
     case Op::kFaults:
     case Op::kClearFaults:
+    case Op::kPartition:
+    case Op::kHeal:
+    case Op::kNet:
+    case Op::kDiskStall:
+    case Op::kDiskSlow:
+    case Op::kDiskError:
       if (stopping_) return refuse("the cluster is stopping");
       return on_fault_request(c, sid, r);
   }

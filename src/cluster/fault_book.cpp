@@ -5,14 +5,15 @@
 namespace uc::cluster {
 
 nlohmann::json to_json(const ActiveFault& f) {
-  nlohmann::json j{{"id", f.id}, {"kind", f.kind}, {"node", f.node}, {"started_at_ms", f.started_wall_ms}};
+  nlohmann::json j{{"id", f.id}, {"kind", f.kind}, {"node", f.node}, {"started_at_ms", f.started_wall_ms},
+                   {"params", f.params}};
   j["ends_at_ms"] = f.ends_wall_ms ? nlohmann::json(*f.ends_wall_ms) : nlohmann::json();
   return j;
 }
 
 const ActiveFault& FaultBook::add(const std::string& kind, const std::string& node, int64_t now,
-                                  int64_t now_wall, int64_t for_ms) {
-  ActiveFault f{next_id_++, kind, node, now_wall, std::nullopt, std::nullopt};
+                                  int64_t now_wall, int64_t for_ms, nlohmann::json params) {
+  ActiveFault f{next_id_++, kind, node, std::move(params), now_wall, std::nullopt, std::nullopt};
   if (for_ms > 0) {
     f.ends_at = now + for_ms;
     f.ends_wall_ms = now_wall + for_ms;
@@ -52,7 +53,19 @@ std::vector<ActiveFault> take_if(std::vector<ActiveFault>& v, Pred p) {
 }  // namespace
 
 std::vector<ActiveFault> FaultBook::remove_node(const std::string& node) {
-  return take_if(faults_, [&](const ActiveFault& f) { return f.node == node; });
+  return take_if(faults_, [&](const ActiveFault& f) { return f.node == node && f.kind != "net"; });
+}
+
+std::vector<ActiveFault> FaultBook::remove_kinds(const std::vector<std::string>& kinds) {
+  return take_if(faults_, [&](const ActiveFault& f) {
+    return std::find(kinds.begin(), kinds.end(), f.kind) != kinds.end();
+  });
+}
+
+bool FaultBook::has_any(const std::vector<std::string>& kinds, const std::string& node) const {
+  for (const auto& k : kinds)
+    if (has(k, node)) return true;
+  return false;
 }
 
 std::vector<ActiveFault> FaultBook::due(int64_t now) {

@@ -14,8 +14,9 @@ namespace uc::cluster {
 
 struct ActiveFault {
   uint64_t id = 0;
-  std::string kind;  // "freeze"
-  std::string node;
+  std::string kind;  // freeze, partition, net, disk-stall, disk-slow, disk-error
+  std::string node;  // "" for a partition
+  nlohmann::json params = nlohmann::json::object();  // groups, delay_ms, ... as the kind needs
   int64_t started_wall_ms = 0;
   std::optional<int64_t> ends_at;       // monotonic ms, when given a duration
   std::optional<int64_t> ends_wall_ms;  // the same on the wall clock, for people
@@ -26,10 +27,14 @@ class FaultBook {
  public:
   // `for_ms` > 0: it ends by itself after that long.
   const ActiveFault& add(const std::string& kind, const std::string& node, int64_t now, int64_t now_wall,
-                         int64_t for_ms);
+                         int64_t for_ms, nlohmann::json params = nlohmann::json::object());
   bool has(const std::string& kind, const std::string& node) const;
   std::optional<ActiveFault> remove(const std::string& kind, const std::string& node);
-  std::vector<ActiveFault> remove_node(const std::string& node);  // it died: its faults end
+  // Its kernel died: the faults that act on that kernel end (freeze, disk-*); a slow link
+  // is the node's cable and stays for its next boot.
+  std::vector<ActiveFault> remove_node(const std::string& node);
+  std::vector<ActiveFault> remove_kinds(const std::vector<std::string>& kinds);
+  bool has_any(const std::vector<std::string>& kinds, const std::string& node) const;
   std::vector<ActiveFault> due(int64_t now);  // removed: their time is up
   std::vector<ActiveFault> clear();
   const std::vector<ActiveFault>& active() const { return faults_; }

@@ -36,17 +36,25 @@ Supervisor::Supervisor(std::string name, bool start_nodes)
 
 namespace {
 
-Result<ChildProcess> start_switch(const ClusterPaths& paths) {
+// The switch, and the control socket that gives it the network faults' rules.
+Result<ChildProcess> start_switch(const ClusterPaths& paths, Fd* control) {
   UC_TRY(node::prepare_owned_dir(paths.switch_dir()));
   UC_TRY(make_dirs(paths.mount_point("switch"), 0700));
   auto ready = make_pipe();
   if (!ready) return ready.error();
+  int pair[2];
+  if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0) return errno_error("socketpair");
+  *control = Fd(pair[0]);
+  Fd theirs(pair[1]);
+  // A whole rule set (up to 256 KiB) is one message: more than the default send buffer.
+  int sndbuf = 512 * 1024;
+  ::setsockopt(pair[0], SOL_SOCKET, SO_SNDBUFFORCE, &sndbuf, sizeof sndbuf);
   SandboxSpec s;
   s.mount_point = paths.mount_point("switch");
   s.binds = {{self_dir() + "/umlcluster-switch", "/umlcluster-switch", false},
              {paths.switch_dir(), "/net", true}};
-  s.argv = {"/umlcluster-switch", "/net/switch.ctl", "3"};
-  s.fds = {{ready->second.get(), 3}, {STDERR_FILENO, 2}};
+  s.argv = {"/umlcluster-switch", "/net/switch.ctl", "3", "4"};
+  s.fds = {{ready->second.get(), 3}, {theirs.get(), 4}, {STDERR_FILENO, 2}};
   auto sw = spawn_sandboxed(s);
   if (!sw) return sw.error();
   ready->second.reset();
@@ -97,7 +105,7 @@ Status Supervisor::start() {
   // The cluster's own, empty network namespace: the switch's abstract sockets live here
   // and nothing in it can reach (or be reached from) the host's network.
   if (::unshare(CLONE_NEWNET) != 0) return errno_error("unshare(CLONE_NEWNET)");
-  auto sw = start_switch(paths_);
+  auto sw = start_switch(paths_, &switch_ctl_);
   if (!sw) return sw.error();
   switch_ = std::move(*sw);
   auto l = listen_on(paths_.control_socket());

@@ -100,6 +100,9 @@ class Supervisor : public ocfs2::NodeRunner, public ocfs2::DiskStore {
   void on_fault_request(Conn& c, uint32_t sid, const control::Request& r);
   void end_fault(const ActiveFault& f, const std::string& how);
   void end_due_faults(int64_t now);
+  void begin_fault(const std::string& kind, const std::string& node, int64_t for_ms, json params,
+                   const std::string& message);
+  void push_net_rules();  // the partition and slow links, to the switch
   json faults_json() const;
 
   // control_server.cpp
@@ -126,6 +129,7 @@ class Supervisor : public ocfs2::NodeRunner, public ocfs2::DiskStore {
   Fd listener_;
   Fd sigfd_;
   ChildProcess switch_;
+  Fd switch_ctl_;  // SOCK_SEQPACKET: network rules to the switch, its answers back
   std::unique_ptr<node::NodeHost> host_;
   std::unique_ptr<EventLog> events_;
   std::vector<std::unique_ptr<ManagedNode>> nodes_;

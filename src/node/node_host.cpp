@@ -1,6 +1,9 @@
 #include "node/node_host.h"
 
+#include <poll.h>
 #include <signal.h>
+
+#include <algorithm>
 
 #include "node/node_launcher.h"
 
@@ -11,6 +14,7 @@ Result<NodeLink> LocalNodeHost::launch(const NodeSpec& n) {
   auto launched = launch_node(spec_, n, paths_, image_);
   if (!launched) return launched.error();
   procs_[n.name] = std::move(launched->process);
+  gate_.attach(n.name, std::move(launched->io_trap), std::move(launched->disks));
   return NodeLink{std::move(launched->from_guest), std::move(launched->to_guest)};
 }
 
@@ -53,10 +57,13 @@ void LocalNodeHost::reap(const std::string& node) {
   int status = 0;
   if (!it->second.try_wait(&status)) return;
   procs_.erase(it);
+  gate_.detach(node);
   on_exit_(node, status);
 }
 
 void LocalNodeHost::add_to(PollSet& set) {
+  for (const auto& [name, fd] : gate_.listeners())
+    set.add(fd, POLLIN, [this, n = name](short revents) { gate_.on_readable(n, revents); });
   for (auto& [name, proc] : procs_)
     if (proc.running()) set.add(proc.pidfd(), POLLIN, [this, n = name](short) { reap(n); });
   for (auto& [id, c] : calls_)
@@ -74,10 +81,15 @@ std::optional<NodeHost::Clock::time_point> LocalNodeHost::next_deadline() const 
   std::optional<Clock::time_point> d;
   for (auto& [id, c] : calls_)
     if (!d || c.deadline < *d) d = c.deadline;
+  if (auto due = gate_.next_due()) {
+    auto t = Clock::now() + std::chrono::milliseconds(std::max<int64_t>(0, *due - DiskGate::now_ms()));
+    if (!d || t < *d) d = t;
+  }
   return d;
 }
 
 void LocalNodeHost::tick() {
+  gate_.tick();
   auto now = Clock::now();
   std::vector<uint64_t> late;
   for (auto& [id, c] : calls_)

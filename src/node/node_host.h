@@ -16,6 +16,7 @@
 
 #include "cluster/state_paths.h"
 #include "config/cluster_spec.h"
+#include "node/disk_gate.h"
 #include "node/mconsole.h"
 #include "sys/fd.h"
 #include "sys/poll_set.h"
@@ -45,6 +46,8 @@ class NodeHost {
   virtual void power_off(const std::string& node) = 0;
   virtual void mconsole(const std::string& node, const std::string& command, int timeout_ms,
                         Reply done) = 0;
+  // Its kernel's I/O to the shared disks: stalled, slowed, failing, or (kNone) normal.
+  virtual void set_disk_fault(const std::string& node, DiskFault f) = 0;
   virtual void add_to(PollSet& set) = 0;
   virtual std::optional<Clock::time_point> next_deadline() const = 0;
   virtual void tick() = 0;
@@ -71,6 +74,7 @@ class LocalNodeHost : public NodeHost {
   void power_off(const std::string& node) override;
   void mconsole(const std::string& node, const std::string& command, int timeout_ms,
                 Reply done) override;
+  void set_disk_fault(const std::string& node, DiskFault f) override { gate_.set_fault(node, f); }
   void add_to(PollSet& set) override;
   std::optional<Clock::time_point> next_deadline() const override;
   void tick() override;
@@ -91,6 +95,7 @@ class LocalNodeHost : public NodeHost {
   std::map<std::string, ChildProcess> procs_;
   std::map<uint64_t, Call> calls_;
   uint64_t next_call_ = 1;
+  DiskGate gate_;  // last: lets every held I/O go before the nodes are killed
 };
 
 }  // namespace uc::node

@@ -80,9 +80,18 @@ Result<LaunchedNode> launch_node(const ClusterSpec& c, const NodeSpec& n,
            {log->get(), 2},
            {to_guest->first.get(), sp.agent_in_fd},
            {from_guest->second.get(), sp.agent_out_fd}};
-  auto child = spawn_sandboxed(s);
+  s.trap_io = true;
+  std::vector<FileId> ids;
+  for (const auto* d : disks) {
+    struct stat ds;
+    if (::stat(paths.disk(d->name).c_str(), &ds) != 0) return errno_error("stat " + paths.disk(d->name));
+    ids.push_back({ds.st_dev, ds.st_ino});
+  }
+  Fd trap;
+  auto child = spawn_sandboxed(s, &trap);
   if (!child) return child.error();
-  return LaunchedNode{std::move(*child), std::move(from_guest->first), std::move(to_guest->second)};
+  return LaunchedNode{std::move(*child), std::move(from_guest->first), std::move(to_guest->second),
+                      std::move(trap), std::move(ids)};
 }
 
 }  // namespace uc::node

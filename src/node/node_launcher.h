@@ -3,9 +3,11 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "cluster/state_paths.h"
 #include "config/cluster_spec.h"
+#include "node/disk_gate.h"
 #include "sys/fd.h"
 #include "sys/process.h"
 #include "sys/result.h"
@@ -18,6 +20,8 @@ struct LaunchedNode {
   // one socket carried both directions under load (its read and write interrupts on one fd).
   Fd from_guest;
   Fd to_guest;
+  Fd io_trap;                 // the listener of its kernel's I/O trap (sys/io_trap.h)
+  std::vector<FileId> disks;  // its shared disks, as the trap sees them
 };
 
 // Prepares the node's directories (first boot creates its COW file) and starts it.

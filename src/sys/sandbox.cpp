@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -18,6 +19,7 @@
 #include <cstring>
 
 #include "sys/files.h"
+#include "sys/io_trap.h"
 
 namespace uc {
 namespace {
@@ -46,7 +48,7 @@ bool make_path(const std::string& p, bool last_is_file) {
   ::_exit(127);
 }
 
-[[noreturn]] void child_main(const SandboxSpec& s, int errfd) {
+[[noreturn]] void child_main(const SandboxSpec& s, int errfd, int trapfd) {
   if (s.netns_fd >= 0 && ::setns(s.netns_fd, CLONE_NEWNET) != 0) child_fail(errfd, "setns");
   if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0)
     child_fail(errfd, "make mounts private");
@@ -98,6 +100,15 @@ bool make_path(const std::string& p, bool last_is_file) {
   if (::chdir("/") != 0) child_fail(errfd, "chdir /");
   ::mount(nullptr, "/", nullptr, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, "size=1m");
 
+  // The I/O trap goes in while this child still holds CAP_SYS_ADMIN (and before the fd
+  // clean-up closes the socket that hands its listener over); nothing the child does
+  // from here to execve is a trapped syscall.
+  if (s.trap_io) {
+    int listener = install_io_trap();
+    if (listener < 0) child_fail(errfd, "seccomp I/O trap");
+    if (!send_fd(trapfd, listener)) child_fail(errfd, "hand over the I/O trap");
+    ::close(listener);
+  }
   auto fds = s.fds;
   if (!install_child_fds(fds, errfd)) child_fail(errfd, "file descriptors");
   if (::setgroups(0, nullptr) != 0) child_fail(errfd, "setgroups");
@@ -123,13 +134,19 @@ bool make_path(const std::string& p, bool last_is_file) {
 
 }  // namespace
 
-Result<ChildProcess> spawn_sandboxed(const SandboxSpec& spec) {
+Result<ChildProcess> spawn_sandboxed(const SandboxSpec& spec, Fd* io_listener) {
   auto errpipe = make_pipe();
   if (!errpipe) return errpipe.error();
   // The error pipe must sit above every fd the child installs.
   int errfd = ::fcntl(errpipe->second.get(), F_DUPFD_CLOEXEC, 100);
   Fd err_keep(errfd);
   errpipe->second.reset();
+  int pair[2] = {-1, -1};
+  if (spec.trap_io && ::socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, pair) != 0)
+    return errno_error("socketpair");
+  Fd trap_ours(pair[0]);
+  Fd trap_theirs(spec.trap_io ? ::fcntl(pair[1], F_DUPFD_CLOEXEC, 100) : -1);
+  if (pair[1] >= 0) ::close(pair[1]);
   int pidfd = -1;
   clone_args args{};
   args.flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_PIDFD;
@@ -137,13 +154,19 @@ Result<ChildProcess> spawn_sandboxed(const SandboxSpec& spec) {
   args.exit_signal = SIGCHLD;
   long pid = ::syscall(SYS_clone3, &args, sizeof args);
   if (pid < 0) return errno_error("clone3 (namespaces need root)");
-  if (pid == 0) child_main(spec, errfd);
+  if (pid == 0) child_main(spec, errfd, trap_theirs.get());
   err_keep.reset();
+  trap_theirs.reset();
   std::string msg = read_to_eof(errpipe->first.get());
   ChildProcess child(static_cast<pid_t>(pid), Fd(pidfd));
   if (!msg.empty()) {
     child.wait();
     return err("sandbox for " + spec.argv[0] + ": " + msg);
+  }
+  if (spec.trap_io) {
+    auto listener = receive_fd(trap_ours.get());
+    if (!listener) return listener.error();  // the child is killed and reaped by ~ChildProcess
+    if (io_listener) *io_listener = std::move(*listener);
   }
   return child;
 }

@@ -35,10 +35,13 @@ struct SandboxSpec {
   std::vector<std::string> env;
   std::string cwd = "/";
   std::vector<std::pair<int, int>> fds;  // parent fd -> child fd
+  bool trap_io = false;                 // hand its file I/O syscalls to a listener (io_trap.h)
 };
 
-// Needs root (CAP_SYS_ADMIN) in the caller.
-Result<ChildProcess> spawn_sandboxed(const SandboxSpec& spec);
+// Needs root (CAP_SYS_ADMIN) in the caller. With `spec.trap_io`, `io_listener` receives
+// the listener of the child's I/O trap; the child's trapped syscalls wait until the
+// listener answers them, so the caller must start answering at once.
+Result<ChildProcess> spawn_sandboxed(const SandboxSpec& spec, Fd* io_listener = nullptr);
 
 // Host paths of the dynamic loader and libc that this process uses; a dynamically linked
 // program from the same system (linux.uml) needs exactly these.

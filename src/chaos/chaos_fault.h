@@ -1,0 +1,49 @@
+// PlannedFault: one fault of a chaos schedule, what it does, to whom, when and for how long.
+// A plain value with its JSON form and a one-line description for people; planning lives
+// in chaos_schedule.h, carrying a fault out lives in the command that runs the schedule.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sys/result.h"
+
+namespace uc::chaos {
+
+// crash: power cut of one node (the manager restarts it); freeze: one node stopped;
+// partition: the nodes split in two groups; net: one node's link delays and drops;
+// disk-stall: one node's shared-disk I/O hangs.
+inline constexpr std::array<std::string_view, 5> kFaultKinds = {"crash", "freeze", "partition",
+                                                                "net", "disk-stall"};
+bool is_fault_kind(std::string_view kind);
+// "crash, freeze, partition, net, disk-stall": for error messages.
+std::string fault_kinds_list();
+
+struct PlannedFault {
+  double at_s = 0;   // from the start of the run
+  double for_s = 0;  // 0 for crash: the restart is the manager's, not ours to time
+  std::string kind;
+  std::string node;                              // crash, freeze, net, disk-stall
+  std::vector<std::vector<std::string>> groups;  // partition: two groups, together all nodes
+  uint32_t delay_ms = 0, jitter_ms = 0;          // net
+  double loss_pct = 0;                           // net
+
+  bool operator==(const PlannedFault&) const = default;
+};
+
+// Only the fields the kind uses: {"at_s", "for_s", "kind", "node"} or "groups", and the
+// net ones for net.
+nlohmann::json to_json(const PlannedFault& f);
+// The inverse of to_json; an error names the field that is missing or of the wrong type.
+Result<PlannedFault> planned_fault_from_json(const nlohmann::json& j);
+
+// "t=20.3 s  partition [node0] | [node1,node2] for 8.0 s"
+std::string describe(const PlannedFault& f);
+// "node1", or "node0 | node1,node2" for a partition: the fault's target in a few characters.
+std::string target_of(const PlannedFault& f);
+
+}  // namespace uc::chaos

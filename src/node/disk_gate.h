@@ -1,0 +1,77 @@
+// DiskGate: answers every node's I/O trap (sys/io_trap.h) from the supervisor's poll loop.
+// Not on a thread of its own: the supervisor starts nodes with a raw clone3 (no atfork
+// handlers), and a child cloned while another thread held malloc's lock hangs for ever.
+// With no fault on a node each trapped syscall goes on at once; with one, the syscalls on
+// that node's shared disks are held, delayed or failed (disk_fault.h) and everything else
+// goes on. Other nodes are not touched: each has its own trap.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "node/disk_fault.h"
+#include "sys/fd.h"
+
+namespace uc::node {
+
+struct FileId {
+  dev_t dev = 0;
+  ino_t ino = 0;
+  bool operator==(const FileId&) const = default;
+};
+
+struct DiskGateCounts {
+  uint64_t trapped = 0;  // syscalls seen
+  uint64_t held = 0;     // now waiting for a stall to end
+  uint64_t delayed = 0;  // ever delayed by a slow disk
+  uint64_t failed = 0;   // ever failed with EIO
+};
+
+class DiskGate {
+ public:
+  DiskGate() = default;
+  // Whatever waits goes on: a node outliving the gate must not hang on its disk.
+  ~DiskGate();
+  DiskGate(const DiskGate&) = delete;
+  DiskGate& operator=(const DiskGate&) = delete;
+
+  // A node's kernel started with its trap; `disks` are its shared disks.
+  void attach(const std::string& node, Fd listener, std::vector<FileId> disks);
+  // Its kernel is gone.
+  void detach(const std::string& node);
+  // Takes effect at once, also for the syscalls already held or delayed.
+  void set_fault(const std::string& node, DiskFault f);
+  DiskGateCounts counts(const std::string& node) const;
+
+  // For the poll loop: each node's listener, and when the next delayed call is due
+  // (monotonic ms); tick() lets due calls go.
+  std::vector<std::pair<std::string, int>> listeners() const;
+  void on_readable(const std::string& node, short revents);
+  std::optional<int64_t> next_due() const;
+  void tick();
+  static int64_t now_ms();
+
+ private:
+  struct Gate {
+    Fd listener;
+    std::vector<FileId> disks;
+    DiskFault fault;
+    std::vector<uint64_t> held;                // ids waiting for the stall to end
+    std::multimap<int64_t, uint64_t> delayed;  // due time (monotonic ms) -> id
+    std::map<std::pair<pid_t, int>, bool> is_disk;  // (tid, fd) -> a shared disk; kept while a fault lasts
+    DiskGateCounts counts;
+  };
+  void on_trapped(Gate& g);
+  void release(Gate& g, int64_t now);
+
+  std::map<std::string, Gate> gates_;
+};
+
+}  // namespace uc::node
