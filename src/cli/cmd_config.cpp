@@ -1,3 +1,4 @@
+#include <fcntl.h>
 // `umlcluster config export`, `umlcluster fsck`, `umlcluster node add`.
 #include <fmt/format.h>
 #include <unistd.h>
@@ -34,6 +35,29 @@ int cmd_config_export(const Globals& g, const std::string& from) {
   return 0;
 }
 
+FsckOutcome check_disks(const ClusterPaths& p, const ClusterSpec& spec, const std::string& only) {
+  FsckOutcome out;
+  for (const auto& d : spec.disks) {
+    if (!only.empty() && d.name != only) continue;
+    // Read-only: -n answers no to every question; nothing on the disk changes. -f: every
+    // pass, whatever the superblock's flags say (without it fsck.ocfs2 reads the flags,
+    // says "clean" and stops).
+    std::string log_path = p.dir + "/fsck-" + d.name + ".log";
+    auto log = open_file(log_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    Status st = log ? run_command({"fsck.ocfs2", "-fn", p.disk(d.name)}, log->get()) : Status(log.error());
+    auto text = read_file(log_path);
+    out.output += fmt::format("== {} ({})\n{}", d.name, p.disk(d.name), text ? *text : "");
+    if (!st) {
+      out.clean = false;
+      out.summary += fmt::format("disk {}: the forced check found problems or could not finish ({}); "
+                                 "its output: {}\n", d.name, st.error().message, log_path);
+    } else {
+      out.summary += fmt::format("disk {}: every pass of the forced check succeeded\n", d.name);
+    }
+  }
+  return out;
+}
+
 int cmd_fsck(const Globals& g, const std::string& disk) {
   int rc = 0;
   auto name = target_cluster(g, /*needs_root=*/false, &rc);
@@ -48,23 +72,9 @@ int cmd_fsck(const Globals& g, const std::string& disk) {
     print_error(fmt::format("cluster {} is running: `umlcluster down` it before checking its disks", *name));
     return kExitFailed;
   }
-  for (const auto& d : rec->spec.disks) {
-    if (!disk.empty() && d.name != disk) continue;
-    fmt::print("== {} ({})\n", d.name, p.disk(d.name));
-    std::fflush(stdout);
-    // Read-only: -n answers no to every question; nothing on the disk changes. -f: every
-    // pass, whatever the superblock's flags say (without it fsck.ocfs2 reads the flags,
-    // says "clean" and stops).
-    auto st = run_command({"fsck.ocfs2", "-fn", p.disk(d.name)});
-    if (!st) {
-      print_error(fmt::format("disk {}: the forced check found problems or could not finish ({})",
-                              d.name, st.error().message));
-      rc = kExitFailed;
-    } else {
-      fmt::print("disk {}: every pass of the forced check succeeded\n", d.name);
-    }
-  }
-  return rc;
+  auto r = check_disks(p, rec->spec, disk);
+  fmt::print("{}{}", r.output, r.summary);
+  return r.clean ? 0 : kExitFailed;
 }
 
 int cmd_node_add(const Globals& g, const std::string& node, const std::string& ip, int number,

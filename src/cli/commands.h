@@ -37,6 +37,22 @@ int cmd_console(const Globals& g, const std::string& node);
 int cmd_logs(const Globals& g, const std::string& node, bool follow, int lines);
 int cmd_config_export(const Globals& g, const std::string& from);
 int cmd_fsck(const Globals& g, const std::string& disk);
+// fsck.ocfs2 -fn on a stopped cluster's disks (or `only` that one): its output and a verdict.
+struct FsckOutcome {
+  bool clean = true;
+  std::string output;   // what fsck.ocfs2 printed
+  std::string summary;  // one line per disk
+};
+FsckOutcome check_disks(const ClusterPaths& p, const ClusterSpec& spec, const std::string& only = "");
+// `verify`: the workload and checker on a running cluster (see verify_run.h).
+struct VerifyOptions {
+  double duration_s = 30;
+  uint64_t seed = 1;
+  bool fsck = false;  // then stop the cluster, force-check its disks, start it again
+};
+int cmd_verify(const Globals& g, const VerifyOptions& o);
+// Stops a running cluster, force-checks its disks and starts it again (verify --fsck, chaos).
+Result<FsckOutcome> fsck_between_runs(const ClusterPaths& p, const std::string& name, const ClusterSpec& spec);
 int cmd_node_add(const Globals& g, const std::string& name, const std::string& ip, int number,
                  const std::string& memory);
 // count > 0: that many samples, printed, then exit; 0: the live view.

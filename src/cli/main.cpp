@@ -108,6 +108,17 @@ int main(int argc, char** argv) {
   json_opt(s_flist);
   fault_cmd("clear", "end every active fault", false);
 
+  VerifyOptions verify;
+  auto* s_verify = app.add_subcommand("verify", "a Jepsen-style workload on every node (fsync'ed checksummed "
+                                                "logs, a flock'ed shared file, create/rename/unlink), then a check "
+                                                "that nothing acknowledged was lost or damaged; exit 1 if it was");
+  name_opt(s_verify);
+  json_opt(s_verify);
+  s_verify->add_option("--duration", verify.duration_s, "seconds of workload (default 30)")->check(CLI::Range(1.0, 86400.0));
+  s_verify->add_option("--seed", verify.seed, "the workload's random choices (default 1)");
+  s_verify->add_flag("--fsck", verify.fsck, "then stop the cluster, force-check its disks (fsck.ocfs2 -fn), start it again");
+  s_verify->callback([&] { rc = cmd_verify(g, verify); });
+
   auto* s_console = app.add_subcommand("console", "an interactive shell in a node (Ctrl-] leaves)");
   name_opt(s_console);
   s_console->add_option("node", node, "node name")->required();

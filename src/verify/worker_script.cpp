@@ -129,7 +129,8 @@ sub first_seq {
 
 sub run {
   my ($seconds, $seed) = @_;
-  mkdir $_ for grep { !-d } $dir, "$dir/files";
+  (my $parent = $dir) =~ s{/[^/]+/?\z}{};
+  mkdir $_ for grep { length && !-d } $parent, $dir, "$dir/files";
   my $stop = 0;
   $SIG{TERM} = $SIG{INT} = sub { $stop = 1 };
   srand($seed);
