@@ -51,6 +51,15 @@ struct VerifyOptions {
   bool fsck = false;  // then stop the cluster, force-check its disks, start it again
 };
 int cmd_verify(const Globals& g, const VerifyOptions& o);
+// `chaos`: verify under a seeded schedule of faults, then come-back, check and fsck.
+struct ChaosCliOptions {
+  double duration_s = 120;
+  double interval_s = 20;
+  std::vector<std::string> faults{"crash", "freeze", "partition", "net", "disk-stall"};
+  uint64_t seed = 1;
+  std::string out;  // report folder (default umlcluster-chaos-NAME-TIME)
+};
+int cmd_chaos(const Globals& g, const ChaosCliOptions& o);
 // Stops a running cluster, force-checks its disks and starts it again (verify --fsck, chaos).
 Result<FsckOutcome> fsck_between_runs(const ClusterPaths& p, const std::string& name, const ClusterSpec& spec);
 int cmd_node_add(const Globals& g, const std::string& name, const std::string& ip, int number,

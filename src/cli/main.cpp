@@ -119,6 +119,20 @@ int main(int argc, char** argv) {
   s_verify->add_flag("--fsck", verify.fsck, "then stop the cluster, force-check its disks (fsck.ocfs2 -fn), start it again");
   s_verify->callback([&] { rc = cmd_verify(g, verify); });
 
+  ChaosCliOptions chaos;
+  auto* s_chaos = app.add_subcommand("chaos", "verify while a seeded schedule of faults hits the cluster; then "
+                                              "every node must come back, nothing acknowledged may be lost and "
+                                              "fsck must be clean (a JSON and HTML report)");
+  name_opt(s_chaos);
+  json_opt(s_chaos);
+  s_chaos->add_option("--duration", chaos.duration_s, "seconds of workload and faults (default 120)");
+  s_chaos->add_option("--interval", chaos.interval_s, "seconds between faults (default 20, at least 10)");
+  s_chaos->add_option("--faults", chaos.faults, "kinds, comma-separated (default crash,freeze,partition,net,disk-stall)")
+      ->delimiter(',');
+  s_chaos->add_option("--seed", chaos.seed, "the schedule's seed: the same seed gives the same faults (default 1)");
+  s_chaos->add_option("--out", chaos.out, "report folder (default umlcluster-chaos-NAME-TIME)");
+  s_chaos->callback([&] { rc = cmd_chaos(g, chaos); });
+
   auto* s_console = app.add_subcommand("console", "an interactive shell in a node (Ctrl-] leaves)");
   name_opt(s_console);
   s_console->add_option("node", node, "node name")->required();
