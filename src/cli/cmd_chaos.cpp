@@ -104,8 +104,14 @@ std::string stamp() {
 int cmd_chaos(const Globals& g, const ChaosCliOptions& co) {
   std::string name;
   int rc = 0;
-  auto c = connect_running(g, &name, &rc);
-  if (!c) return rc;
+  if (co.dry_run) {
+    auto n = target_cluster(g, /*needs_root=*/false, &rc);
+    if (!n) return rc;
+    name = *n;
+  } else {
+    auto c = connect_running(g, &name, &rc);
+    if (!c) return rc;
+  }
   ClusterPaths p(name);
   auto rec = read_record(p);
   if (!rec || rec->spec.disks.empty()) {
@@ -123,12 +129,22 @@ int cmd_chaos(const Globals& g, const ChaosCliOptions& co) {
     print_error("chaos: " + s.error().message);
     return kExitBadInput;
   }
+  run.plan = chaos::plan_chaos(run.options);
+  if (co.dry_run) {
+    if (g.json) {
+      nlohmann::json j = nlohmann::json::array();
+      for (const auto& f : run.plan) j.push_back(chaos::to_json(f));
+      fmt::print("{}\n", j.dump(2));
+    } else {
+      for (const auto& f : run.plan) fmt::print("{}\n", chaos::describe(f));
+    }
+    return 0;
+  }
   auto status = status_of(p.control_socket());
   if (!status || !all_running(*status)) {
     print_error("chaos: every node must be running first (`umlcluster status`)");
     return kExitFailed;
   }
-  run.plan = chaos::plan_chaos(run.options);
   std::string out_dir = co.out.empty() ? fmt::format("umlcluster-chaos-{}-{}", name, stamp()) : co.out;
   if (auto s = make_dirs(out_dir, 0755); !s) {
     print_error(s.error().message);

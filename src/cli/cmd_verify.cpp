@@ -48,7 +48,11 @@ int cmd_verify(const Globals& g, const VerifyOptions& o) {
     return kExitFailed;
   }
   ProgressToStderr quiet(g.json);
-  std::string id = run_id();
+  std::string id = o.check.empty() ? run_id() : o.check;
+  if (id.find('/') != std::string::npos || id == "." || id == "..") {
+    print_error("verify --check: a run's name, as verify printed it (e.g. 20261126-020130)");
+    return kExitBadInput;
+  }
   VerifyRunOptions vo;
   vo.control_socket = p.control_socket();
   vo.guest_dir = rec->spec.disks.front().mount + "/verify/" + id;
@@ -56,20 +60,26 @@ int cmd_verify(const Globals& g, const VerifyOptions& o) {
   vo.duration_s = o.duration_s;
   vo.seed = o.seed;
   VerifyRun run(vo);
-  if (auto s = run.start(); !s) {
+  if (!o.check.empty()) {
+    if (auto s = run.load_earlier(); !s) {
+      print_error("verify --check " + id + ": " + s.error().message);
+      return kExitBadInput;
+    }
+  } else if (auto s = run.start(); !s) {
     print_error("verify: " + s.error().message);
     return kExitFailed;
+  } else {
+    fmt::print(stderr, "verify: writing to {} from every running node for {} s (acks: {}/acks.jsonl)\n",
+               vo.guest_dir, o.duration_s, vo.host_dir);
+    using Clock = VerifyRun::Clock;
+    auto end = run.started_at() + std::chrono::milliseconds(static_cast<int64_t>(o.duration_s * 1000));
+    while (Clock::now() < end) {
+      run.pump(std::min(end, Clock::now() + std::chrono::seconds(5)));
+      fmt::print(stderr, "  {:>5.0f} s  {} operations acknowledged\n",
+                 std::chrono::duration<double>(Clock::now() - run.started_at()).count(), run.acks());
+    }
+    run.finish();
   }
-  fmt::print(stderr, "verify: writing to {} from every running node for {} s (acks: {}/acks.jsonl)\n",
-             vo.guest_dir, o.duration_s, vo.host_dir);
-  using Clock = VerifyRun::Clock;
-  auto end = run.started_at() + std::chrono::milliseconds(static_cast<int64_t>(o.duration_s * 1000));
-  while (Clock::now() < end) {
-    run.pump(std::min(end, Clock::now() + std::chrono::seconds(5)));
-    fmt::print(stderr, "  {:>5.0f} s  {} operations acknowledged\n",
-               std::chrono::duration<double>(Clock::now() - run.started_at()).count(), run.acks());
-  }
-  run.finish();
   fmt::print(stderr, "verify: reading the volume from every running node\n");
   auto report = run.check();
   if (!report) {

@@ -49,6 +49,7 @@ struct VerifyOptions {
   double duration_s = 30;
   uint64_t seed = 1;
   bool fsck = false;  // then stop the cluster, force-check its disks, start it again
+  std::string check;  // no workload: check this earlier run's acks against the volume now
 };
 int cmd_verify(const Globals& g, const VerifyOptions& o);
 // `chaos`: verify under a seeded schedule of faults, then come-back, check and fsck.
@@ -58,6 +59,7 @@ struct ChaosCliOptions {
   std::vector<std::string> faults{"crash", "freeze", "partition", "net", "disk-stall"};
   uint64_t seed = 1;
   std::string out;  // report folder (default umlcluster-chaos-NAME-TIME)
+  bool dry_run = false;  // print the schedule, inject nothing
 };
 int cmd_chaos(const Globals& g, const ChaosCliOptions& o);
 // Stops a running cluster, force-checks its disks and starts it again (verify --fsck, chaos).

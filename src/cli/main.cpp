@@ -117,6 +117,8 @@ int main(int argc, char** argv) {
   s_verify->add_option("--duration", verify.duration_s, "seconds of workload (default 30)")->check(CLI::Range(1.0, 86400.0));
   s_verify->add_option("--seed", verify.seed, "the workload's random choices (default 1)");
   s_verify->add_flag("--fsck", verify.fsck, "then stop the cluster, force-check its disks (fsck.ocfs2 -fn), start it again");
+  s_verify->add_option("--check", verify.check, "no workload: check an earlier run's acknowledged writes (its "
+                                               "name, e.g. 20261126-020130) against the volume as it is now");
   s_verify->callback([&] { rc = cmd_verify(g, verify); });
 
   ChaosCliOptions chaos;
@@ -131,6 +133,7 @@ int main(int argc, char** argv) {
       ->delimiter(',');
   s_chaos->add_option("--seed", chaos.seed, "the schedule's seed: the same seed gives the same faults (default 1)");
   s_chaos->add_option("--out", chaos.out, "report folder (default umlcluster-chaos-NAME-TIME)");
+  s_chaos->add_flag("--dry-run", chaos.dry_run, "print the schedule the seed gives, inject nothing");
   s_chaos->callback([&] { rc = cmd_chaos(g, chaos); });
 
   auto* s_console = app.add_subcommand("console", "an interactive shell in a node (Ctrl-] leaves)");

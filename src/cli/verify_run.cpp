@@ -49,6 +49,13 @@ Status VerifyRun::start() {
   return {};
 }
 
+Status VerifyRun::load_earlier() {
+  auto text = read_file(o_.host_dir + "/acks.jsonl");
+  if (!text) return err("no earlier run there: " + text.error().message);
+  checker_.load_worker_jsonl(*text);
+  return {};
+}
+
 void VerifyRun::start_worker(const std::string& node) {
   int k = incarnation_[node]++;
   // Each start of a worker on a node is its own writer, with its own log and ids.

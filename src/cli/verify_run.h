@@ -32,6 +32,9 @@ class VerifyRun {
   explicit VerifyRun(VerifyRunOptions o);
 
   Status start();
+  // Instead of start(): the acks of an earlier run (host_dir/acks.jsonl), to check the
+  // volume as it is now against them (after a whole-cluster restart, say).
+  Status load_earlier();
   // Runs until `until` (a worker that ended early is started again on its node once the
   // node is running again). Call repeatedly: chaos injects faults in between.
   void pump(Clock::time_point until);

@@ -13,52 +13,13 @@
 #include <thread>
 
 #include "cluster_fixture.h"
+#include "event_helpers.h"
 
 namespace uc::test {
 namespace {
 
 using Clock = std::chrono::steady_clock;
 using nlohmann::json;
-
-int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
-// (Before a new cluster's `up` made its folder there are none: not an error here.)
-std::vector<json> events(const std::string& cluster, int64_t since_ms) {
-  auto r = run_cli({"events", "-n", cluster, "--json"});
-  std::vector<json> out;
-  std::istringstream in(r.out);
-  for (std::string line; std::getline(in, line);) {
-    auto j = json::parse(line, nullptr, false);
-    if (!j.is_discarded() && j.value("ts", int64_t{0}) >= since_ms) out.push_back(j);
-  }
-  return out;
-}
-
-using Match = std::function<bool(const json&)>;
-Match is(const std::string& node, const std::string& type) {
-  return [=](const json& e) { return e.value("node", "") == node && e.value("type", "") == type; };
-}
-
-// The first event since `since_ms` that matches, waiting up to `timeout_s` for it.
-std::optional<json> wait_event(const std::string& cluster, int64_t since_ms, const Match& m, int timeout_s) {
-  auto give_up = Clock::now() + std::chrono::seconds(timeout_s);
-  do {
-    for (auto& e : events(cluster, since_ms))
-      if (m(e)) return e;
-    ::usleep(300000);
-  } while (Clock::now() < give_up);
-  return std::nullopt;
-}
-
-std::string dump(const std::vector<json>& es) {
-  std::string s;
-  for (auto& e : es)
-    s += e.value("node", "-") + " " + e.value("type", "") + " " + e.value("line", e.value("reason", "")) + "\n";
-  return s;
-}
 
 std::vector<int> node_pids(const std::string& cluster, const std::string& node) {
   auto r = run_cli({"status", "-n", cluster, "--json"});
@@ -70,15 +31,6 @@ std::vector<int> node_pids(const std::string& cluster, const std::string& node) 
     if (n["name"] == node)
       for (auto& p : n["pids"]) pids.push_back(p);
   return pids;
-}
-
-json node_status(const std::string& cluster, const std::string& node) {
-  auto r = run_cli({"status", "-n", cluster, "--json"});
-  auto s = json::parse(r.out, nullptr, false);
-  if (!s.is_discarded())
-    for (auto& n : s["nodes"])
-      if (n["name"] == node) return n;
-  return {};
 }
 
 // fsync'ed, checksummed records appended to a file of the node's own; stdout says which
@@ -123,9 +75,6 @@ void expect_acknowledged_intact(const RunResult& w, const std::string& node, con
   EXPECT_EQ(corrupt, 0) << corrupt << " torn or corrupt records of " << node;
 }
 
-double secs_between(const json& a, const json& b) {
-  return (b.value("ts", int64_t{0}) - a.value("ts", int64_t{0})) / 1000.0;
-}
 
 TEST(Manager, HostileFramesFromGuestRootLeaveEverythingRunning) {
   auto frame = [](uint8_t type, uint32_t sid, const std::string& payload) {
