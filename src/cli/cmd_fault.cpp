@@ -54,7 +54,10 @@ void print_faults(const nlohmann::json& faults, bool json) {
   fmt::print("{:<4} {:<11} {:<12} {:>10}  {:<26} {}\n", "ID", "KIND", "NODE", "FOR", "ENDS", "DETAILS");
   for (const auto& f : faults) {
     double started = f.value("started_at_ms", int64_t{0}) / 1000.0;
-    std::string ends = "at `fault clear`";
+    std::string kind = f.value("kind", "");
+    std::string ends = kind == "freeze"                     ? "at `fault thaw`"
+                       : kind == "partition" || kind == "net" ? "at `fault heal`"
+                                                              : "at `fault clear`";
     if (f.contains("ends_at_ms") && f["ends_at_ms"].is_number())
       ends = fmt::format("in {:.1f} s", f["ends_at_ms"].get<int64_t>() / 1000.0 - now);
     fmt::print("{:<4} {:<11} {:<12} {:>9.1f}s  {:<26} {}\n", f.value("id", 0), f.value("kind", ""),
@@ -129,8 +132,8 @@ int cmd_fault(const Globals& g, const FaultOptions& o) {
   else if (o.action == "heal")
     fmt::print("network healed ({} fault(s) ended)\n", reply->faults.is_array() ? reply->faults.size() : 0);
   else if (o.action == "net" || o.action.rfind("disk-", 0) == 0)
-    fmt::print("{}: {} started{}; `umlcluster fault clear` ends it\n", o.node, o.action,
-               o.for_s > 0 ? fmt::format(" for {} s", o.for_s) : "");
+    fmt::print("{}: {} started{}; `umlcluster fault {}` ends it\n", o.node, o.action,
+               o.for_s > 0 ? fmt::format(" for {} s", o.for_s) : "", o.action == "net" ? "heal" : "clear");
   else if (o.action == "list")
     print_faults(reply->faults, g.json);
   else
