@@ -6,7 +6,6 @@
 #include <fmt/format.h>
 
 #include <chrono>
-#include <ctime>
 #include <thread>
 
 #include "chaos/chaos_report.h"
@@ -92,13 +91,6 @@ bool all_running(const nlohmann::json& status) {
   return true;
 }
 
-std::string stamp() {
-  std::time_t t = std::time(nullptr);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y%m%d-%H%M%S", std::localtime(&t));
-  return buf;
-}
-
 }  // namespace
 
 int cmd_chaos(const Globals& g, const ChaosCliOptions& co) {
@@ -145,7 +137,7 @@ int cmd_chaos(const Globals& g, const ChaosCliOptions& co) {
     print_error("chaos: every node must be running first (`umlcluster status`)");
     return kExitFailed;
   }
-  std::string out_dir = co.out.empty() ? fmt::format("umlcluster-chaos-{}-{}", name, stamp()) : co.out;
+  std::string out_dir = co.out.empty() ? fmt::format("umlcluster-chaos-{}-{}", name, time_stamp()) : co.out;
   if (auto s = make_dirs(out_dir, 0755); !s) {
     print_error(s.error().message);
     return kExitFailed;
@@ -156,7 +148,7 @@ int cmd_chaos(const Globals& g, const ChaosCliOptions& co) {
   for (const auto& f : run.plan) fmt::print(stderr, "  {}\n", chaos::describe(f));
 
   int64_t wall0 = wall_now_ms();
-  std::string id = stamp();
+  std::string id = time_stamp();
   VerifyRunOptions vo{p.control_socket(), rec->spec.disks.front().mount + "/verify/chaos-" + id,
                       p.dir + "/verify/chaos-" + id, co.duration_s, co.seed};
   VerifyRun verify(vo);

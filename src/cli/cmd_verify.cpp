@@ -3,24 +3,12 @@
 #include <fmt/format.h>
 
 #include <chrono>
-#include <ctime>
 
 #include "cli/commands.h"
 #include "cli/verify_run.h"
 #include "verify/verify_report.h"
 
 namespace uc::cli {
-namespace {
-
-std::string run_id() {
-  std::time_t t = std::time(nullptr);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y%m%d-%H%M%S", std::localtime(&t));
-  return buf;
-}
-
-}  // namespace
-
 Result<FsckOutcome> fsck_between_runs(const ClusterPaths& p, const std::string& name, const ClusterSpec& spec) {
   fmt::print(stderr, "stopping cluster {} to check its disks\n", name);
   UC_TRY(client::stop_cluster(p));
@@ -48,7 +36,7 @@ int cmd_verify(const Globals& g, const VerifyOptions& o) {
     return kExitFailed;
   }
   ProgressToStderr quiet(g.json);
-  std::string id = o.check.empty() ? run_id() : o.check;
+  std::string id = o.check.empty() ? time_stamp() : o.check;
   if (id.find('/') != std::string::npos || id == "." || id == "..") {
     print_error("verify --check: a run's name, as verify printed it (e.g. 20261126-020130)");
     return kExitBadInput;

@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <ctime>
+
 #include <chrono>
 #include <fmt/format.h>
 
@@ -186,6 +188,13 @@ void ProgressToStderr::restore() {
   std::fflush(stdout);
   ::dup2(saved_.get(), STDOUT_FILENO);
   saved_.reset();
+}
+
+std::string time_stamp() {
+  std::time_t t = std::time(nullptr);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y%m%d-%H%M%S", std::localtime(&t));
+  return buf;
 }
 
 }  // namespace uc::cli

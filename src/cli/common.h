@@ -66,6 +66,8 @@ void print_error(const std::string& msg);
 bool stdout_is_tty();
 std::string human_bytes(uint64_t b);
 std::string human_duration(double seconds);
+// Local time as 20261126-020130: names verify runs and report folders.
+std::string time_stamp();
 
 // Prints a status reply as a table (or JSON).
 void print_status(const nlohmann::json& status, bool json);
