@@ -44,26 +44,6 @@ bool printable(const std::string& s, bool (*ok)(char)) {
 
 }  // namespace
 
-bool json_depth_within(std::string_view t, int max_depth) {
-  int depth = 0;
-  bool in_string = false, escaped = false;
-  for (char c : t) {
-    if (in_string) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') in_string = false;
-      continue;
-    }
-    if (c == '"') in_string = true;
-    else if (c == '[' || c == '{') {
-      if (++depth > max_depth) return false;
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
-  }
-  return true;
-}
-
 Result<AgentHello> parse_hello(std::string_view payload) {
   auto j = parse_object(payload);
   if (!j) return j.error();

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "sys/json_depth.h"
 #include "sys/result.h"
 
 namespace uc::cluster {
@@ -31,9 +32,5 @@ struct SessionExit {
 };
 Result<SessionExit> parse_exit(std::string_view payload);
 std::string encode_exit(const SessionExit& e);
-
-// False when JSON text nests arrays/objects deeper than `max_depth` (strings are skipped):
-// checked before parsing, so no parser recursion is ever driven by a guest.
-bool json_depth_within(std::string_view text, int max_depth);
 
 }  // namespace uc::cluster

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "sys/json_depth.h"
+
 namespace uc::net {
 namespace {
 
@@ -11,25 +13,6 @@ using json = nlohmann::json;
 // The format nests three deep; refusing more before parsing keeps a hostile
 // "[[[[..." from costing a deep recursion when the parsed tree is destroyed.
 constexpr int kMaxDepth = 4;
-
-bool depth_within(std::string_view t, int max_depth) {
-  int depth = 0;
-  bool in_string = false, escaped = false;
-  for (char c : t) {
-    if (in_string) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > max_depth) return false;
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
-  }
-  return true;
-}
 
 // Hostile text goes into error messages: keep it short.
 std::string shown(const std::string& s) { return s.size() > 40 ? s.substr(0, 40) + "..." : s; }
@@ -162,7 +145,7 @@ std::string encode(const NetRules& r) {
 }
 
 Result<NetRules> decode_net_rules(std::string_view text) {
-  if (!depth_within(text, kMaxDepth)) return err("rules: nested too deeply");
+  if (!json_depth_within(text, kMaxDepth)) return err("rules: nested too deeply");
   auto j = json::parse(text, nullptr, false);
   if (j.is_discarded()) return err("rules: not valid JSON");
   if (!j.is_object()) return err("rules: must be a JSON object");
