@@ -57,13 +57,26 @@ void NodeMachine::launch(int64_t now, int attempt) {
   state_ = NodeState::kStarting;
   evicted_by_.clear();
   alive_ = true;
-  booted_ = fencing_ = panic_seen_ = fence_seen_ = false;
+  booted_ = fencing_ = panic_seen_ = fence_seen_ = queued_ = false;
   boot_id_.clear();
   error_.clear();
   launched_at_ = last_heard_ = last_ping_ = now;
   ready_at_ = 0;
   emit("starting", {{"attempt", attempt}});
   act(Action::kLaunch);
+}
+
+void NodeMachine::queued(int64_t now) {
+  if (state_ != NodeState::kStarting || booted_) return;
+  queued_ = true;
+  queued_at_ = now;
+  emit("queued");
+}
+
+void NodeMachine::launched(int64_t now) {
+  if (!queued_) return;
+  queued_ = false;
+  launched_at_ = last_heard_ = last_ping_ = now;
 }
 
 void NodeMachine::start(int64_t now) {
@@ -305,6 +318,13 @@ void NodeMachine::down(int64_t now) {
     emit("stopped", {{"how", "down while waiting to restart"}});
     return;
   }
+  if (queued_) {  // it never started: nothing to shut down
+    queued_ = alive_ = false;
+    state_ = NodeState::kStopped;
+    cause_ = Cause::kDown;
+    emit("stopped", {{"how", "down before its turn to boot"}});
+    return;
+  }
   if (!alive_ || state_ == NodeState::kStopping) return;
   bool frozen = state_ == NodeState::kHung || fencing_;
   state_ = NodeState::kStopping;
@@ -344,7 +364,7 @@ void NodeMachine::tick(int64_t now) {
     emit("stopping", {{"how", "power off (no halt in time)"}});
     act(Action::kPowerOff);
   }
-  if (alive_ && !booted_ && !fencing_ && state_ == NodeState::kStarting &&
+  if (alive_ && !booted_ && !fencing_ && !queued_ && state_ == NodeState::kStarting &&
       now - launched_at_ > policy_.boot_timeout_ms) {
     error_ = fmt::format("no word from its agent {} s after launch", policy_.boot_timeout_ms / 1000);
     power_off(Cause::kBootFailed, error_);
@@ -382,7 +402,7 @@ std::optional<int64_t> NodeMachine::next_deadline() const {
   take(power_off_at_);
   take(halt_at_);
   take(kill_at_);
-  if (alive_ && !booted_ && !fencing_ && state_ == NodeState::kStarting)
+  if (alive_ && !booted_ && !fencing_ && !queued_ && state_ == NodeState::kStarting)
     take(launched_at_ + policy_.boot_timeout_ms + 1);
   if (watched()) {
     if (!evicted_by_.empty()) take(last_heard_ + 2 * policy_.ping_interval_ms + 1);

@@ -75,6 +75,9 @@ class NodeMachine {
   // Inputs. `now` is a monotonic clock in milliseconds.
   void start(int64_t now);                     // up / start: asked by the user
   void launch_failed(int64_t now, const std::string& why);
+  // The host made it wait its turn to boot (the boot gate): no boot timer until launched().
+  void queued(int64_t now);
+  void launched(int64_t now);                  // it left the queue and its process started
   void hello(int64_t now, const std::string& boot_id);
   void heard(int64_t now);                     // any frame from its agent
   void ready(int64_t now);                     // O2CB online, every volume mounted
@@ -99,6 +102,7 @@ class NodeMachine {
   const std::string& error() const { return error_; }
   int restarts() const { return restarts_; }
   bool alive() const { return alive_; }
+  bool queued() const { return queued_; }
   bool booted() const { return booted_; }
   const std::string& boot_id() const { return boot_id_; }
   int64_t launched_at() const { return launched_at_; }
@@ -121,6 +125,7 @@ class NodeMachine {
   bool alive_ = false;         // its process runs
   bool booted_ = false;        // its agent said hello this boot
   bool fencing_ = false;       // the host is powering it off
+  bool queued_ = false;        // waiting for its turn to boot: launched but no process yet
   bool relaunch_after_exit_ = false;
   bool hold_after_exit_ = false;
   std::optional<std::string> give_up_on_exit_;
@@ -128,7 +133,7 @@ class NodeMachine {
   std::string evicted_by_;  // an eviction heard while it still answered: fenced if it goes quiet
   bool panic_seen_ = false, fence_seen_ = false;  // on its console, this boot
   std::string boot_id_;
-  int64_t launched_at_ = 0, ready_at_ = 0, last_heard_ = 0, last_ping_ = 0;
+  int64_t launched_at_ = 0, queued_at_ = 0, ready_at_ = 0, last_heard_ = 0, last_ping_ = 0;
   std::optional<int64_t> restart_at_, power_off_at_, halt_at_, kill_at_, died_at_;
   std::deque<int64_t> restart_times_;  // within the window
   int restarts_ = 0;                   // since the supervisor started

@@ -286,6 +286,40 @@ TEST(NodeMachine, ANodeWhoseAgentNeverSpeaksIsPoweredOffAfterTheBootTimeout) {
   EXPECT_EQ(d.m.state(), NodeState::kRestarting);
 }
 
+TEST(NodeMachine, AQueuedNodeHasNoBootTimerUntilItIsLaunched) {
+  ManagerPolicy p = policy();
+  p.boot_timeout_ms = 60000;
+  Driver d(p);
+  d.m.start(0);
+  d.m.queued(0);
+  d.drain();
+  EXPECT_TRUE(d.m.queued());
+  EXPECT_EQ(d.m.next_deadline(), std::nullopt);
+  d.m.tick(100000);  // waited longer than the boot timeout: not its fault
+  d.drain();
+  EXPECT_FALSE(d.did(Action::kPowerOff));
+  d.m.launched(100000);
+  EXPECT_FALSE(d.m.queued());
+  EXPECT_EQ(d.m.next_deadline(), 160001);
+  d.m.hello(103000, "b1");
+  d.drain();
+  EXPECT_EQ(d.last("booted")->fields["ms"], 3000);  // from its real launch
+}
+
+TEST(NodeMachine, DownWhileQueuedStopsItWithoutAShutdown) {
+  Driver d;
+  d.m.start(0);
+  d.m.queued(0);
+  d.drain();
+  d.clear();
+  d.m.down(500);
+  d.drain();
+  EXPECT_EQ(d.m.state(), NodeState::kStopped);
+  EXPECT_FALSE(d.did(Action::kCad));
+  EXPECT_FALSE(d.m.alive());
+  EXPECT_EQ(d.types(), std::vector<std::string>{"stopped"});
+}
+
 TEST(NodeMachine, AnEvictionFencesTheIncarnationItConcerns) {
   Driver d;
   d.bring_up(0);  // ready at 10000, last heard at 2000: quiet since

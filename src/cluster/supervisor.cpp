@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <thread>
 #include <fmt/format.h>
 
 #include "cluster/supervisor_core.h"
@@ -119,6 +120,10 @@ Status Supervisor::start() {
   bringup_ = std::make_unique<ocfs2::ClusterBringup>(spec_, *this, *this);
   host_ = std::make_unique<node::LocalNodeHost>(
       spec_, paths_, image_, [this](const std::string& n, int status) { on_node_exit(n, status); });
+  size_t parallel = spec_.manager.boot_parallel > 0
+                        ? static_cast<size_t>(spec_.manager.boot_parallel)
+                        : auto_boot_parallel(std::max(1u, std::thread::hardware_concurrency()));
+  boot_gate_ = BootGate(parallel);
   for (const auto& ns : spec_.nodes)
     nodes_.push_back(std::make_unique<ManagedNode>(*this, ns, ManagerPolicy::from(spec_, ns)));
   record("", "supervisor_started", {{"pid", ::getpid()}, {"nodes", spec_.nodes.size()}},
@@ -146,6 +151,7 @@ void Supervisor::begin_down() {
   for (const auto& f : faults_.clear()) end_fault(f, "down");
   int64_t now = mono_ms();
   for (auto& n : nodes_) {
+    boot_gate_.cancel(n->spec.name);
     n->machine.down(now);
     drive(*n, now);
   }
@@ -209,6 +215,7 @@ int Supervisor::run(int ready_fd) {
     for (auto& n : nodes_)
       if (auto d = n->machine.next_deadline()) wake = std::min(wake, *d);
     if (auto d = faults_.next_deadline()) wake = std::min(wake, *d);
+    if (auto d = bringup_->next_deadline()) wake = std::min(wake, *d);
     if (auto d = host_->next_deadline())
       wake = std::min<int64_t>(wake, std::chrono::duration_cast<std::chrono::milliseconds>(
                                          d->time_since_epoch()).count());
@@ -224,9 +231,12 @@ int Supervisor::run(int ready_fd) {
       n->machine.tick(now);
       drive(*n, now);
     }
+    admit_waiting(now);
+    bringup_->tick();
     if (now >= next_console_read_) {
       watch_consoles();
-      next_console_read_ = now + 250;
+      // While a node joins a domain in an ordered bring-up, its console line releases the next.
+      next_console_read_ = now + (bringup_->mount_waits_for_console() ? 50 : 250);
     }
   }
   if (switch_.running()) {

@@ -14,6 +14,7 @@
 
 #include "agent/frame.h"
 #include "cluster/agent_link.h"
+#include "cluster/boot_gate.h"
 #include "cluster/console_watch.h"
 #include "cluster/control_protocol.h"
 #include "cluster/event_log.h"
@@ -91,6 +92,8 @@ class Supervisor : public ocfs2::NodeRunner, public ocfs2::DiskStore {
 
   // supervisor_nodes.cpp
   void drive(ManagedNode& n, int64_t now);  // carries out the machine's actions, logs its events
+  void launch_now(ManagedNode& n, int64_t now);
+  void admit_waiting(int64_t now);  // nodes whose turn to boot has come
   void on_node_exit(const std::string& node, int status);
   void on_console_line(ManagedNode& n, const std::string& line);
   void watch_consoles();
@@ -138,6 +141,7 @@ class Supervisor : public ocfs2::NodeRunner, public ocfs2::DiskStore {
   std::unique_ptr<ocfs2::ClusterBringup> bringup_;
   int64_t next_console_read_ = 0;
   FaultBook faults_;
+  BootGate boot_gate_{0};
 };
 
 }  // namespace uc::cluster

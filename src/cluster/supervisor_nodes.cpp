@@ -22,6 +22,7 @@ std::string describe(const MachineEvent& e) {
   auto s = [&](const char* k) { return f.contains(k) && f[k].is_string() ? f[k].get<std::string>() : ""; };
   if (e.type == "starting")
     return f.value("attempt", 0) > 0 ? fmt::format("starting (restart {})", f.value("attempt", 0)) : "starting";
+  if (e.type == "queued") return "waiting for its turn to boot";
   if (e.type == "booted") return fmt::format("booted in {:.1f} s", secs(f["ms"]));
   if (e.type == "ready") return fmt::format("ready in {:.1f} s", secs(f["ms"]));
   if (e.type == "rejoined") return fmt::format("rejoined {:.1f} s after it went down", secs(f["ms"]));
@@ -58,20 +59,12 @@ void Supervisor::drive(ManagedNode& n, int64_t now) {
     }
     for (auto a : actions) {
       switch (a) {
-        case Action::kLaunch: {
-          n.started_wall = wall_ms();
-          n.booted_ms = n.ready_ms = n.guest_boot_ms = 0;
-          auto link = host_->launch(n.spec);
-          if (!link) {
-            n.machine.launch_failed(now, link.error().message);
-            break;
-          }
-          n.link.attach(std::move(link->from_guest), std::move(link->to_guest));
-          // After the launch: it made the log (and restarted it if it had grown large).
-          n.console.open(paths_.node_log(name));
-          record(name, "launched", {{"pid", host_->pid(name)}}, fmt::format("booting (pid {})", host_->pid(name)));
+        case Action::kLaunch:
+          bringup_->node_starting(name);
+          // A node waits its turn while others boot (the boot gate); admit_waiting() starts it.
+          if (!boot_gate_.request(name)) n.machine.queued(now);
+          else launch_now(n, now);
           break;
-        }
         case Action::kPing: n.link.ping(); break;
         case Action::kCaptureStack:
           host_->capture_stacks(name, [this, name](Result<std::string> r) {
@@ -96,6 +89,35 @@ void Supervisor::drive(ManagedNode& n, int64_t now) {
   }
 }
 
+void Supervisor::launch_now(ManagedNode& n, int64_t now) {
+  const std::string& name = n.spec.name;
+  n.machine.launched(now);
+  n.started_wall = wall_ms();
+  n.booted_ms = n.ready_ms = n.guest_boot_ms = 0;
+  auto link = host_->launch(n.spec);
+  if (!link) {
+    boot_gate_.done(name);
+    n.machine.launch_failed(now, link.error().message);
+    return;
+  }
+  n.link.attach(std::move(link->from_guest), std::move(link->to_guest));
+  // After the launch: it made the log (and restarted it if it had grown large).
+  n.console.open(paths_.node_log(name));
+  record(name, "launched", {{"pid", host_->pid(name)}}, fmt::format("booting (pid {})", host_->pid(name)));
+}
+
+void Supervisor::admit_waiting(int64_t now) {
+  for (const auto& name : boot_gate_.admit()) {
+    ManagedNode* n = find(name);
+    if (!n || !n->machine.queued()) {
+      boot_gate_.done(name);
+      continue;
+    }
+    launch_now(*n, now);
+    drive(*n, now);
+  }
+}
+
 void Supervisor::on_node_exit(const std::string& node, int status) {
   ManagedNode* n = find(node);
   if (!n) return;
@@ -105,6 +127,7 @@ void Supervisor::on_node_exit(const std::string& node, int status) {
   // The bring-up forgets it first: its steps that fail now died with it (a format cut
   // short is handed on, not a failed disk).
   bringup_->node_gone(node);
+  boot_gate_.done(node);
   n->link.reset(*n, node + " stopped", /*close_fds=*/true);
   for (const auto& f : faults_.remove_node(node)) end_fault(f, "its node went down");
   int64_t now = mono_ms();
@@ -216,6 +239,8 @@ void Supervisor::on_console_line(ManagedNode& n, const std::string& line) {
   record(n.spec.name, type, fields, e->detail);
   switch (e->type) {
     case ConsoleEventType::kPanic: n.machine.console_panic(now); break;
+    // Guest root could print this line: it would only let the next node start its mount early.
+    case ConsoleEventType::kJoinedDomain: bringup_->joined_domain(n.spec.name); break;
     case ConsoleEventType::kFenceReset:
     case ConsoleEventType::kFencePanic: n.machine.console_self_fence(now); break;
     case ConsoleEventType::kEvicted:
@@ -237,6 +262,7 @@ void Supervisor::run(const std::string& node, const std::string& script, Done do
 }
 
 void Supervisor::progress(const std::string& node, const std::string& step, const std::string& message) {
+  if (step == "o2cb_online") boot_gate_.done(node);  // the next node may boot
   record(node, step, {{"message", message}}, message);
 }
 
@@ -253,6 +279,7 @@ void Supervisor::failed(const std::string& node, const std::string& why) {
   ManagedNode* n = find(node);
   if (!n) return;
   int64_t now = mono_ms();
+  boot_gate_.done(node);
   n->machine.bringup_failed(now, why);
   drive(*n, now);
 }

@@ -224,6 +224,7 @@ class Reader {
     read_cluster(c);
     read_nodes(c);
     read_disks(c);
+    if (!root_.contains("o2cb")) c.o2cb = o2cb_defaults_for(c.nodes.size());
     read_o2cb(c.o2cb);
     read_manager(c.manager);
     read_image(c.image);
@@ -322,7 +323,10 @@ class Reader {
 
   void read_disks(ClusterSpec& c) {
     auto tables = table_array(root_, "disk", d_);
-    if (tables.empty()) c.disks.push_back(DiskSpec{});
+    if (tables.empty()) {
+      c.disks.push_back(DiskSpec{});
+      c.disks.back().size = default_disk_size(c.slots(c.disks.back()));
+    }
     for (size_t i = 0; i < tables.size(); ++i) {
       TableReader r(*tables[i], fmt::format("disk[{}]", i), d_, lines_,
                     {"name", "size", "mount", "nodes", "label", "slots", "heartbeat"});
@@ -334,6 +338,8 @@ class Reader {
       r.str("label", disk.label);
       r.integer("slots", disk.slots);
       r.str("heartbeat", disk.heartbeat);
+      if (!r.has("size") && disk.slots >= 0 && disk.slots <= 255)
+        disk.size = default_disk_size(c.slots(disk));
       c.disks.push_back(disk);
     }
   }
@@ -355,13 +361,14 @@ class Reader {
     if (!t) return;
     TableReader r(*t, "manager", d_, lines_,
                   {"restart_limit", "restart_window", "backoff_initial_ms", "backoff_max_ms",
-                   "ping_interval_ms", "hung_after_ms"});
+                   "ping_interval_ms", "hung_after_ms", "boot_parallel"});
     r.integer("restart_limit", m.restart_limit);
     r.integer("restart_window", m.restart_window);
     r.integer("backoff_initial_ms", m.backoff_initial_ms);
     r.integer("backoff_max_ms", m.backoff_max_ms);
     r.integer("ping_interval_ms", m.ping_interval_ms);
     r.integer("hung_after_ms", m.hung_after_ms);
+    r.integer("boot_parallel", m.boot_parallel);
   }
 
   void read_image(ImageSpec& im) {

@@ -84,6 +84,42 @@ TEST(ClusterFile, NodeCountGeneratesPaperStyleNodes) {
   EXPECT_EQ(r->nodes[31].address.str(), "192.168.0.236");
 }
 
+TEST(ClusterFile, LargeClustersGetOcfs2sOwnTimeoutsUnlessTheFileSetsThem) {
+  auto small = parse("[cluster]\nnode_count = 16\n");
+  ASSERT_TRUE(small.ok());
+  EXPECT_EQ(small->o2cb.heartbeat_threshold, 7);
+  EXPECT_EQ(small->o2cb.idle_timeout_ms, 10000);
+  auto large = parse("[cluster]\nnode_count = 17\nsubnet = \"192.168.0.0/22\"\n");
+  ASSERT_TRUE(large.ok()) << large.error().message;
+  EXPECT_EQ(large->o2cb.heartbeat_threshold, 31);
+  EXPECT_EQ(large->o2cb.idle_timeout_ms, 30000);
+  EXPECT_EQ(large->o2cb.keepalive_delay_ms, 10000);
+  auto set = parse("[cluster]\nnode_count = 17\n[o2cb]\nidle_timeout_ms = 12000\n");
+  ASSERT_TRUE(set.ok()) << set.error().message;
+  EXPECT_EQ(set->o2cb.idle_timeout_ms, 12000);
+  EXPECT_EQ(set->o2cb.heartbeat_threshold, 7);  // a file's [o2cb] starts from the lab values
+}
+
+TEST(ClusterFile, JournalsShrinkToFitManySlots) {
+  EXPECT_EQ(journal_size_for(1024 * kMiB, 4), 0u);  // mkfs's own 64M fit
+  EXPECT_EQ(journal_size_for(1024 * kMiB, 18), 28 * kMiB);
+  EXPECT_EQ(journal_size_for(1024 * kMiB, 130), 4 * kMiB);
+  auto e = error_of("[cluster]\nnode_count = 64\nsubnet = \"192.168.0.0/22\"\n[[disk]]\nsize = \"256M\"\n");
+  EXPECT_NE(e.find("disk[0].size: 256M is too small for 66 node slots"), std::string::npos) << e;
+  EXPECT_NE(e.find("give at least 528M"), std::string::npos) << e;
+  auto big = parse("[cluster]\nnode_count = 128\nsubnet = \"192.168.0.0/22\"\n");
+  ASSERT_TRUE(big.ok()) << big.error().message;
+  EXPECT_EQ(big->disks[0].size, 2048 * kMiB);  // no size given: room for 130 journals
+  EXPECT_EQ(parse("")->disks[0].size, 1024 * kMiB);
+}
+
+TEST(ClusterFile, BootParallelIsRead) {
+  auto r = parse("[manager]\nboot_parallel = 3\n");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->manager.boot_parallel, 3);
+  EXPECT_NE(error_of("[manager]\nboot_parallel = 300\n").find("manager.boot_parallel"), std::string::npos);
+}
+
 TEST(ClusterFile, SyntaxErrorNamesFileAndLine) {
   auto e = error_of("[cluster]\nname = \"x\n");
   EXPECT_NE(e.find("cluster.toml:2:"), std::string::npos) << e;
@@ -385,7 +421,7 @@ TEST(ClusterFileManager, EachBadValueNamesFileLineAndField) {
            {"restart_limit = 2.5", "manager.restart_limit: expected an integer"},
            {"backoff = 10",
             "manager.backoff: unknown field (allowed: backoff_initial_ms, "
-            "backoff_max_ms, hung_after_ms, ping_interval_ms, restart_limit, "
+            "backoff_max_ms, boot_parallel, hung_after_ms, ping_interval_ms, restart_limit, "
             "restart_window)"},
        }) {
     EXPECT_EQ(error_of(std::string("# manager\n[manager]\n") + c.line + "\n"),

@@ -25,6 +25,25 @@ std::optional<RestartPolicy> parse_restart_policy(std::string_view s) {
 
 // O2CB declares a node dead after (threshold - 1) heartbeats of 2 s each without one of its
 // writes; a node the host cannot reach for as long is as good as dead to its peers.
+uint64_t journal_size_for(uint64_t disk_size, int slots) {
+  if (slots <= 0) return 0;
+  uint64_t share = disk_size / 2 / static_cast<uint64_t>(slots) / kMiB * kMiB;
+  if (share >= 64 * kMiB) return 0;
+  return std::max(share, kMinJournal);
+}
+
+uint64_t default_disk_size(int slots) {
+  uint64_t need = 2 * kMinJournal * static_cast<uint64_t>(std::max(slots, 0));
+  uint64_t gib = 1024 * kMiB;
+  return std::max(gib, (need + gib - 1) / gib * gib);
+}
+
+O2cbSpec o2cb_defaults_for(size_t nodes) {
+  if (nodes <= kLabTimeoutsUpTo) return O2cbSpec{};
+  return O2cbSpec{.heartbeat_threshold = 31, .idle_timeout_ms = 30000, .keepalive_delay_ms = 10000,
+                  .reconnect_delay_ms = 2000};
+}
+
 int ManagerSpec::hung_after(const O2cbSpec& o2cb) const {
   return hung_after_ms > 0 ? hung_after_ms : (o2cb.heartbeat_threshold - 1) * 2000;
 }
@@ -88,7 +107,8 @@ void to_json(nlohmann::json& j, const ClusterSpec& c) {
                   {"backoff_initial_ms", c.manager.backoff_initial_ms},
                   {"backoff_max_ms", c.manager.backoff_max_ms},
                   {"ping_interval_ms", c.manager.ping_interval_ms},
-                  {"hung_after_ms", c.manager.hung_after_ms}};
+                  {"hung_after_ms", c.manager.hung_after_ms},
+                  {"boot_parallel", c.manager.boot_parallel}};
   j["image"] = {{"suite", c.image.suite}, {"packages", c.image.packages}, {"size", c.image.size}};
 }
 
@@ -144,6 +164,7 @@ void from_json(const nlohmann::json& j, ClusterSpec& c) {
     s.backoff_max_ms = m.value("backoff_max_ms", s.backoff_max_ms);
     s.ping_interval_ms = m.value("ping_interval_ms", s.ping_interval_ms);
     s.hung_after_ms = m.value("hung_after_ms", s.hung_after_ms);
+    s.boot_parallel = m.value("boot_parallel", s.boot_parallel);
   }
   const auto& im = j.at("image");
   c.image.suite = im.at("suite");

@@ -55,6 +55,20 @@ struct O2cbSpec {
   int keepalive_delay_ms = 2000;
   int reconnect_delay_ms = 2000;
 };
+// The defaults for a cluster of `nodes` (a file without [o2cb]). Up to kLabTimeoutsUpTo
+// nodes: the lab values above. Larger: OCFS2's own (a node booting among a hundred others
+// on two cores can be silent for seconds), with keepalives every 10 s instead of 2: idle
+// o2net traffic grows with the square of the nodes.
+inline constexpr size_t kLabTimeoutsUpTo = 16;
+
+// Each slot's journal: mkfs.ocfs2 makes them 64M on a 1G volume, and with many slots they
+// no longer fit. Half the volume is shared among the journals, 4M each at least.
+// 0: mkfs's own choice (they fit).
+inline constexpr uint64_t kMinJournal = 4 * kMiB;
+uint64_t journal_size_for(uint64_t disk_size, int slots);
+// A disk's size when its file gives none: 1G, or whole gigabytes enough for the journals.
+uint64_t default_disk_size(int slots);
+O2cbSpec o2cb_defaults_for(size_t nodes);
 
 // The cluster manager (the supervisor's watch over its nodes): how often a node may be
 // restarted, how long it waits before each restart, and when a silent node counts as hung.
@@ -67,6 +81,9 @@ struct ManagerSpec {
   // A node whose agent has not answered for this long while its process lives is hung.
   // 0: the O2CB dead time, (heartbeat_threshold - 1) * 2000 ms; else 1000-600000.
   int hung_after_ms = 0;
+  // Nodes booting at once (launch to O2CB online); the rest wait their turn. 0: twice the
+  // host's cores. 0-255.
+  int boot_parallel = 0;
 
   int hung_after(const O2cbSpec& o2cb) const;  // the effective value, in ms
 };

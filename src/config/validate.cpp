@@ -138,6 +138,15 @@ void check_disks(const ClusterSpec& c, Problems& p) {
                            "volume needs one",
                            d.slots, users));
     }
+    if (d.size >= 256 * kMiB && Problems::in_range(d.slots, 0, 255)) {
+      int slots = c.slots(d);
+      uint64_t need = 2 * kMinJournal * static_cast<uint64_t>(slots);
+      if (d.size < need)
+        p.disk(i, "size",
+               fmt::format("{}M is too small for {} node slots: each slot's journal needs {}M and "
+                           "the journals may take half the volume; give at least {}M",
+                           d.size / kMiB, slots, kMinJournal / kMiB, need / kMiB));
+    }
   }
 }
 
@@ -155,6 +164,7 @@ void check_manager(const ClusterSpec& c, Problems& p) {
   const auto& m = c.manager;
   p.range("manager", "restart_limit", m.restart_limit, 1, 100);
   p.range("manager", "restart_window", m.restart_window, 10, 86400, " s");
+  p.range("manager", "boot_parallel", m.boot_parallel, 0, 255);
   bool initial = p.range("manager", "backoff_initial_ms", m.backoff_initial_ms, 0, 600000, " ms");
   bool max = p.range("manager", "backoff_max_ms", m.backoff_max_ms, 0, 600000, " ms");
   if (initial && max && m.backoff_max_ms < m.backoff_initial_ms)

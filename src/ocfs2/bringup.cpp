@@ -27,6 +27,8 @@ void ClusterBringup::fail(const std::string& node, const std::string& why) {
   if (p.failed) return;
   p.failed = true;
   runner_.failed(node, why);
+  order_.gone(node);
+  pump();
 }
 
 std::vector<std::string> ClusterBringup::regions() {
@@ -59,6 +61,7 @@ void ClusterBringup::node_booted(const std::string& node) {
                 runner_.log(node, out + err);
                 if (code != 0) return fail(node, "o2cb online failed: " + first_line(err + out));
                 nodes_[node].online = true;
+                order_.online(node);
                 runner_.progress(node, "o2cb_online",
                                  fmt::format("o2cb online, cluster {} port {} ({:.1f} s after boot)",
                                              spec_.name, spec_.port, seconds(node)));
@@ -68,6 +71,8 @@ void ClusterBringup::node_booted(const std::string& node) {
 
 void ClusterBringup::node_gone(const std::string& node) {
   nodes_.erase(node);
+  order_.gone(node);
+  pump();
   // A format that died with its node is taken up by the next node online: the volume it
   // left is half made, so it is formatted over (the disk is ours: no marker yet).
   bool retry = false;
@@ -164,20 +169,28 @@ void ClusterBringup::mount_disks(const std::string& node) {
                   });
       continue;
     }
-    if (st == DiskState::kFormatted) start_mount(node, d, i);
+    if (st == DiskState::kFormatted && ordered_) queue_mount(node, d);
+    else if (st == DiskState::kFormatted) start_mount(node, d, i, false);
     else if (st == DiskState::kFailed) return fail(node, fmt::format("disk {} is not usable", d.name));
     // kFormatting: wait; the formatter's completion calls mount_disks again.
   }
   check_ready(node);
 }
 
-void ClusterBringup::start_mount(const std::string& node, const DiskSpec& d, size_t index) {
+void ClusterBringup::start_mount(const std::string& node, const DiskSpec& d, size_t index, bool ordered) {
   nodes_[node].mounting.insert(d.name);
   std::string name = d.name, mnt = d.mount;
-  runner_.run(node, mount_script(d, disk_device(index)),
-              [this, node, name, mnt, epoch = nodes_[node].epoch](int code, const std::string& out,
-                                                                  const std::string& err) {
+  std::string script = mount_script(d, disk_device(index));
+  // The wave's own heartbeat reference goes once the mount holds one of its own.
+  if (ordered) script += stop_local_heartbeat_script(disk_device(index));
+  runner_.run(node, script,
+              [this, node, name, mnt, ordered, epoch = nodes_[node].epoch](
+                  int code, const std::string& out, const std::string& err) {
                 if (!current(node, epoch)) return;
+                if (ordered) {
+                  order_.mount_done(node);
+                  pump();
+                }
                 auto& p = nodes_[node];
                 p.mounting.erase(name);
                 if (code != 0) return fail(node, "mount of " + name + " failed: " + first_line(err + out));
@@ -189,6 +202,7 @@ void ClusterBringup::start_mount(const std::string& node, const DiskSpec& d, siz
 }
 
 void ClusterBringup::check_ready(const std::string& node) {
+  if (!nodes_.count(node)) return;
   auto& p = nodes_[node];
   if (p.failed || !p.online || !p.mounting.empty()) return;
   if (p.mounted.size() == spec_.disks_of(node).size()) runner_.ready(node);

@@ -10,11 +10,13 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "config/cluster_spec.h"
+#include "ocfs2/mount_order.h"
 #include "ocfs2/volume.h"
 #include "sys/result.h"
 
@@ -46,12 +48,24 @@ class DiskStore {
 
 class ClusterBringup {
  public:
+  // Clusters larger than this mount in order (mount_order.h); smaller ones all at once.
+  static constexpr size_t kParallelMountsUpTo = 4;
+
   ClusterBringup(ClusterSpec spec, NodeRunner& runner, DiskStore& disks)
-      : spec_(std::move(spec)), runner_(runner), disks_(disks) {}
+      : spec_(std::move(spec)), runner_(runner), disks_(disks) { update_spec(spec_); }
+  void node_starting(const std::string& node);  // launched or waiting to boot
   void node_booted(const std::string& node);
   void node_gone(const std::string& node);
   // A node joined the cluster definition (node add).
-  void update_spec(const ClusterSpec& spec) { spec_ = spec; }
+  void update_spec(const ClusterSpec& spec);
+  // Time passes: a heartbeat wave may start even though a node is still booting.
+  void tick();
+  // Its console says it joined a DLM domain (ordered mounts: the next one may start).
+  void joined_domain(const std::string& node);
+  bool mount_waits_for_console() const { return ordered_ && order_.mounting(); }
+  std::optional<int64_t> next_deadline() const;  // on now_ms()'s clock
+  static int64_t now_ms();
+  bool ordered() const { return ordered_; }
   // Global heartbeat regions known so far (formatted global disks).
   std::vector<std::string> regions();
   const ClusterSpec& spec() const { return spec_; }
@@ -71,9 +85,14 @@ class ClusterBringup {
     bool failed = false;
     bool heartbeat = false;     // global heartbeat started on the known regions
     bool heartbeat_busy = false;
+    bool local_hb_waiting = false, local_hb = false;  // ordered mounts: its heartbeat's wave
   };
+  void queue_mount(const std::string& node, const DiskSpec& d);
+  void pump();  // ordered mounts: starts a due heartbeat wave and the next mount
+  void start_local_heartbeat(const std::string& node);
+  bool formatting() const;
   void mount_disks(const std::string& node);
-  void start_mount(const std::string& node, const DiskSpec& d, size_t index);
+  void start_mount(const std::string& node, const DiskSpec& d, size_t index, bool ordered);
   void fail(const std::string& node, const std::string& why);
   void check_ready(const std::string& node);
   bool current(const std::string& node, uint64_t epoch) const;
@@ -87,6 +106,8 @@ class ClusterBringup {
   std::map<std::string, std::string> region_;  // disk -> UUID
   std::set<std::string> redo_format_;          // disks whose format died with its node
   uint64_t next_epoch_ = 1;
+  bool ordered_ = false;
+  MountOrder order_;
 };
 
 }  // namespace uc::ocfs2

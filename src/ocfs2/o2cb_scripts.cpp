@@ -84,15 +84,17 @@ std::string online_script(const ClusterSpec& c) {
 
 std::string format_script(const ClusterSpec& c, const DiskSpec& d, const std::string& dev, bool redo) {
   std::string label = d.label.empty() ? d.name : d.label;
+  uint64_t journal = journal_size_for(d.size, c.slots(d));
   // Refuse anything that already holds a filesystem: formatting is for blank disks only.
   std::string blank_check = redo ? "" :
       "if blkid -p {dev} >/dev/null 2>&1; then echo 'umlcluster: {dev} is not blank; "
       "not formatting' >&2; exit 3; fi\n";
   return fmt::format(
       fmt::runtime("set -e\n" + blank_check +
-      "mkfs.ocfs2 -q -F -N {slots} -L {label} --cluster-stack=o2cb --cluster-name={cluster}{global} {dev}\n"
+      "mkfs.ocfs2 -q -F -N {slots}{journal} -L {label} --cluster-stack=o2cb --cluster-name={cluster}{global} {dev}\n"
       "tunefs.ocfs2 -Q 'uuid=%U\\n' {dev}\n"),
       fmt::arg("dev", dev), fmt::arg("slots", c.slots(d)), fmt::arg("label", q(label)),
+      fmt::arg("journal", journal > 0 ? fmt::format(" -J size={}M", journal / kMiB) : ""),
       fmt::arg("cluster", q(c.name)),
       fmt::arg("global", d.heartbeat == "global" ? " --global-heartbeat" : ""));
 }
@@ -102,6 +104,16 @@ std::string mount_script(const DiskSpec& d, const std::string& dev) {
       "set -e\nmkdir -p {mnt}\n"
       "if ! grep -q ' {mnt} ocfs2 ' /proc/mounts; then mount -t ocfs2 {dev} {mnt}; fi\n",
       fmt::arg("mnt", q(d.mount)), fmt::arg("dev", dev));
+}
+
+std::string start_local_heartbeat_script(const std::string& dev) {
+  // A reference of its own on the volume's heartbeat region: it beats until the matching
+  // -K, whatever mounts and unmounts meanwhile. Returns once the region is steady.
+  return fmt::format("/sbin/ocfs2_hb_ctl -S -d {} ocfs2\n", dev);
+}
+
+std::string stop_local_heartbeat_script(const std::string& dev) {
+  return fmt::format("/sbin/ocfs2_hb_ctl -K -d {} ocfs2\n", dev);
 }
 
 std::string probe_script(const ClusterSpec& c) {

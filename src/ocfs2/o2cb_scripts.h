@@ -30,6 +30,10 @@ std::string start_heartbeat_script(const ClusterSpec& c, const std::string& node
 std::string format_script(const ClusterSpec& c, const DiskSpec& d, const std::string& device,
                           bool redo = false);
 std::string mount_script(const DiskSpec& d, const std::string& device);
+// Ordered mounts (mount_order.h): a local heartbeat started before the mount, and its
+// reference dropped after it (the mount holds its own).
+std::string start_local_heartbeat_script(const std::string& dev);
+std::string stop_local_heartbeat_script(const std::string& dev);
 std::string probe_script(const ClusterSpec& c);
 // On a node that is online: write the new cluster.conf and tell the running cluster
 // (configfs) about a node that joined, without unmounting anything. This is what

@@ -1,0 +1,56 @@
+// MountOrder: how a large cluster's nodes reach their volumes without a thundering herd.
+// OCFS2 lets one node at a time join a volume's DLM domain (the others are refused and
+// back off for up to 600 ms, again and again), and a node's heartbeat only settles after
+// three rounds (2 s each) in which no node appears: while nodes keep arriving, nobody
+// settles. So: nodes that are online wait until no node is still booting, then start their
+// heartbeats together (a wave); then they mount one at a time, lowest node number first.
+// No syscalls; times are milliseconds on any monotonic clock.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace uc::ocfs2 {
+
+class MountOrder {
+ public:
+  // A wave starts anyway once its first node has waited this long for the others to boot.
+  static constexpr int64_t kWaveWaitMs = 30000;
+
+  void starting(const std::string& node);  // launched, or waiting for its turn to boot
+  void gone(const std::string& node);      // died, failed or stopped: waits for nothing
+  void online(const std::string& node);    // O2CB online: no longer booting
+
+  // It is online with its volumes formatted, and its heartbeat has not started.
+  void wants_heartbeat(const std::string& node, int64_t now);
+  // The nodes whose heartbeat starts now: all that wait, once none is booting (or the
+  // first has waited kWaveWaitMs) and no volume is being formatted.
+  std::vector<std::string> wave(int64_t now, bool formatting);
+
+  // Its heartbeat beats: it may mount `disk` when its turn comes.
+  void wants_mount(const std::string& node, int number, const std::string& disk);
+  // The next mount to start, if none is under way: {node, disk}.
+  std::optional<std::pair<std::string, std::string>> next_mount();
+  void mount_done(const std::string& node);
+  // Its kernel says it joined the volume's DLM domain: the next node may start joining
+  // while this one finishes its mount (taking its first locks asks every node in turn,
+  // seconds at a hundred nodes, and needs no turn of its own).
+  void joined(const std::string& node) { mount_done(node); }
+  bool mounting() const { return !mounting_.empty(); }
+
+  std::optional<int64_t> next_deadline() const;
+  size_t booting() const { return booting_.size(); }
+
+ private:
+  std::set<std::string> booting_;
+  std::map<std::string, int64_t> hb_waiting_;            // node -> since
+  std::set<std::tuple<int, std::string, std::string>> mounts_;  // number, node, disk
+  std::string mounting_;                                 // the node mounting now, or ""
+};
+
+}  // namespace uc::ocfs2

@@ -1,0 +1,84 @@
+#include "ocfs2/mount_order.h"
+
+#include <gtest/gtest.h>
+
+namespace uc::ocfs2 {
+namespace {
+
+using Names = std::vector<std::string>;
+
+TEST(MountOrder, AWaveWaitsForEveryBootingNode) {
+  MountOrder o;
+  for (auto n : {"node0", "node1", "node2"}) o.starting(n);
+  o.wants_heartbeat("node0", 0);
+  o.wants_heartbeat("node1", 100);
+  EXPECT_EQ(o.wave(200, false), Names{});
+  EXPECT_EQ(o.next_deadline(), MountOrder::kWaveWaitMs);
+  o.wants_heartbeat("node2", 300);
+  EXPECT_EQ(o.wave(300, false), (Names{"node0", "node1", "node2"}));
+  EXPECT_EQ(o.wave(400, false), Names{});  // started once
+}
+
+TEST(MountOrder, ANodeThatNeverBootsHoldsTheWaveOnlySoLong) {
+  MountOrder o;
+  o.starting("node0");
+  o.starting("node1");
+  o.wants_heartbeat("node0", 1000);
+  EXPECT_EQ(o.wave(1000 + MountOrder::kWaveWaitMs - 1, false), Names{});
+  EXPECT_EQ(o.wave(1000 + MountOrder::kWaveWaitMs, false), Names{"node0"});
+}
+
+TEST(MountOrder, ANodeThatDiesIsNotWaitedFor) {
+  MountOrder o;
+  o.starting("node0");
+  o.starting("node1");
+  o.wants_heartbeat("node0", 0);
+  o.gone("node1");
+  EXPECT_EQ(o.wave(10, false), Names{"node0"});
+}
+
+TEST(MountOrder, NoWaveWhileAVolumeIsFormatted) {
+  MountOrder o;
+  o.wants_heartbeat("node0", 0);
+  EXPECT_EQ(o.wave(10, true), Names{});
+  EXPECT_EQ(o.wave(20, false), Names{"node0"});
+}
+
+TEST(MountOrder, OneMountAtATimeLowestNumberFirst) {
+  MountOrder o;
+  o.wants_mount("node9", 9, "shared");
+  o.wants_mount("node2", 2, "shared");
+  o.wants_mount("node10", 10, "shared");
+  auto m = o.next_mount();
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->first, "node2");
+  EXPECT_FALSE(o.next_mount());  // node2 still mounts
+  o.mount_done("node2");
+  EXPECT_EQ(o.next_mount()->first, "node9");
+  o.gone("node9");  // died while mounting: the next one goes
+  EXPECT_EQ(o.next_mount()->first, "node10");
+}
+
+TEST(MountOrder, TheNextJoinStartsOnceTheLastJoined) {
+  MountOrder o;
+  o.wants_mount("node1", 1, "shared");
+  o.wants_mount("node2", 2, "shared");
+  EXPECT_EQ(o.next_mount()->first, "node1");
+  EXPECT_TRUE(o.mounting());
+  o.joined("node1");  // still mounting, but its join is done
+  EXPECT_EQ(o.next_mount()->first, "node2");
+  o.mount_done("node1");  // late: changes nothing
+  EXPECT_FALSE(o.next_mount());
+}
+
+TEST(MountOrder, AGoneNodesQueuedMountsGoWithIt) {
+  MountOrder o;
+  o.wants_mount("node1", 1, "a");
+  o.wants_mount("node1", 1, "b");
+  o.wants_mount("node2", 2, "a");
+  o.gone("node1");
+  EXPECT_EQ(o.next_mount()->first, "node2");
+}
+
+}  // namespace
+}  // namespace uc::ocfs2
