@@ -78,6 +78,13 @@ struct ReportOptions {
   bool keep_up = false;  // leave the cluster running afterwards
 };
 int cmd_report(const Globals& g, const ReportOptions& o);
+struct BenchOptions {
+  std::string suite = "all";  // ready, scale, failover, io, monitor, smoke, all
+  std::string json;           // write the results here (default: stdout)
+  std::string nodes;          // scale: node counts, "2 4 8"
+  int runs = 0;               // ready: runs (0: the script's default, 3)
+};
+int cmd_bench(const Globals& g, const BenchOptions& o);
 // The root image for `spec`, built or taken from the cache (`force`: built again); prints
 // progress, and why on failure. *built says whether it was built now.
 std::optional<std::string> build_image(const ClusterSpec& spec, bool force, bool* built);

@@ -220,6 +220,17 @@ int main(int argc, char** argv) {
   s_report->add_flag("--keep-up", report.keep_up, "leave the cluster running afterwards");
   s_report->callback([&] { rc = cmd_report(g, report); });
 
+  BenchOptions bench;
+  auto* s_bench = app.add_subcommand(
+      "bench", "the benchmark suite: ready time, scale, failover, guest I/O and the monitor's cost, "
+               "each figure beside its floor measured in the same run (bench/run.sh; needs root)");
+  s_bench->add_option("--suite", bench.suite, "ready, scale, failover, io, monitor, smoke or all (default)")
+      ->check(CLI::IsMember({"ready", "scale", "failover", "io", "monitor", "smoke", "all"}));
+  s_bench->add_option("--json", bench.json, "write the results to this file (default: stdout)");
+  s_bench->add_option("--nodes", bench.nodes, "scale: node counts (default \"2 4 8 16 32 64 128\")");
+  s_bench->add_option("--runs", bench.runs, "ready: runs of each (default 3)")->check(CLI::Range(1, 50));
+  s_bench->callback([&] { rc = cmd_bench(g, bench); });
+
   EventsOptions events;
   auto* s_events = app.add_subcommand(
       "events", "the cluster's event log: starts, deaths, restarts, fencing, and what OCFS2 says "

@@ -92,8 +92,8 @@ TEST(ClusterFile, LargeClustersGetOcfs2sOwnTimeoutsUnlessTheFileSetsThem) {
   auto large = parse("[cluster]\nnode_count = 17\nsubnet = \"192.168.0.0/22\"\n");
   ASSERT_TRUE(large.ok()) << large.error().message;
   EXPECT_EQ(large->o2cb.heartbeat_threshold, 31);
-  EXPECT_EQ(large->o2cb.idle_timeout_ms, 30000);
-  EXPECT_EQ(large->o2cb.keepalive_delay_ms, 10000);
+  EXPECT_EQ(large->o2cb.idle_timeout_ms, 20000);
+  EXPECT_EQ(large->o2cb.keepalive_delay_ms, 8000);
   auto set = parse("[cluster]\nnode_count = 17\n[o2cb]\nidle_timeout_ms = 12000\n");
   ASSERT_TRUE(set.ok()) << set.error().message;
   EXPECT_EQ(set->o2cb.idle_timeout_ms, 12000);

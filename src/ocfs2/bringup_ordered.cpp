@@ -45,7 +45,8 @@ void ClusterBringup::queue_mount(const std::string& node, const DiskSpec& d) {
     if (!p.local_hb_waiting) {
       p.local_hb_waiting = true;
       runner_.progress(node, "heartbeat", "waiting for the other nodes to start heartbeats together");
-      order_.wants_heartbeat(node, now_ms());
+      const NodeSpec* ns = spec_.find_node(node);
+      order_.wants_heartbeat(node, ns ? ns->number : 0, now_ms());
     }
     return;
   }
@@ -82,6 +83,7 @@ void ClusterBringup::start_local_heartbeat(const std::string& node) {
     if (!current(node, epoch)) return;
     if (code != 0) return fail(node, "ocfs2_hb_ctl -S failed: " + err + out);
     nodes_[node].local_hb = true;
+    order_.heartbeat_steady(node);
     runner_.progress(node, "heartbeat_started",
                      fmt::format("heartbeat steady ({:.1f} s after boot)", seconds(node)));
     mount_disks(node);

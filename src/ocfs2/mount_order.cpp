@@ -12,26 +12,36 @@ void MountOrder::online(const std::string& node) { booting_.erase(node); }
 void MountOrder::gone(const std::string& node) {
   booting_.erase(node);
   hb_waiting_.erase(node);
+  hb_starting_.erase(node);
   for (auto it = mounts_.begin(); it != mounts_.end();)
     it = std::get<1>(*it) == node ? mounts_.erase(it) : std::next(it);
   if (mounting_ == node) mounting_.clear();
 }
 
-void MountOrder::wants_heartbeat(const std::string& node, int64_t now) {
+void MountOrder::wants_heartbeat(const std::string& node, int number, int64_t now) {
   booting_.erase(node);
-  hb_waiting_.emplace(node, now);
+  hb_waiting_.emplace(node, Waiting{number, now});
 }
 
 std::vector<std::string> MountOrder::wave(int64_t now, bool formatting) {
-  if (hb_waiting_.empty() || formatting) return {};
+  if (hb_waiting_.empty() || formatting || !hb_starting_.empty()) return {};
   int64_t first = now;
-  for (auto& [n, since] : hb_waiting_) first = std::min(first, since);
+  for (auto& [n, w] : hb_waiting_) first = std::min(first, w.since);
   if (!booting_.empty() && now - first < kWaveWaitMs) return {};
+  std::vector<std::pair<int, std::string>> by_number;
+  for (auto& [n, w] : hb_waiting_) by_number.emplace_back(w.number, n);
+  std::sort(by_number.begin(), by_number.end());
+  if (by_number.size() > kWaveMax) by_number.resize(kWaveMax);
   std::vector<std::string> out;
-  for (auto& [n, since] : hb_waiting_) out.push_back(n);
-  hb_waiting_.clear();
+  for (auto& [number, n] : by_number) {
+    out.push_back(n);
+    hb_waiting_.erase(n);
+    hb_starting_.insert(n);
+  }
   return out;
 }
+
+void MountOrder::heartbeat_steady(const std::string& node) { hb_starting_.erase(node); }
 
 void MountOrder::wants_mount(const std::string& node, int number, const std::string& disk) {
   mounts_.emplace(number, node, disk);
@@ -39,6 +49,8 @@ void MountOrder::wants_mount(const std::string& node, int number, const std::str
 
 std::optional<std::pair<std::string, std::string>> MountOrder::next_mount() {
   if (!mounting_.empty() || mounts_.empty()) return std::nullopt;
+  // A join needs a connection to every node that beats: none while heartbeats still start.
+  if (!hb_waiting_.empty() || !hb_starting_.empty()) return std::nullopt;
   auto [number, node, disk] = *mounts_.begin();
   mounts_.erase(mounts_.begin());
   mounting_ = node;
@@ -51,8 +63,8 @@ void MountOrder::mount_done(const std::string& node) {
 
 std::optional<int64_t> MountOrder::next_deadline() const {
   if (hb_waiting_.empty() || booting_.empty()) return std::nullopt;
-  int64_t first = hb_waiting_.begin()->second;
-  for (auto& [n, since] : hb_waiting_) first = std::min(first, since);
+  int64_t first = hb_waiting_.begin()->second.since;
+  for (auto& [n, w] : hb_waiting_) first = std::min(first, w.since);
   return first + kWaveWaitMs;
 }
 

@@ -3,7 +3,12 @@
 // back off for up to 600 ms, again and again), and a node's heartbeat only settles after
 // three rounds (2 s each) in which no node appears: while nodes keep arriving, nobody
 // settles. So: nodes that are online wait until no node is still booting, then start their
-// heartbeats together (a wave); then they mount one at a time, lowest node number first.
+// heartbeats in waves of at most kWaveMax, lowest node numbers first, each wave once the
+// last is steady (o2net connects every new node to every other at once, the higher
+// number calling the lower, and 127 callers at once overflow a node's listen backlog of
+// 64: at 128 nodes a single wave left mounts waiting past OCFS2's 60 s connection check).
+// Once every heartbeat beats, they mount one at a time, lowest node number first, the
+// next starting when the last has joined its domain.
 // No syscalls; times are milliseconds on any monotonic clock.
 #pragma once
 
@@ -21,20 +26,23 @@ class MountOrder {
  public:
   // A wave starts anyway once its first node has waited this long for the others to boot.
   static constexpr int64_t kWaveWaitMs = 30000;
+  static constexpr size_t kWaveMax = 32;
 
   void starting(const std::string& node);  // launched, or waiting for its turn to boot
   void gone(const std::string& node);      // died, failed or stopped: waits for nothing
   void online(const std::string& node);    // O2CB online: no longer booting
 
   // It is online with its volumes formatted, and its heartbeat has not started.
-  void wants_heartbeat(const std::string& node, int64_t now);
-  // The nodes whose heartbeat starts now: all that wait, once none is booting (or the
-  // first has waited kWaveWaitMs) and no volume is being formatted.
+  void wants_heartbeat(const std::string& node, int number, int64_t now);
+  // The nodes whose heartbeat starts now: up to kWaveMax of those waiting, lowest numbers
+  // first, once none is booting (or the first has waited kWaveWaitMs), no volume is being
+  // formatted and the last wave is steady.
   std::vector<std::string> wave(int64_t now, bool formatting);
+  void heartbeat_steady(const std::string& node);
 
   // Its heartbeat beats: it may mount `disk` when its turn comes.
   void wants_mount(const std::string& node, int number, const std::string& disk);
-  // The next mount to start, if none is under way: {node, disk}.
+  // The next mount to start, if none is under way and every heartbeat beats: {node, disk}.
   std::optional<std::pair<std::string, std::string>> next_mount();
   void mount_done(const std::string& node);
   // Its kernel says it joined the volume's DLM domain: the next node may start joining
@@ -48,7 +56,12 @@ class MountOrder {
 
  private:
   std::set<std::string> booting_;
-  std::map<std::string, int64_t> hb_waiting_;            // node -> since
+  struct Waiting {
+    int number = 0;
+    int64_t since = 0;
+  };
+  std::map<std::string, Waiting> hb_waiting_;
+  std::set<std::string> hb_starting_;                    // in the current wave, not steady yet
   std::set<std::tuple<int, std::string, std::string>> mounts_;  // number, node, disk
   std::string mounting_;                                 // the node mounting now, or ""
 };

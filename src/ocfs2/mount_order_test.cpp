@@ -10,11 +10,11 @@ using Names = std::vector<std::string>;
 TEST(MountOrder, AWaveWaitsForEveryBootingNode) {
   MountOrder o;
   for (auto n : {"node0", "node1", "node2"}) o.starting(n);
-  o.wants_heartbeat("node0", 0);
-  o.wants_heartbeat("node1", 100);
+  o.wants_heartbeat("node0", 0, 0);
+  o.wants_heartbeat("node1", 1, 100);
   EXPECT_EQ(o.wave(200, false), Names{});
   EXPECT_EQ(o.next_deadline(), MountOrder::kWaveWaitMs);
-  o.wants_heartbeat("node2", 300);
+  o.wants_heartbeat("node2", 2, 300);
   EXPECT_EQ(o.wave(300, false), (Names{"node0", "node1", "node2"}));
   EXPECT_EQ(o.wave(400, false), Names{});  // started once
 }
@@ -23,7 +23,7 @@ TEST(MountOrder, ANodeThatNeverBootsHoldsTheWaveOnlySoLong) {
   MountOrder o;
   o.starting("node0");
   o.starting("node1");
-  o.wants_heartbeat("node0", 1000);
+  o.wants_heartbeat("node0", 0, 1000);
   EXPECT_EQ(o.wave(1000 + MountOrder::kWaveWaitMs - 1, false), Names{});
   EXPECT_EQ(o.wave(1000 + MountOrder::kWaveWaitMs, false), Names{"node0"});
 }
@@ -32,14 +32,14 @@ TEST(MountOrder, ANodeThatDiesIsNotWaitedFor) {
   MountOrder o;
   o.starting("node0");
   o.starting("node1");
-  o.wants_heartbeat("node0", 0);
+  o.wants_heartbeat("node0", 0, 0);
   o.gone("node1");
   EXPECT_EQ(o.wave(10, false), Names{"node0"});
 }
 
 TEST(MountOrder, NoWaveWhileAVolumeIsFormatted) {
   MountOrder o;
-  o.wants_heartbeat("node0", 0);
+  o.wants_heartbeat("node0", 0, 0);
   EXPECT_EQ(o.wave(10, true), Names{});
   EXPECT_EQ(o.wave(20, false), Names{"node0"});
 }
@@ -69,6 +69,24 @@ TEST(MountOrder, TheNextJoinStartsOnceTheLastJoined) {
   EXPECT_EQ(o.next_mount()->first, "node2");
   o.mount_done("node1");  // late: changes nothing
   EXPECT_FALSE(o.next_mount());
+}
+
+TEST(MountOrder, LargeClustersStartHeartbeatsInWavesLowestFirst) {
+  MountOrder o;
+  for (int i = 0; i < 40; ++i) o.wants_heartbeat("node" + std::to_string(i), i, 0);
+  auto first = o.wave(1, false);
+  ASSERT_EQ(first.size(), MountOrder::kWaveMax);
+  EXPECT_EQ(first.front(), "node0");
+  EXPECT_EQ(first.back(), "node31");  // by number, not by name
+  EXPECT_EQ(o.wave(2, false), Names{});  // the first wave is not steady yet
+  o.wants_mount("node0", 0, "shared");
+  EXPECT_FALSE(o.next_mount());  // no mount while heartbeats start
+  for (auto& n : first) o.heartbeat_steady(n);
+  auto second = o.wave(3, false);
+  EXPECT_EQ(second.size(), 8u);
+  EXPECT_FALSE(o.next_mount());
+  for (auto& n : second) o.heartbeat_steady(n);
+  EXPECT_EQ(o.next_mount()->first, "node0");
 }
 
 TEST(MountOrder, AGoneNodesQueuedMountsGoWithIt) {

@@ -1,0 +1,226 @@
+#!/usr/bin/env bash
+# umlcluster's benchmark suite: every figure beside its floor, measured in the same run.
+# `umlcluster bench` runs this script. Needs root. Timing targets live here (and in
+# docs/benchmarks.md), never in the tests.
+#
+# Usage: bench/run.sh [--suite NAME] [--json FILE] [--nodes "2 4 8 ..."] [--runs N]
+#   ready     the default cluster's ready time (image cached, volume formatted), --runs
+#             times, against bench/floor/floor.sh --used-disk (same kernel, image,
+#             addresses and in-guest steps with no tool around them)
+#   scale     for each node count: ready time and its phases (boot, O2CB online, heartbeat,
+#             mount), host memory per node (by `free`, counted once, and PSS), idle CPU per
+#             node, `down` time; floors: floor.sh for up to 16 nodes, the guest's own used
+#             memory, and the node's CPU when the host has nothing else to do
+#   failover  on the default cluster: fault crash, partition and disk stall, from the fault
+#             to the survivors' recovery end and to the node mounted again; floor: the
+#             O2CB dead time (no node can be declared dead sooner)
+#   io        bench/io.sh: fio and a lock handed between nodes in the guests, against fio
+#             on the host (the image gets fio and dbench: a long first build)
+#   monitor   bench/sampler_cost.sh: what `top` itself costs with 32 nodes
+#   smoke     one 2-node run of ready and scale with one run each: checks the harness works
+#   all       ready, scale, failover, monitor, io
+# Clusters are named bench*, in $UMLCLUSTER_HOME (the image cache is shared), and are
+# destroyed at the end, also on failure or interrupt.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+bin=${UMLCLUSTER_BIN:-$root/build/bin/umlcluster}
+suite=all json_out="" nodes="2 4 8 16 32 64 128" runs=3
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --suite) suite=$2; shift 2 ;;
+    --json) json_out=$2; shift 2 ;;
+    --nodes) nodes=$2; shift 2 ;;
+    --runs) runs=$2; shift 2 ;;
+    -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
+    *) echo "bench: unknown argument $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+case "$suite" in ready|scale|failover|io|monitor|smoke|all) ;;
+  *) echo "bench: no suite \"$suite\" (ready, scale, failover, io, monitor, smoke, all)" >&2; exit 2 ;;
+esac
+[ "$(id -u)" -eq 0 ] || { echo "bench: run as root" >&2; exit 1; }
+[ -x "$bin" ] || { echo "bench: no umlcluster at $bin (build first, or set UMLCLUSTER_BIN)" >&2; exit 1; }
+for t in jq awk; do command -v $t >/dev/null || { echo "bench: needs $t" >&2; exit 1; }; done
+export UMLCLUSTER_HOME=${UMLCLUSTER_HOME:-/var/lib/umlcluster}
+
+work=$(mktemp -d /tmp/uc-bench.XXXXXX)
+made=()   # clusters this run made: destroyed at the end
+cleanup() {
+  for c in "${made[@]}"; do
+    "$bin" down -n "$c" >/dev/null 2>&1 || true
+    "$bin" destroy -n "$c" --yes >/dev/null 2>&1 || true
+  done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+say() { echo "bench: $*" >&2; }
+now() { date +%s.%N; }
+since() { awk -v s="$1" -v e="$(now)" 'BEGIN { printf "%.2f", e - s }'; }
+median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "null"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "null" || b == "null" || b == 0) print "null"; else printf "%.2f", a / b }'; }
+
+# A cluster file for N nodes named NAME (a /22 holds 255 paper-style addresses).
+cluster_file() {
+  local name=$1 n=$2 f="$work/$1.toml"
+  printf '[cluster]\nname = "%s"\nnode_count = %d\nsubnet = "192.168.0.0/22"\n' "$name" "$n" > "$f"
+  echo "$f"
+}
+up_timed() {  # FILE -> seconds, or fails
+  local s; s=$(now)
+  "$bin" up -f "$1" >"$work/up.log" 2>&1 || { tail -5 "$work/up.log" >&2; return 1; }
+  since "$s"
+}
+down_timed() {
+  local s; s=$(now)
+  "$bin" down -n "$1" >/dev/null
+  since "$s"
+}
+image_path() { ls -t "$UMLCLUSTER_HOME"/images/*/rootfs.img 2>/dev/null | head -1; }
+floor_ready() {  # N -> the floor's ready seconds, or null
+  local out
+  if out=$("$root/bench/floor/floor.sh" --nodes "$1" --used-disk --image "$(image_path)" \
+             --switch "$(dirname "$bin")/umlcluster-switch" 2>"$work/floor.log"); then
+    echo "$out" | jq .ready_s
+  else
+    say "floor run failed: $(tail -1 "$work/floor.log")"; echo null
+  fi
+}
+# Seconds from the supervisor's start to the first and last event of TYPE in the last run.
+phase_times() {
+  local name=$1
+  jq -s --arg n "$name" '
+    (map(.type == "supervisor_started") | rindex(true)) as $i | .[$i:] as $run |
+    ($run[0].ts) as $t0 |
+    def span($t): [$run[] | select(.type == $t) | (.ts - $t0) / 1000] |
+      if length == 0 then null else {first: min, last: max, count: length} end;
+    {launched: span("launched"), booted: span("booted"), o2cb_online: span("o2cb_online"),
+     heartbeat_steady: span("heartbeat_started"), joined_domain: span("joined_domain"),
+     mounted: span("mounted"), ready: span("ready")}' \
+    "$UMLCLUSTER_HOME/clusters/$name/events.jsonl"
+}
+used_mem() { free -b | awk '/^Mem:/ { print $3 }'; }
+
+suite_ready() {
+  local r=$1 name=benchready f up=() floor=()
+  f=$(cluster_file $name 2)
+  made+=($name)
+  say "ready: first up of $name (builds the image if needed, formats the volume)"
+  "$bin" up -f "$f" >/dev/null
+  "$bin" down -n $name >/dev/null
+  for i in $(seq "$r"); do
+    up+=("$(up_timed "$f")"); "$bin" down -n $name >/dev/null
+    floor+=("$(floor_ready 2)")
+    say "ready: run $i: umlcluster ${up[-1]} s, floor ${floor[-1]} s"
+  done
+  local mu mf; mu=$(echo "${up[*]}" | median); mf=$(echo "${floor[*]}" | median)
+  jq -n --argjson up "[$(IFS=,; echo "${up[*]}")]" --argjson floor "[$(IFS=,; echo "${floor[*]}")]" \
+    --argjson mu "$mu" --argjson mf "$mf" --argjson ratio "$(ratio "$mu" "$mf")" \
+    '{nodes: 2, up_s: $up, floor_s: $floor, median_s: $mu, floor_median_s: $mf, ratio: $ratio, target_ratio: 1.0}'
+}
+
+suite_scale() {
+  local list=$1 out="[]" n name f s ready down before after idle
+  for n in $list; do
+    name=bench$n; f=$(cluster_file "$name" "$n"); made+=("$name")
+    before=$(used_mem)
+    say "scale: $n nodes: up"
+    if ! ready=$(up_timed "$f"); then
+      say "scale: $n nodes did not come up: the largest that did is the one before"
+      out=$(echo "$out" | jq --argjson n "$n" '. + [{nodes: $n, ready_s: null, error: "did not come up"}]')
+      "$bin" down -n "$name" >/dev/null 2>&1 || true
+      "$bin" destroy -n "$name" --yes >/dev/null 2>&1 || true
+      break
+    fi
+    say "scale: $n nodes ready in $ready s; idle 30 s, then 20 s of sampling"
+    sleep 30
+    idle=$("$bin" top -n "$name" --json --count 2 --interval 20 | tail -1)
+    after=$(used_mem)
+    local phases; phases=$(phase_times "$name")
+    down=$(down_timed "$name")
+    say "scale: $n nodes down in $down s"
+    local fl=null; [ "$n" -le 16 ] && fl=$(floor_ready "$n")
+    out=$(echo "$out" | jq --argjson n "$n" --argjson ready "$ready" --argjson down "$down" \
+      --argjson fl "$fl" --argjson phases "$phases" --argjson idle "$idle" \
+      --argjson mem "$(( (after - before) / n ))" '. + [{
+        nodes: $n, ready_s: $ready, floor_ready_s: $fl,
+        ratio: (if $fl == null then null else ($ready / $fl * 100 | round / 100) end),
+        phases_s: $phases, down_s: $down,
+        host_mem_per_node_bytes: $mem,
+        pss_per_node_bytes: ([$idle.nodes[].pss_bytes // 0] | add / length),
+        guest_used_per_node_bytes: ([$idle.nodes[].guest.mem_used_bytes // 0] | add / length),
+        idle_cpu_per_node_percent: ([$idle.nodes[].cpu_percent // 0] | add / length),
+        idle_host_cpu_percent: $idle.host.cpu_percent}]')
+    "$bin" destroy -n "$name" --yes >/dev/null
+  done
+  echo "$out"
+}
+
+# Seconds from FROM_MS to the first event of TYPE (on NODE, or any) after it, or null.
+event_after() {
+  local name=$1 from=$2 type=$3 node=${4:-} deadline=$5
+  local end=$(( $(date +%s) + deadline ))
+  while [ "$(date +%s)" -lt "$end" ]; do
+    local t
+    t=$(jq -r --argjson f "$from" --arg t "$type" --arg n "$node" \
+      'select(.ts > $f and .type == $t and ($n == "" or .node == $n)) | .ts' \
+      "$UMLCLUSTER_HOME/clusters/$name/events.jsonl" | head -1)
+    if [ -n "$t" ]; then awk -v a="$t" -v b="$from" 'BEGIN { printf "%.1f", (a - b) / 1000 }'; return; fi
+    sleep 1
+  done
+  echo null
+}
+suite_failover() {
+  local name=benchfail f out="[]" dead
+  f=$(cluster_file $name 2); made+=($name)
+  "$bin" up -f "$f" >/dev/null
+  dead=$(jq '.spec.o2cb.heartbeat_threshold' "$UMLCLUSTER_HOME/clusters/$name/cluster.json" 2>/dev/null || echo 7)
+  dead=$(( (dead - 1) * 2 ))
+  local kind
+  for kind in crash partition disk-stall; do
+    local t0; t0=$(date +%s%3N)
+    case $kind in
+      crash) "$bin" fault crash -n $name node1 >/dev/null ;;
+      partition) "$bin" fault partition -n $name node0 node1 --for 40 >/dev/null ;;
+      disk-stall) "$bin" fault disk-stall -n $name node1 --for 30 >/dev/null ;;
+    esac
+    say "failover: $kind"
+    local rec back
+    rec=$(event_after $name "$t0" recovery_end "" 120)
+    back=$(event_after $name "$t0" ready node1 180)
+    say "failover: $kind: survivors recovered after $rec s, node1 mounted again after $back s"
+    out=$(echo "$out" | jq --arg k "$kind" --argjson rec "$rec" --argjson back "$back" --argjson dead "$dead" \
+      '. + [{fault: $k, recovery_end_s: $rec, node_mounted_again_s: $back, floor_dead_time_s: $dead,
+             ratio: (if $rec == null then null else ($rec / $dead * 100 | round / 100) end)}]')
+    "$bin" fault clear -n $name >/dev/null 2>&1 || true
+    sleep 5
+  done
+  echo "$out"
+}
+
+host=$(jq -n --arg k "$(uname -r)" --argjson c "$(nproc)" --argjson m "$(free -b | awk '/^Mem:/ {print $2}')" \
+  --arg cpu "$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)" \
+  '{kernel: $k, cores: $c, mem_bytes: $m, cpu: $cpu}')
+result=$(jq -n --arg s "$suite" --arg d "$(date -u +%FT%TZ)" --argjson h "$host" \
+  --arg v "$(cd "$root" && git rev-parse --short HEAD 2>/dev/null || echo unknown)" \
+  '{suite: $s, date: $d, commit: $v, host: $h}')
+add() { result=$(echo "$result" | jq --arg k "$1" --argjson v "$2" '.[$k] = $v'); }
+
+case "$suite" in
+  smoke)
+    add ready "$(suite_ready 1)"
+    add scale "$(suite_scale 2)" ;;
+  ready) add ready "$(suite_ready "$runs")" ;;
+  scale) add scale "$(suite_scale "$nodes")" ;;
+  failover) add failover "$(suite_failover)" ;;
+  io) add io "$("$root/bench/io.sh")" ;;
+  monitor) add monitor "$(jq -Rn --arg l "$("$root/bench/sampler_cost.sh" 2>/dev/null | tail -1)" '{top: $l}')" ;;
+  all)
+    add ready "$(suite_ready "$runs")"
+    add scale "$(suite_scale "$nodes")"
+    add failover "$(suite_failover)"
+    add monitor "$(jq -Rn --arg l "$("$root/bench/sampler_cost.sh" 2>/dev/null | tail -1)" '{top: $l}')"
+    add io "$("$root/bench/io.sh")" ;;
+esac
+if [ -n "$json_out" ]; then echo "$result" > "$json_out"; say "wrote $json_out"; else echo "$result"; fi
