@@ -10,35 +10,41 @@
 #
 # What it measures, and the floor of each figure:
 #
-# 1. fio in a guest: sequential write and read (1 MiB blocks), 4 KiB random read and write
-#    (iodepth 1; libaio if fio has it, else psync), 10 s each (--time_based), on a 256 MiB
-#    file (the guests have 128 MB of RAM). O_DIRECT (--direct=1) is used wherever the
-#    filesystem accepts it, which is probed first on each filesystem (OCFS2 and ext4 both
-#    do); it is recorded per row ("direct"), so the guest's page cache is not measured.
-#    - target "ocfs2": the shared volume /cluster; first node0 alone, then both nodes at
-#      once (each its own file, started at the same wall-clock instant), the sum and each.
-#    - target "ext4": the same guest's root filesystem (/var/tmp), a COW file of the image
-#      on the host, with no cluster locking: the floor of the "ocfs2" rows
-#      (floor_ext4_*, ratio_to_ext4). What OCFS2 costs over a local filesystem on the same
-#      UML block driver.
-#    - floor_host_*: the same fio job run on the HOST, same flags (direct or not, engine,
-#      block size, iodepth, size, runtime) against a scratch file next to the cluster's shared
-#      disk file ($UMLCLUSTER_HOME/clusters/benchio/disks/fio-floor.N.tmp; shared.img itself
-#      is never written), one process for 1-node rows, two at once for 2-node rows (for a
-#      single node of a 2-node run, the host's mean per process). The host filesystem and
-#      disk under the guests' disk files: the most a guest can get.
-#    - floor_host_buffered_*: the same on the host without O_DIRECT. A UML block device
-#      (ubd) is a host file read and written with ordinary buffered pread/pwrite, so an
-#      O_DIRECT I/O in the guest lands in the HOST's page cache: this is the ceiling of the
-#      ubd path itself, and a guest figure can exceed the direct host floor.
-# 2. Lock handoff between nodes on /cluster: a small perl loop (ours) on each node takes
-#    flock(LOCK_EX) on /cluster/io-lockfile (OCFS2's flock is cluster-wide), reads a counter
-#    from it, increments it only when it is its turn (node0 on even values, node1 on odd),
-#    unlocks. After a warm-up, N handoffs are timed on node0; a round trip is two handoffs:
-#    round_trip_ms = elapsed / (N / 2). Floors: the same with two processes on node0 on a
+# 1. fio in a guest: sequential write and read (1 MiB blocks), 4 KiB random read and write,
+#    iodepth 1, libaio if the guest's fio has it (Debian's does) else psync, 10 s each
+#    (--time_based --runtime=10), on a 256 MiB file laid out beforehand (the guests have
+#    128 MB of RAM). O_DIRECT (--direct=1) is used wherever the filesystem accepts it: it
+#    is probed on each filesystem first (OCFS2 and ext4 both accept it) and recorded per row
+#    ("direct"), so what is measured is the guest's block device, not its page cache.
+#    (Each guest gets vm.overcommit_memory=1, or Debian's fio does not start in 128 MB.)
+#    - target "ocfs2": the shared volume /cluster; node0 alone, then both nodes at once
+#      (each its own file, both fio started at the same wall-clock instant), the sum and
+#      each node.
+#    - target "ext4": the same guest's root filesystem (/var/tmp), also a host file behind
+#      the same UML block driver (ubd), with no cluster locking and no heartbeat: the floor
+#      of the "ocfs2" rows (floor_ext4_*, ratio_to_ext4), so what OCFS2 itself costs; for
+#      both nodes at once, both ext4 roots at once.
+#    - floor_host_*: the same fio job with the same flags (O_DIRECT or not, engine, block
+#      size, iodepth, size, runtime) on the HOST, on a scratch file next to the cluster's
+#      shared disk file ($UMLCLUSTER_HOME/clusters/benchio/disks/fio-floor.N.tmp, removed;
+#      shared.img itself is never written): one process for the 1-node rows, two at once
+#      for the 2-node rows (a single node of a 2-node run gets the host's mean per
+#      process). The host filesystem and disk that hold the guests' disk files: the most a
+#      guest could get with no virtualisation in the way.
+#    - floor_host_buffered_*: the same on the host without O_DIRECT and with its page cache
+#      warm (--invalidate=0). A ubd device is a host file read and written with ordinary
+#      buffered pread/pwrite, so a guest's O_DIRECT I/O ends in the HOST's page cache: this
+#      is the ceiling of the ubd path, and a guest figure may beat the O_DIRECT host floor.
+# 2. Lock handoff between nodes on /cluster: a small perl loop of ours on each node takes
+#    flock(LOCK_EX) on /cluster/io-lockfile (OCFS2's flock is cluster-wide through its DLM),
+#    reads a counter kept in that file and increments it only when it is its turn (node0 on
+#    even values, node1 on odd), then unlocks. After 10 handoffs of warm-up, N=200 are timed
+#    on node0; a round trip is two handoffs: round_trip_ms = elapsed / (N / 2), the median of
+#    3 runs (each run is listed too). Floors: the same loop as two processes on node0 on a
 #    fresh /cluster file (OCFS2 and its DLM, but the lock is mastered locally: no network),
-#    on node0's ext4 root (the guest kernel alone), and on the host (no UML).
-# 3. Host facts: cores, kernel, load average (another workload on the host skews it all).
+#    on node0's ext4 root (the guest kernel alone), and on the host (no UML at all).
+# 3. Host facts: cores, kernel, the load average at the end: the host is shared, and any
+#    other load on its cores or disk moves every figure here.
 #
 # Environment: UMLCLUSTER_BIN (default <repo>/build/bin/umlcluster), UMLCLUSTER_HOME,
 # IO_RUNTIME (10 s), IO_SIZE (256M), IO_IODEPTH (1), IO_HANDOFFS (200),
@@ -229,14 +235,13 @@ gfile() { echo "${gdir[$1]}/io-fio-$2.dat"; }   # target node
 # counter; when counter % 2 == PARITY and counter < WARMUP + N, writes counter + 1; unlocks;
 # again until counter reaches WARMUP + N. Parity 0 prints the seconds from its own write of
 # WARMUP + 1 until it sees WARMUP + N: N handoffs of the lock between the two sides.
-# A side whose turn it is not yields the CPU (sched_yield, syscall 24 on x86_64) before it
-# tries again, so that two processes on one CPU do not spin out a whole time slice.
+# A side whose turn it is not sleeps 0.1 ms before it tries again: two processes on one
+# (UML) CPU would otherwise spin against each other (sched_yield does not stop that: ~30
+# useless lock takes a handoff); it adds at most that sleep and a timer wake-up a handoff.
 # shellcheck disable=SC2016
 LOCK_PL='use strict; use warnings; use Fcntl qw(:flock SEEK_SET O_RDWR); use Time::HiRes qw(time);
-use Config;
 my ($file, $parity, $warm, $n, $limit) = @ARGV;
 my $end = $warm + $n;
-my $yield = $Config{archname} =~ /^x86_64/ ? sub { syscall(24) } : sub { select(undef, undef, undef, 0.0001) };
 sysopen(my $fh, $file, O_RDWR) or die "open $file: $!\n";
 my $deadline = time() + $limit;
 my ($t0, $t1, $tries) = (undef, undef, 0);
@@ -255,7 +260,7 @@ while (1) {
   flock($fh, LOCK_UN) or die "unlock: $!\n";
   if ($v >= $end) { $t1 = time(); last; }
   die "counter stuck at $v after ${limit} s (parity $parity)\n" if time() > $deadline;
-  $yield->() unless $v % 2 == $parity;
+  select(undef, undef, undef, 0.0001) unless $v % 2 == $parity;
 }
 if ($parity == 0) { defined $t0 or die "never timed\n"; printf "%.6f %d\n", $t1 - $t0, $tries; }
 else { printf STDERR "parity 1: %d tries\n", $tries; }'
@@ -313,21 +318,28 @@ echo "kernel $(uname -r)"
 echo "fio $(fio --version 2>/dev/null || echo none)"
 if fio --enghelp=libaio >/dev/null 2>&1; then echo "libaio 1"; else echo "libaio 0"; fi
 for d in /cluster /var/tmp; do
-  echo "fstype $d $(stat -f -c %T "$d")"
+  echo "fstype $d $(df --output=fstype "$d" | tail -n 1)"
   p="$d/.io-odirect-probe"
   if dd if=/dev/zero of="$p" bs=1M count=1 oflag=direct status=none 2>/dev/null &&
      dd if="$p" of=/dev/null bs=1M iflag=direct status=none 2>/dev/null; then echo "direct $d 1"; else echo "direct $d 0"; fi
   rm -f "$p"
 done'
+# Debian's fio links librbd, whose libceph-common.so.2 has a 130 MiB .bss: with the
+# default heuristic overcommit (vm.overcommit_memory=0) a 128 MB guest refuses that mapping
+# and fio does not even start ("cannot map zero-fill pages"). The pages are never touched,
+# so each guest (ours only) gets overcommit_memory=1.
+for node in node0 node1; do
+  guest "$node" 60 "$work/overcommit-$node" bash -c 'echo 1 > /proc/sys/vm/overcommit_memory'
+done
 guest node0 120 "$work/probe" bash -c "$PROBE_SH"
-guest node1 60 "$work/probe1" stat -f -c %T /cluster
+guest node1 60 "$work/probe1" df --output=fstype /cluster
 guest_kernel=$(awk '$1 == "kernel" { print $2 }' "$work/probe")
 guest_fio=$(awk '$1 == "fio" { print $2 }' "$work/probe")
 [[ -n $guest_fio && $guest_fio != none ]] || die "fio is not in the guest image"
 [ "$(awk '$1 == "fstype" && $2 == "/cluster" { print $3 }' "$work/probe")" = ocfs2 ] || die "/cluster on node0 is not OCFS2: $(cat "$work/probe")"
-[ "$(cat "$work/probe1")" = ocfs2 ] || die "/cluster on node1 is not OCFS2"
+[ "$(tail -n 1 "$work/probe1")" = ocfs2 ] || die "/cluster on node1 is not OCFS2"
 ext4_type=$(awk '$1 == "fstype" && $2 == "/var/tmp" { print $3 }' "$work/probe")
-[[ $ext4_type == ext2/ext3 || $ext4_type == ext4 ]] || die "/var/tmp in the guest is $ext4_type, not the ext4 root"
+[ "$ext4_type" = ext4 ] || die "/var/tmp in the guest is $ext4_type, not the ext4 root"
 guest_engine=psync
 [ "$(awk '$1 == "libaio" { print $2 }' "$work/probe")" = 1 ] && guest_engine=libaio
 gdirect[ocfs2]=$(awk '$1 == "direct" && $2 == "/cluster" { print $3 }' "$work/probe")
@@ -370,11 +382,14 @@ for nodes in 1 2; do
         for node in node0 node1; do
           fio_parse "$work/fio-$job-$target-2-$node"
           read -r bw iops <"$work/fio-$job-$target-2-$node.parsed"
-          record "$job" "$target" 2 "$node" "${gdirect[$target]}" "$guest_engine" "$bw" "$iops"
           sum_bw=$(add "$sum_bw" "$bw"); sum_iops=$(add "$sum_iops" "$iops")
           each+=" $node $(r3 "$bw")"
         done
         record "$job" "$target" 2 sum "${gdirect[$target]}" "$guest_engine" "$sum_bw" "$sum_iops"
+        for node in node0 node1; do
+          read -r bw iops <"$work/fio-$job-$target-2-$node.parsed"
+          record "$job" "$target" 2 "$node" "${gdirect[$target]}" "$guest_engine" "$bw" "$iops"
+        done
         log "fio $job on $target, both nodes at once: sum $(r3 "$sum_bw") MiB/s, $(r3 "$sum_iops") IOPS (each:$each)"
       fi
     done
@@ -388,34 +403,49 @@ done
 
 # ---- 2. lock handoff -----------------------------------------------------------------------
 lock_limit=240
-log "lock handoff: node0 <-> node1 on /cluster, $HANDOFFS handoffs after $WARMUP of warm-up"
-guest node0 60 "$work/lock-init" bash -c 'printf "%-20d\n" 0 > /cluster/io-lockfile'
-guest_start node1 "$((lock_limit + 30))" "$work/lock-node1" perl -e "$LOCK_PL" /cluster/io-lockfile 1 "$WARMUP" "$HANDOFFS" "$lock_limit"
-p1=$bg_pid
-guest_start node0 "$((lock_limit + 30))" "$work/lock-node0" perl -e "$LOCK_PL" /cluster/io-lockfile 0 "$WARMUP" "$HANDOFFS" "$lock_limit"
-p0=$bg_pid
-wait_bg "$p0" "lock loop on node0" "$work/lock-node0.err"
-wait_bg "$p1" "lock loop on node1" "$work/lock-node1.err"
-guest node0 60 "$work/lock-rm" rm -f /cluster/io-lockfile
-read -r lock_s lock_tries <"$work/lock-node0" || die "no time from the lock loop on node0"
-rt=$(rt_ms "$lock_s")
-log "lock handoff round trip between nodes: $rt ms ($lock_tries lock takes on node0)"
-
-log "lock handoff: two processes on node0, on /cluster (fresh file), then on its ext4 root"
-guest node0 "$((lock_limit + 30))" "$work/lock-local" env PL="$LOCK_PL" bash -c "$LOCAL_SH" _ /cluster/io-lockfile-local "$WARMUP" "$HANDOFFS" "$lock_limit"
-read -r local_s _ <"$work/lock-local" || die "no time from the local lock loop"
-local_rt=$(rt_ms "$local_s")
-guest node0 "$((lock_limit + 30))" "$work/lock-ext4" env PL="$LOCK_PL" bash -c "$LOCAL_SH" _ /var/tmp/io-lockfile "$WARMUP" "$HANDOFFS" "$lock_limit"
-read -r ext4_s _ <"$work/lock-ext4" || die "no time from the ext4 lock loop"
-ext4_rt=$(rt_ms "$ext4_s")
-host_rt=null
+lock_reps=3
+median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+# lock_series KIND: $lock_reps runs of the lock loop; sets lock_med (ms, the median round
+# trip) and lock_all (a JSON array of every run's round trip, ms).
+lock_series() {
+  local kind=$1 r rts=() secs
+  for ((r = 1; r <= lock_reps; r++)); do
+    local out="$work/lock-$kind-$r"
+    case $kind in
+      nodes)
+        guest node0 60 "$out.init" bash -c 'printf "%-20d\n" 0 > /cluster/io-lockfile'
+        guest_start node1 "$((lock_limit + 30))" "$out.node1" perl -e "$LOCK_PL" /cluster/io-lockfile 1 "$WARMUP" "$HANDOFFS" "$lock_limit"
+        local p1=$bg_pid
+        guest_start node0 "$((lock_limit + 30))" "$out" perl -e "$LOCK_PL" /cluster/io-lockfile 0 "$WARMUP" "$HANDOFFS" "$lock_limit"
+        wait_bg "$bg_pid" "lock loop on node0" "$out.err"
+        wait_bg "$p1" "lock loop on node1" "$out.node1.err"
+        guest node0 60 "$out.rm" rm -f /cluster/io-lockfile ;;
+      ocfs2-local)
+        guest node0 "$((lock_limit + 30))" "$out" env PL="$LOCK_PL" bash -c "$LOCAL_SH" _ /cluster/io-lockfile-local "$WARMUP" "$HANDOFFS" "$lock_limit" ;;
+      ext4-local)
+        guest node0 "$((lock_limit + 30))" "$out" env PL="$LOCK_PL" bash -c "$LOCAL_SH" _ /var/tmp/io-lockfile "$WARMUP" "$HANDOFFS" "$lock_limit" ;;
+      host)
+        host_files+=("$disk_dir/io-lockfile.tmp")
+        run "$((lock_limit + 30))" "$out" "lock loop on the host" env PL="$LOCK_PL" bash -c "$LOCAL_SH" _ "$disk_dir/io-lockfile.tmp" "$WARMUP" "$HANDOFFS" "$lock_limit" ;;
+    esac
+    read -r secs _ <"$out" || die "no time from the lock loop ($kind, run $r): $(cat "$out" "$out.err" 2>/dev/null)"
+    rts+=("$(rt_ms "$secs")")
+  done
+  lock_med=$(median "${rts[@]}")
+  lock_all=$(printf '%s\n' "${rts[@]}" | jq -sc .)
+  log "lock round trip, $kind: median $lock_med ms (runs: ${rts[*]})"
+}
+log "lock handoff: $HANDOFFS handoffs after $WARMUP of warm-up, $lock_reps runs each: node0 <-> node1 on /cluster"
+lock_series nodes; rt=$lock_med; rt_all=$lock_all
+log "lock handoff floors: two processes on node0 on a fresh /cluster file, on its ext4 root, on the host"
+lock_series ocfs2-local; local_rt=$lock_med; local_all=$lock_all
+lock_series ext4-local; ext4_rt=$lock_med; ext4_all=$lock_all
+host_rt=null; host_all=null
 if command -v perl >/dev/null; then
-  host_files+=("$disk_dir/io-lockfile.tmp")
-  run "$((lock_limit + 30))" "$work/lock-host" "lock loop on the host" env PL="$LOCK_PL" bash -c "$LOCAL_SH" _ "$disk_dir/io-lockfile.tmp" "$WARMUP" "$HANDOFFS" "$lock_limit"
-  read -r host_s _ <"$work/lock-host" || die "no time from the host lock loop"
-  host_rt=$(rt_ms "$host_s")
+  lock_series host; host_rt=$lock_med; host_all=$lock_all
+else
+  log "no perl on the host: no host lock floor"
 fi
-log "lock round trip: nodes $rt ms; one node, ocfs2 $local_rt ms; one node, ext4 $ext4_rt ms; host $host_rt ms"
 
 # ---- 3. floor: the same fio jobs on the host ---------------------------------------------------
 floor_json=null
@@ -434,7 +464,7 @@ else
   if dd if=/dev/zero of="$probe" bs=1M count=1 oflag=direct status=none 2>/dev/null &&
      dd if="$probe" of=/dev/null bs=1M iflag=direct status=none 2>/dev/null; then host_direct=1; fi
   rm -f -- "$probe"
-  host_fs=$(stat -f -c %T "$disk_dir")
+  host_fs=$(df --output=fstype "$disk_dir" | tail -n 1)
   log "floor on the host: $host_fio, engine $host_engine, $host_fs in $disk_dir, O_DIRECT: $host_direct"
   for f in "$f0" "$f1"; do
     fio_job_args seqwrite 0 "$host_engine"
@@ -448,6 +478,9 @@ else
     for nodes in 1 2; do
       for job in "${JOBS[@]}"; do
         fio_job_args "$job" "$direct" "$host_engine"
+        # Buffered: with the host's page cache warm (as the guests' disk files are), not
+        # dropped before the job as fio does by default.
+        (( direct == 1 )) || fio_args+=(--invalidate=0)
         names=(--name=p0 --filename="$f0")
         (( nodes == 2 )) && names+=(--name=p1 --filename="$f1")
         out="$work/host-$where-$job-$nodes"
@@ -484,6 +517,8 @@ result=$(jq -s \
   --arg size "$SIZE" --argjson runtime "$RUNTIME" --argjson iodepth "$IODEPTH" \
   --argjson floor "$floor_json" --argjson floor_reason "$floor_reason" \
   --argjson rt "$rt" --argjson local_rt "$local_rt" --argjson ext4_rt "$ext4_rt" --argjson host_rt "$host_rt" \
+  --argjson rt_all "$rt_all" --argjson local_all "$local_all" --argjson ext4_all "$ext4_all" --argjson host_all "$host_all" \
+  --argjson reps "$lock_reps" \
   --argjson handoffs "$HANDOFFS" --argjson warmup "$WARMUP" \
   --argjson up_s "$up_s" --arg image_build_s "$image_build_s" --argjson total_s "$total_s" '
   def r3: if . == null then null else (. * 1000 | round) / 1000 end;
@@ -495,7 +530,7 @@ result=$(jq -s \
     suite: "io",
     date: $date,
     host: {cores: $cores, kernel: $kernel, loadavg_at_end: $load},
-    guest: {kernel: $gkernel, fio: $gfio, memory: "128M", ioengine: $gengine,
+    guest: {kernel: $gkernel, fio: $gfio, memory: "128M", ioengine: $gengine, vm_overcommit_memory: 1,
             direct: {ocfs2: ($dir_ocfs2 == 1), ext4: ($dir_ext4 == 1)},
             ocfs2_dir: "/cluster", ext4_dir: "/var/tmp"},
     fio_config: {size: $size, runtime_s: $runtime, iodepth: $iodepth,
@@ -517,12 +552,12 @@ result=$(jq -s \
            find($g.job; "ext4"; $g.nodes; $g.who) as $e
            | {floor_ext4_bw_mib_s: ($e.bw | r3), floor_ext4_iops: ($e.iops | r3), ratio_to_ext4: ratio($g.bw; $e.bw)}
          else {} end) ],
-    lock_handoff: {handoffs: $handoffs, warmup: $warmup,
-                   round_trip_ms: $rt, one_way_ms: ($rt / 2 | r3),
-                   local_round_trip_ms: $local_rt, ratio_to_local: ratio($rt; $local_rt),
-                   local_ext4_round_trip_ms: $ext4_rt, ratio_to_local_ext4: ratio($rt; $ext4_rt),
-                   host_round_trip_ms: $host_rt, ratio_to_host: ratio($rt; $host_rt),
-                   method: "perl flock(LOCK_EX) on one file, counter inside it; node0 increments even values, node1 odd; round trip = 2 handoffs; local = two processes on node0 (fresh /cluster file, then /var/tmp), host = two processes on the host"},
+    lock_handoff: {handoffs: $handoffs, warmup: $warmup, runs: $reps,
+                   round_trip_ms: $rt, one_way_ms: ($rt / 2 | r3), round_trip_ms_runs: $rt_all,
+                   local_round_trip_ms: $local_rt, ratio_to_local: ratio($rt; $local_rt), local_round_trip_ms_runs: $local_all,
+                   local_ext4_round_trip_ms: $ext4_rt, ratio_to_local_ext4: ratio($rt; $ext4_rt), local_ext4_round_trip_ms_runs: $ext4_all,
+                   host_round_trip_ms: $host_rt, ratio_to_host: ratio($rt; $host_rt), host_round_trip_ms_runs: $host_all,
+                   method: "perl flock(LOCK_EX) on one file with the counter in it; node0 increments even values, node1 odd, a side whose turn it is not sleeps 0.1 ms before it tries again; round trip = 2 handoffs, median of the runs; local = two processes on node0 (fresh /cluster file: OCFS2, lock mastered locally; then /var/tmp: ext4), host = two processes on the host"},
     timing: {up_s: $up_s, image_build_s: (if $image_build_s == "" then null else ($image_build_s | tonumber) end),
              total_s_before_down: $total_s}
   }

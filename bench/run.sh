@@ -25,6 +25,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 bin=${UMLCLUSTER_BIN:-$root/build/bin/umlcluster}
 suite=all json_out="" nodes="2 4 8 16 32 64 128" runs=3
+settle=30 sample=20   # scale: seconds idle after ready, then seconds of CPU sampling
 while [ $# -gt 0 ]; do
   case "$1" in
     --suite) suite=$2; shift 2 ;;
@@ -133,9 +134,9 @@ suite_scale() {
       "$bin" destroy -n "$name" --yes >/dev/null 2>&1 || true
       break
     fi
-    say "scale: $n nodes ready in $ready s; idle 30 s, then 20 s of sampling"
-    sleep 30
-    idle=$("$bin" top -n "$name" --json --count 2 --interval 20 | tail -1)
+    say "scale: $n nodes ready in $ready s; idle $settle s, then $sample s of sampling"
+    sleep "$settle"
+    idle=$("$bin" top -n "$name" --json --count 2 --interval "$sample" | tail -1)
     after=$(used_mem)
     local phases; phases=$(phase_times "$name")
     down=$(down_timed "$name")
@@ -209,6 +210,7 @@ add() { result=$(echo "$result" | jq --arg k "$1" --argjson v "$2" '.[$k] = $v')
 
 case "$suite" in
   smoke)
+    settle=2 sample=3
     add ready "$(suite_ready 1)"
     add scale "$(suite_scale 2)" ;;
   ready) add ready "$(suite_ready "$runs")" ;;

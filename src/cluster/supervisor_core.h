@@ -94,6 +94,8 @@ class Supervisor : public ocfs2::NodeRunner, public ocfs2::DiskStore {
   void drive(ManagedNode& n, int64_t now);  // carries out the machine's actions, logs its events
   void launch_now(ManagedNode& n, int64_t now);
   void admit_waiting(int64_t now);  // nodes whose turn to boot has come
+  // supervisor_memory.cpp
+  void trim_memory(ManagedNode& n);  // its unused memory back to the host
   void on_node_exit(const std::string& node, int status);
   void on_console_line(ManagedNode& n, const std::string& line);
   void watch_consoles();

@@ -273,6 +273,7 @@ void Supervisor::ready(const std::string& node) {
   n->ready_ms = now - n->machine.launched_at();
   n->machine.ready(now);
   drive(*n, now);
+  trim_memory(*n);
 }
 
 void Supervisor::failed(const std::string& node, const std::string& why) {

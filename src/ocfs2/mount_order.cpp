@@ -28,10 +28,16 @@ std::vector<std::string> MountOrder::wave(int64_t now, bool formatting) {
   int64_t first = now;
   for (auto& [n, w] : hb_waiting_) first = std::min(first, w.since);
   if (!booting_.empty() && now - first < kWaveWaitMs) return {};
+  // Highest numbers first: every node of a later wave is lower than every node already
+  // beating. o2net connects from the higher node to the lower, and the lower accepts only
+  // once it sees the higher beat; a newcomer sees the nodes already beating live at its
+  // second heartbeat round, before they see it, so each such call is answered. Within a
+  // wave the lower nodes start first, for the same reason.
   std::vector<std::pair<int, std::string>> by_number;
   for (auto& [n, w] : hb_waiting_) by_number.emplace_back(w.number, n);
-  std::sort(by_number.begin(), by_number.end());
+  std::sort(by_number.rbegin(), by_number.rend());
   if (by_number.size() > kWaveMax) by_number.resize(kWaveMax);
+  std::reverse(by_number.begin(), by_number.end());
   std::vector<std::string> out;
   for (auto& [number, n] : by_number) {
     out.push_back(n);

@@ -3,10 +3,10 @@
 // back off for up to 600 ms, again and again), and a node's heartbeat only settles after
 // three rounds (2 s each) in which no node appears: while nodes keep arriving, nobody
 // settles. So: nodes that are online wait until no node is still booting, then start their
-// heartbeats in waves of at most kWaveMax, lowest node numbers first, each wave once the
+// heartbeats in waves of at most kWaveMax, highest node numbers first, each wave once the
 // last is steady (o2net connects every new node to every other at once, the higher
-// number calling the lower, and 127 callers at once overflow a node's listen backlog of
-// 64: at 128 nodes a single wave left mounts waiting past OCFS2's 60 s connection check).
+// number calling the lower, and refuses a call from a node it does not yet see beat: at
+// 128 nodes a single wave left mounts waiting past OCFS2's 60 s connection check).
 // Once every heartbeat beats, they mount one at a time, lowest node number first, the
 // next starting when the last has joined its domain.
 // No syscalls; times are milliseconds on any monotonic clock.
@@ -34,8 +34,8 @@ class MountOrder {
 
   // It is online with its volumes formatted, and its heartbeat has not started.
   void wants_heartbeat(const std::string& node, int number, int64_t now);
-  // The nodes whose heartbeat starts now: up to kWaveMax of those waiting, lowest numbers
-  // first, once none is booting (or the first has waited kWaveWaitMs), no volume is being
+  // The nodes whose heartbeat starts now: the kWaveMax highest-numbered of those waiting
+  // (in ascending order), once none is booting (or the first has waited kWaveWaitMs), no volume is being
   // formatted and the last wave is steady.
   std::vector<std::string> wave(int64_t now, bool formatting);
   void heartbeat_steady(const std::string& node);

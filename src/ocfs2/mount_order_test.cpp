@@ -71,19 +71,21 @@ TEST(MountOrder, TheNextJoinStartsOnceTheLastJoined) {
   EXPECT_FALSE(o.next_mount());
 }
 
-TEST(MountOrder, LargeClustersStartHeartbeatsInWavesLowestFirst) {
+TEST(MountOrder, LargeClustersStartHeartbeatsInWavesHighestFirst) {
   MountOrder o;
   for (int i = 0; i < 40; ++i) o.wants_heartbeat("node" + std::to_string(i), i, 0);
   auto first = o.wave(1, false);
   ASSERT_EQ(first.size(), MountOrder::kWaveMax);
-  EXPECT_EQ(first.front(), "node0");
-  EXPECT_EQ(first.back(), "node31");  // by number, not by name
+  EXPECT_EQ(first.front(), "node8");  // by number, not by name; lower ones start first
+  EXPECT_EQ(first.back(), "node39");
   EXPECT_EQ(o.wave(2, false), Names{});  // the first wave is not steady yet
   o.wants_mount("node0", 0, "shared");
   EXPECT_FALSE(o.next_mount());  // no mount while heartbeats start
   for (auto& n : first) o.heartbeat_steady(n);
   auto second = o.wave(3, false);
   EXPECT_EQ(second.size(), 8u);
+  EXPECT_EQ(second.front(), "node0");
+  EXPECT_EQ(second.back(), "node7");
   EXPECT_FALSE(o.next_mount());
   for (auto& n : second) o.heartbeat_steady(n);
   EXPECT_EQ(o.next_mount()->first, "node0");

@@ -1,0 +1,49 @@
+// The benchmark harness, run small so that it cannot rot: `umlcluster bench --suite smoke`
+// brings up its own 2-node clusters (one run of the ready suite beside its floor, one of
+// the scale suite) and must write every figure. No timing is asserted here: targets live
+// in the benchmarks.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include "cli_runner.h"
+#include "sys/files.h"
+
+namespace uc::test {
+namespace {
+
+TEST(Bench, SmokeSuiteWritesEveryFigureBesideItsFloor) {
+  std::string out = "/tmp/uc-bench-smoke-" + std::to_string(::getpid()) + ".json";
+  auto r = run_cli({"bench", "--suite", "smoke", "--json", out});
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  auto text = read_file(out);
+  ::unlink(out.c_str());
+  ASSERT_TRUE(text) << r.err;
+  auto j = nlohmann::json::parse(*text, nullptr, false);
+  ASSERT_FALSE(j.is_discarded()) << *text;
+  EXPECT_EQ(j["suite"], "smoke");
+  EXPECT_GT(j["host"]["cores"].get<int>(), 0);
+  const auto& ready = j["ready"];
+  ASSERT_TRUE(ready["median_s"].is_number()) << ready.dump();
+  ASSERT_TRUE(ready["floor_median_s"].is_number()) << "the floor did not run: " << r.err;
+  EXPECT_GT(ready["median_s"].get<double>(), 1.0);
+  EXPECT_GT(ready["floor_median_s"].get<double>(), 1.0);
+  EXPECT_TRUE(ready["ratio"].is_number());
+  ASSERT_EQ(j["scale"].size(), 1u) << j["scale"].dump();
+  const auto& s = j["scale"][0];
+  EXPECT_EQ(s["nodes"], 2);
+  ASSERT_TRUE(s["ready_s"].is_number()) << s.dump();
+  EXPECT_TRUE(s["down_s"].is_number());
+  EXPECT_TRUE(s["floor_ready_s"].is_number());
+  EXPECT_GT(s["pss_per_node_bytes"].get<double>(), 4 * 1048576.0);
+  EXPECT_GT(s["guest_used_per_node_bytes"].get<double>(), 1048576.0);
+  EXPECT_GE(s["idle_cpu_per_node_percent"].get<double>(), 0.0);
+  EXPECT_TRUE(s["phases_s"]["mounted"]["last"].is_number()) << s["phases_s"].dump();
+  // The harness leaves no cluster of its own behind.
+  auto st = run_cli({"status", "-n", "benchready"});
+  EXPECT_NE(st.code, 0) << st.out;
+}
+
+}  // namespace
+}  // namespace uc::test
