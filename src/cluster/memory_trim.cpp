@@ -8,7 +8,7 @@ namespace uc::cluster {
 namespace {
 
 constexpr uint64_t kMiB = 1024 * 1024;
-constexpr uint64_t kMinReserve = 8 * kMiB;
+constexpr uint64_t kMinReserve = 4 * kMiB;
 
 std::optional<uint64_t> number(const std::string& s) {
   uint64_t v = 0;

@@ -8,14 +8,14 @@ namespace {
 constexpr uint64_t kMiB = 1024 * 1024;
 
 TEST(MemoryTrim, UnplugsFreeMemoryLessTheReserveInWholeMiB) {
-  // 90 MiB free, min_free 2 MiB: the reserve is 3 x 2 = 6 MiB, raised to 8 MiB.
-  EXPECT_EQ(memory_trim_bytes("free 92160\nmin 2048\n", 128 * kMiB), 82 * kMiB);
+  // 90 MiB free, min_free 1 MiB: the reserve is 3 x 1 = 3 MiB, raised to 4 MiB.
+  EXPECT_EQ(memory_trim_bytes("free 92160\nmin 1024\n", 128 * kMiB), 86 * kMiB);
   // A large min_free raises the reserve: 3 x 4 MiB.
   EXPECT_EQ(memory_trim_bytes("free 92160\nmin 4096\n", 128 * kMiB), 78 * kMiB);
 }
 
 TEST(MemoryTrim, LittleFreeMemoryMeansNothingToTrim) {
-  EXPECT_EQ(memory_trim_bytes("free 8000\nmin 1024\n", 128 * kMiB), 0u);
+  EXPECT_EQ(memory_trim_bytes("free 4000\nmin 1024\n", 128 * kMiB), 0u);
 }
 
 TEST(MemoryTrim, OutputThatIsNotTheScriptsIsRefused) {

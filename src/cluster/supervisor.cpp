@@ -212,8 +212,10 @@ int Supervisor::run(int ready_fd) {
     // (mconsole replies), the next look at the consoles.
     int64_t now = mono_ms();
     int64_t wake = next_console_read_;
-    for (auto& n : nodes_)
+    for (auto& n : nodes_) {
       if (auto d = n->machine.next_deadline()) wake = std::min(wake, *d);
+      if (n->next_trim_ms > 0) wake = std::min(wake, n->next_trim_ms);
+    }
     if (auto d = faults_.next_deadline()) wake = std::min(wake, *d);
     if (auto d = bringup_->next_deadline()) wake = std::min(wake, *d);
     if (auto d = host_->next_deadline())
@@ -233,6 +235,7 @@ int Supervisor::run(int ready_fd) {
     }
     admit_waiting(now);
     bringup_->tick();
+    trim_due_nodes(now);
     if (now >= next_console_read_) {
       watch_consoles();
       // While a node joins a domain in an ordered bring-up, its console line releases the next.

@@ -55,6 +55,7 @@ struct ManagedNode : AgentLink::Listener {
   ConsoleWatch console;
   int64_t started_wall = 0, booted_ms = 0, ready_ms = 0, guest_boot_ms = 0;
   int64_t last_cause_wall = 0;
+  int64_t next_trim_ms = 0;  // when its unused memory goes back to the host again (0: never)
   int64_t drop_window_start = 0;
   int drops_in_window = 0;
 };
@@ -96,6 +97,7 @@ class Supervisor : public ocfs2::NodeRunner, public ocfs2::DiskStore {
   void admit_waiting(int64_t now);  // nodes whose turn to boot has come
   // supervisor_memory.cpp
   void trim_memory(ManagedNode& n);  // its unused memory back to the host
+  void trim_due_nodes(int64_t now);  // again, on each running node whose time has come
   void on_node_exit(const std::string& node, int status);
   void on_console_line(ManagedNode& n, const std::string& line);
   void watch_consoles();

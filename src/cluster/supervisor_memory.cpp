@@ -5,8 +5,26 @@
 #include "cluster/supervisor_core.h"
 
 namespace uc::cluster {
+namespace {
+// After ready, once more when the bring-up's last pages are freed, then now and again.
+constexpr int64_t kSecondTrimMs = 20000;
+constexpr int64_t kTrimEveryMs = 300000;
+}  // namespace
+
+void Supervisor::trim_due_nodes(int64_t now) {
+  for (auto& n : nodes_) {
+    if (n->next_trim_ms == 0 || now < n->next_trim_ms) continue;
+    if (n->machine.state() != NodeState::kRunning) {
+      n->next_trim_ms = 0;
+      continue;
+    }
+    n->next_trim_ms = now + kTrimEveryMs;
+    trim_memory(*n);
+  }
+}
 
 void Supervisor::trim_memory(ManagedNode& n) {
+  if (n.next_trim_ms == 0) n.next_trim_ms = mono_ms() + kSecondTrimMs;
   std::string name = n.spec.name, boot = n.machine.boot_id();
   uint64_t memory = n.spec.memory;
   auto same_boot = [this, name, boot] {
