@@ -130,7 +130,14 @@ Status Supervisor::start() {
          fmt::format("supervisor of cluster {} started (pid {})", name_, ::getpid()));
   if (start_nodes_) {
     int64_t now = mono_ms();
-    for (auto& n : nodes_) {
+    // A large cluster boots highest numbers first: its heartbeats start in waves from the
+    // top (ocfs2/mount_order.h), the first while the others still boot.
+    std::vector<ManagedNode*> boot;
+    for (auto& n : nodes_) boot.push_back(n.get());
+    if (bringup_->ordered())
+      std::sort(boot.begin(), boot.end(),
+                [](auto* a, auto* b) { return a->spec.number > b->spec.number; });
+    for (auto* n : boot) {
       n->machine.start(now);
       drive(*n, now);
     }

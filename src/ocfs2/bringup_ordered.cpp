@@ -20,7 +20,9 @@ void ClusterBringup::update_spec(const ClusterSpec& spec) {
 }
 
 void ClusterBringup::node_starting(const std::string& node) {
-  if (ordered_) order_.starting(node);
+  if (!ordered_) return;
+  const NodeSpec* ns = spec_.find_node(node);
+  order_.starting(node, ns ? ns->number : 0);
 }
 
 void ClusterBringup::tick() { pump(); }

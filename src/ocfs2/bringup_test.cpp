@@ -72,7 +72,7 @@ TEST(Bringup, FormatsABlankDiskOnceAndMountsEverywhere) {
   r.steps.pop_front();
   online1.done(0, "", "");
   EXPECT_EQ(r.count("mkfs.ocfs2"), 1);  // node1 waits for the format
-  EXPECT_EQ(r.count("mount -t ocfs2"), 0);
+  EXPECT_EQ(r.count("mount.ocfs2"), 0);
   r.finish_all();
   EXPECT_EQ(d.marks, 1);
   EXPECT_EQ(r.ready_nodes.size(), 2u);
@@ -89,7 +89,7 @@ TEST(Bringup, NeverFormatsAFormattedDisk) {
   r.steps.front().done(0, "", "");
   r.steps.pop_front();
   EXPECT_EQ(r.count("mkfs.ocfs2"), 0);
-  EXPECT_EQ(r.count("mount -t ocfs2 /dev/ubdb '/cluster'"), 1);
+  EXPECT_EQ(r.count("/sbin/mount.ocfs2 /dev/ubdb '/cluster'"), 1);
   r.finish_all();
   EXPECT_EQ(d.marks, 0);
   EXPECT_EQ(r.ready_nodes, std::vector<std::string>{"node0"});

@@ -5,7 +5,7 @@
 
 namespace uc::ocfs2 {
 
-void MountOrder::starting(const std::string& node) { booting_.insert(node); }
+void MountOrder::starting(const std::string& node, int number) { booting_[node] = number; }
 
 void MountOrder::online(const std::string& node) { booting_.erase(node); }
 
@@ -25,16 +25,25 @@ void MountOrder::wants_heartbeat(const std::string& node, int number, int64_t no
 
 std::vector<std::string> MountOrder::wave(int64_t now, bool formatting) {
   if (hb_waiting_.empty() || formatting || !hb_starting_.empty()) return {};
-  int64_t first = now;
-  for (auto& [n, w] : hb_waiting_) first = std::min(first, w.since);
-  if (!booting_.empty() && now - first < kWaveWaitMs) return {};
   // Highest numbers first: every node of a later wave is lower than every node already
   // beating. o2net connects from the higher node to the lower, and the lower accepts only
   // once it sees the higher beat; a newcomer sees the nodes already beating live at its
   // second heartbeat round, before they see it, so each such call is answered. Within a
   // wave the lower nodes start first, for the same reason.
+  int highest_booting = -1;
+  for (auto& [n, number] : booting_) highest_booting = std::max(highest_booting, number);
+  int64_t first = now;
   std::vector<std::pair<int, std::string>> by_number;
-  for (auto& [n, w] : hb_waiting_) by_number.emplace_back(w.number, n);
+  for (auto& [n, w] : hb_waiting_) {
+    first = std::min(first, w.since);
+    if (w.number > highest_booting) by_number.emplace_back(w.number, n);
+  }
+  bool waited = now - first >= kWaveWaitMs;
+  if (waited) {  // a node that does not come holds nobody up for long
+    by_number.clear();
+    for (auto& [n, w] : hb_waiting_) by_number.emplace_back(w.number, n);
+  }
+  if (by_number.size() < kWaveMax && !booting_.empty() && !waited) return {};
   std::sort(by_number.rbegin(), by_number.rend());
   if (by_number.size() > kWaveMax) by_number.resize(kWaveMax);
   std::reverse(by_number.begin(), by_number.end());

@@ -28,15 +28,16 @@ class MountOrder {
   static constexpr int64_t kWaveWaitMs = 30000;
   static constexpr size_t kWaveMax = 32;
 
-  void starting(const std::string& node);  // launched, or waiting for its turn to boot
+  void starting(const std::string& node, int number);  // launched, or waiting to boot
   void gone(const std::string& node);      // died, failed or stopped: waits for nothing
   void online(const std::string& node);    // O2CB online: no longer booting
 
   // It is online with its volumes formatted, and its heartbeat has not started.
   void wants_heartbeat(const std::string& node, int number, int64_t now);
-  // The nodes whose heartbeat starts now: the kWaveMax highest-numbered of those waiting
-  // (in ascending order), once none is booting (or the first has waited kWaveWaitMs), no volume is being
-  // formatted and the last wave is steady.
+  // The nodes whose heartbeat starts now (in ascending order), once the last wave is steady
+  // and no volume is being formatted: the kWaveMax highest-numbered of those waiting, all
+  // above every node still booting (nodes boot highest numbers first, so the first wave
+  // beats while the rest boot), or fewer once none boots or the first has waited kWaveWaitMs.
   std::vector<std::string> wave(int64_t now, bool formatting);
   void heartbeat_steady(const std::string& node);
 
@@ -55,7 +56,7 @@ class MountOrder {
   size_t booting() const { return booting_.size(); }
 
  private:
-  std::set<std::string> booting_;
+  std::map<std::string, int> booting_;  // node -> number
   struct Waiting {
     int number = 0;
     int64_t since = 0;

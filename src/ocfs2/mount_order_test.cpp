@@ -9,7 +9,9 @@ using Names = std::vector<std::string>;
 
 TEST(MountOrder, AWaveWaitsForEveryBootingNode) {
   MountOrder o;
-  for (auto n : {"node0", "node1", "node2"}) o.starting(n);
+  o.starting("node0", 0);
+  o.starting("node1", 1);
+  o.starting("node2", 2);
   o.wants_heartbeat("node0", 0, 0);
   o.wants_heartbeat("node1", 1, 100);
   EXPECT_EQ(o.wave(200, false), Names{});
@@ -21,8 +23,8 @@ TEST(MountOrder, AWaveWaitsForEveryBootingNode) {
 
 TEST(MountOrder, ANodeThatNeverBootsHoldsTheWaveOnlySoLong) {
   MountOrder o;
-  o.starting("node0");
-  o.starting("node1");
+  o.starting("node0", 0);
+  o.starting("node1", 1);
   o.wants_heartbeat("node0", 0, 1000);
   EXPECT_EQ(o.wave(1000 + MountOrder::kWaveWaitMs - 1, false), Names{});
   EXPECT_EQ(o.wave(1000 + MountOrder::kWaveWaitMs, false), Names{"node0"});
@@ -30,8 +32,8 @@ TEST(MountOrder, ANodeThatNeverBootsHoldsTheWaveOnlySoLong) {
 
 TEST(MountOrder, ANodeThatDiesIsNotWaitedFor) {
   MountOrder o;
-  o.starting("node0");
-  o.starting("node1");
+  o.starting("node0", 0);
+  o.starting("node1", 1);
   o.wants_heartbeat("node0", 0, 0);
   o.gone("node1");
   EXPECT_EQ(o.wave(10, false), Names{"node0"});
@@ -69,6 +71,21 @@ TEST(MountOrder, TheNextJoinStartsOnceTheLastJoined) {
   EXPECT_EQ(o.next_mount()->first, "node2");
   o.mount_done("node1");  // late: changes nothing
   EXPECT_FALSE(o.next_mount());
+}
+
+TEST(MountOrder, AFullWaveAboveEveryBootingNodeStartsWhileTheRestBoot) {
+  MountOrder o;
+  for (int i = 0; i < 40; ++i) o.starting("node" + std::to_string(i), i);
+  for (int i = 39; i >= 8; --i) o.wants_heartbeat("node" + std::to_string(i), i, 0);
+  o.wants_heartbeat("node3", 3, 0);  // online early, but below nodes still booting
+  auto w = o.wave(1, false);
+  ASSERT_EQ(w.size(), MountOrder::kWaveMax);
+  EXPECT_EQ(w.front(), "node8");
+  EXPECT_EQ(w.back(), "node39");
+  for (auto& n : w) o.heartbeat_steady(n);
+  EXPECT_EQ(o.wave(2, false), Names{});  // node3 waits for the nodes above it
+  for (int i : {0, 1, 2, 4, 5, 6, 7}) o.wants_heartbeat("node" + std::to_string(i), i, 3);
+  EXPECT_EQ(o.wave(4, false).size(), 8u);
 }
 
 TEST(MountOrder, LargeClustersStartHeartbeatsInWavesHighestFirst) {
