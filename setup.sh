@@ -14,10 +14,11 @@ fi
 
 # Debian packages only. Build: compiler, CMake and the libraries (see README, Dependencies).
 # Run: the UML kernel and its modules, mmdebstrap for the root image, e2fsprogs for mke2fs,
-# ocfs2-tools for `umlcluster fsck` (fsck.ocfs2 -n on a stopped cluster's disk).
+# ocfs2-tools for `umlcluster fsck` (fsck.ocfs2 -n on a stopped cluster's disk) and the
+# benchmarks' floor, jq for `umlcluster bench`.
 packages=(g++ cmake make pkg-config libcli11-dev libtomlplusplus-dev nlohmann-json3-dev
           libfmt-dev libgtest-dev googletest libbenchmark-dev
-          user-mode-linux mmdebstrap e2fsprogs ocfs2-tools tar coreutils)
+          user-mode-linux mmdebstrap e2fsprogs ocfs2-tools tar coreutils jq)
 # Tests only: a real browser for the HTML report, a real terminal for `top`.
 if [ "$mode" = test ]; then
   packages+=(chromium tmux)

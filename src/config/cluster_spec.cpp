@@ -69,7 +69,7 @@ std::vector<const DiskSpec*> ClusterSpec::disks_of(const std::string& node) cons
 int ClusterSpec::slots(const DiskSpec& d) const {
   if (d.slots > 0) return d.slots;
   int users = d.nodes.empty() ? static_cast<int>(nodes.size()) : static_cast<int>(d.nodes.size());
-  return std::max(4, users + 2);
+  return std::min(255, std::max(4, users + 2));  // OCFS2 has at most 255 slots
 }
 
 std::string ClusterSpec::heartbeat_mode() const {

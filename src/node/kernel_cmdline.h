@@ -22,6 +22,8 @@ struct SandboxPaths {
 
 inline constexpr const char* kAgentPath = "/usr/sbin/umlcluster-agent";
 
+// The longest uc.hosts= list put on a kernel command line.
+inline constexpr size_t kMaxHostsArg = 2048;
 std::vector<std::string> kernel_command_line(const ClusterSpec& c, const NodeSpec& n,
                                              const SandboxPaths& p = {});
 // fe:fd followed by the node's IPv4 address: unique within the cluster, stable across boots.

@@ -37,6 +37,19 @@ TEST(KernelCmdline, PapersNode0) {
   }
 }
 
+TEST(KernelCmdline, ALargeClustersHostsStayOffTheCommandLine) {
+  auto r = parse_cluster_toml("[cluster]\nnode_count = 255\nsubnet = \"192.168.0.0/21\"\n", "t", false);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  const auto& c = *r;
+  auto args = kernel_command_line(c, c.nodes[254]);
+  size_t total = 0;
+  for (const auto& a : args) {
+    EXPECT_NE(a.rfind("uc.hosts=", 0), 0u) << a.substr(0, 40);
+    total += a.size() + 1;
+  }
+  EXPECT_LT(total, 4096u - 200);  // room for the disks' arguments and the user's
+}
+
 TEST(KernelCmdline, NodeSettingsAndExtraArgs) {
   auto c = parse_cluster_toml(
       "[[node]]\nname=\"big\"\naddress=\"192.168.0.9\"\nmemory=\"1G\"\nkernel_args=[\"loglevel=7\"]\n",

@@ -34,11 +34,15 @@ std::vector<HeartbeatRegion> as_regions(const std::vector<std::string>& uuids) {
 
 std::string configure_script(const ClusterSpec& c, const std::vector<std::string>& regions) {
   // Shell builtins only: a process costs a UML guest tens of milliseconds.
+  // /etc/hosts as well: a large cluster's list does not fit on the kernel command line.
+  std::string hosts = "127.0.0.1\tlocalhost\n";
+  for (const auto& n : c.nodes) hosts += n.address.str() + "\t" + n.name + "\n";
   return fmt::format(
       "set -e\n[ -d /etc/ocfs2 ] || mkdir /etc/ocfs2\n"
       "printf %s {} > /etc/ocfs2/cluster.conf\n"
-      "printf %s {} > /etc/default/o2cb\n",
-      q(write_cluster_conf(c, as_regions(regions))), q(write_o2cb_defaults(c)));
+      "printf %s {} > /etc/default/o2cb\n"
+      "printf %s {} > /etc/hosts\n",
+      q(write_cluster_conf(c, as_regions(regions))), q(write_o2cb_defaults(c)), q(hosts));
 }
 
 std::string start_heartbeat_script(const ClusterSpec& c, const std::string& node,
