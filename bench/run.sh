@@ -146,6 +146,8 @@ suite_scale() {
     say "scale: $n nodes ready in $ready s; idle $settle s, then $sample s of sampling"
     sleep "$settle"
     idle=$("$bin" top -n "$name" --json --count 2 --interval "$sample" | tail -1)
+    # Live samples read only as many PSS figures as 2 ms allows: --once reads every node's.
+    local pss; pss=$("$bin" top -n "$name" --json --once | jq '[.nodes[].pss_bytes | select(. != null and . > 0)] | if length == 0 then null else add / length end')
     after=$(used_mem)
     local phases; phases=$(phase_times "$name")
     down=$(down_timed "$name")
@@ -155,12 +157,13 @@ suite_scale() {
     local fl=null; [ "$n" -le 8 ] && fl=$(floor_ready "$n")
     out=$(echo "$out" | jq --argjson n "$n" --argjson first "$first" --argjson ready "$ready" \
       --argjson down "$down" --argjson fl "$fl" --argjson phases "$phases" --argjson idle "$idle" \
+      --argjson pss "$pss" \
       --argjson mem "$(( (after - before) / n ))" '. + [{
         nodes: $n, first_up_s: $first, ready_s: $ready, floor_ready_s: $fl,
         ratio: (if $fl == null then null else ($ready / $fl * 100 | round / 100) end),
         phases_s: $phases, down_s: $down,
         host_mem_per_node_bytes: $mem,
-        pss_per_node_bytes: ([$idle.nodes[].pss_bytes // 0] | add / length),
+        pss_per_node_bytes: $pss,
         guest_used_per_node_bytes: ([$idle.nodes[].guest.mem_used_bytes // 0] | add / length),
         idle_cpu_per_node_percent: ([$idle.nodes[].cpu_percent // 0] | add / length),
         idle_host_cpu_percent: $idle.host.cpu_percent}]')
