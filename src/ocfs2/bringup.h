@@ -91,6 +91,7 @@ class ClusterBringup {
   void pump();  // ordered mounts: starts a due heartbeat wave and the next mount
   void start_local_heartbeat(const std::string& node);
   bool formatting() const;
+  int number_of(const std::string& node) const;  // its OCFS2 node number
   void mount_disks(const std::string& node);
   void start_mount(const std::string& node, const DiskSpec& d, size_t index, bool ordered);
   void fail(const std::string& node, const std::string& why);

@@ -19,10 +19,13 @@ void ClusterBringup::update_spec(const ClusterSpec& spec) {
   ordered_ = all_local && spec_.nodes.size() > kParallelMountsUpTo;
 }
 
-void ClusterBringup::node_starting(const std::string& node) {
-  if (!ordered_) return;
+int ClusterBringup::number_of(const std::string& node) const {
   const NodeSpec* ns = spec_.find_node(node);
-  order_.starting(node, ns ? ns->number : 0);
+  return ns ? ns->number : 0;
+}
+
+void ClusterBringup::node_starting(const std::string& node) {
+  if (ordered_) order_.starting(node, number_of(node));
 }
 
 void ClusterBringup::tick() { pump(); }
@@ -47,14 +50,12 @@ void ClusterBringup::queue_mount(const std::string& node, const DiskSpec& d) {
     if (!p.local_hb_waiting) {
       p.local_hb_waiting = true;
       runner_.progress(node, "heartbeat", "waiting for the other nodes to start heartbeats together");
-      const NodeSpec* ns = spec_.find_node(node);
-      order_.wants_heartbeat(node, ns ? ns->number : 0, now_ms());
+      order_.wants_heartbeat(node, number_of(node), now_ms());
     }
     return;
   }
   p.mounting.insert(d.name);
-  const NodeSpec* ns = spec_.find_node(node);
-  order_.wants_mount(node, ns ? ns->number : 0, d.name);
+  order_.wants_mount(node, number_of(node), d.name);
 }
 
 void ClusterBringup::pump() {

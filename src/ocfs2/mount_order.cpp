@@ -1,6 +1,7 @@
 #include "ocfs2/mount_order.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <tuple>
 
 namespace uc::ocfs2 {
@@ -32,13 +33,10 @@ std::vector<std::string> MountOrder::wave(int64_t now, bool formatting) {
   // wave the lower nodes start first, for the same reason.
   int highest_booting = -1;
   for (auto& [n, number] : booting_) highest_booting = std::max(highest_booting, number);
-  int64_t first = now;
   std::vector<std::pair<int, std::string>> by_number;
-  for (auto& [n, w] : hb_waiting_) {
-    first = std::min(first, w.since);
+  for (auto& [n, w] : hb_waiting_)
     if (w.number > highest_booting) by_number.emplace_back(w.number, n);
-  }
-  bool waited = now - first >= kWaveWaitMs;
+  bool waited = now - oldest_wait() >= kWaveWaitMs;
   if (waited) {  // a node that does not come holds nobody up for long
     by_number.clear();
     for (auto& [n, w] : hb_waiting_) by_number.emplace_back(w.number, n);
@@ -76,11 +74,15 @@ void MountOrder::mount_done(const std::string& node) {
   if (mounting_ == node) mounting_.clear();
 }
 
+int64_t MountOrder::oldest_wait() const {
+  int64_t first = INT64_MAX;
+  for (auto& [n, w] : hb_waiting_) first = std::min(first, w.since);
+  return first;
+}
+
 std::optional<int64_t> MountOrder::next_deadline() const {
   if (hb_waiting_.empty() || booting_.empty()) return std::nullopt;
-  int64_t first = hb_waiting_.begin()->second.since;
-  for (auto& [n, w] : hb_waiting_) first = std::min(first, w.since);
-  return first + kWaveWaitMs;
+  return oldest_wait() + kWaveWaitMs;
 }
 
 }  // namespace uc::ocfs2

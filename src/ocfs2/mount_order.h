@@ -56,6 +56,7 @@ class MountOrder {
   size_t booting() const { return booting_.size(); }
 
  private:
+  int64_t oldest_wait() const;  // when the longest-waiting node asked for its heartbeat
   std::map<std::string, int> booting_;  // node -> number
   struct Waiting {
     int number = 0;
