@@ -19,9 +19,11 @@ fi
 packages=(g++ cmake make pkg-config libcli11-dev libtomlplusplus-dev nlohmann-json3-dev
           libfmt-dev libgtest-dev googletest libbenchmark-dev
           user-mode-linux mmdebstrap e2fsprogs ocfs2-tools tar coreutils jq)
-# Tests only: a real browser for the HTML report, a real terminal for `top`.
+# Tests only: a real browser for the HTML report, a real terminal for `top`, and what
+# `umlcluster kernel build` needs (the test builds a kernel; a user's first build installs
+# these on demand).
 if [ "$mode" = test ]; then
-  packages+=(chromium tmux)
+  packages+=(chromium tmux linux-source-6.1 gcc libc6-dev flex bison bc kmod xz-utils patch)
 fi
 missing=()
 for p in "${packages[@]}"; do

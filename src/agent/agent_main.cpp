@@ -18,7 +18,9 @@ int main(int argc, char** argv) {
   if (is_init) {
     uc::agent::mount_basics();
     auto cmdline = uc::read_file("/proc/cmdline");
-    uc::agent::apply_identity(uc::agent::read_boot_params(cmdline ? *cmdline : ""));
+    auto params = uc::agent::read_boot_params(cmdline ? *cmdline : "");
+    uc::agent::mount_modules(params);
+    uc::agent::apply_identity(params);
   }
   int fd = ::open(device.c_str(), O_RDWR | O_NOCTTY | O_CLOEXEC);
   if (fd < 0) {

@@ -101,6 +101,25 @@ void mount_basics() {
   ::reboot(RB_DISABLE_CAD);
 }
 
+std::string modules_device(const std::map<std::string, std::string>& params) {
+  auto it = params.find("modules");
+  if (it == params.end()) return "";
+  const std::string& d = it->second;
+  bool ubd = d.size() == 9 && d.rfind("/dev/ubd", 0) == 0 && d[8] >= 'a' && d[8] <= 'p';
+  return ubd ? d : "";
+}
+
+void mount_modules(const std::map<std::string, std::string>& params) {
+  if (!params.count("modules")) return;
+  std::string dev = modules_device(params);
+  if (dev.empty()) {
+    log("uc.modules=" + params.at("modules") + " is not a ubd device; keeping the image's modules");
+    return;
+  }
+  if (::mount(dev.c_str(), "/lib/modules", "ext4", MS_RDONLY | MS_NOSUID | MS_NODEV, nullptr) != 0)
+    log("mount " + dev + " on /lib/modules: " + strerror(errno));
+}
+
 void apply_identity(const std::map<std::string, std::string>& p) {
   auto get = [&](const char* k) {
     auto it = p.find(k);

@@ -12,6 +12,10 @@ namespace uc::agent {
 std::map<std::string, std::string> read_boot_params(const std::string& cmdline);
 
 void mount_basics();
+// A built kernel's modules come on their own read-only disk (uc.modules=/dev/ubdX), mounted
+// over the root image's /lib/modules. The device named, if it is a ubd device; else "".
+std::string modules_device(const std::map<std::string, std::string>& params);
+void mount_modules(const std::map<std::string, std::string>& params);
 void apply_identity(const std::map<std::string, std::string>& params);
 // Ends every process, unmounts, syncs and powers off: the UML process exits.
 [[noreturn]] void shutdown_guest();

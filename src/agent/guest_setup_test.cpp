@@ -13,3 +13,14 @@ TEST(BootParams, OnlyUmlclusterWords) {
 }
 
 }  // namespace uc::agent
+
+TEST(BootParams, ModulesDiskMustBeAUbdDevice) {
+  using uc::agent::modules_device;
+  EXPECT_EQ(modules_device({{"modules", "/dev/ubdc"}}), "/dev/ubdc");
+  EXPECT_EQ(modules_device({{"modules", "/dev/ubdp"}}), "/dev/ubdp");
+  EXPECT_EQ(modules_device({}), "");
+  EXPECT_EQ(modules_device({{"modules", "/dev/sda"}}), "");
+  EXPECT_EQ(modules_device({{"modules", "/dev/ubdq"}}), "");
+  EXPECT_EQ(modules_device({{"modules", "/dev/ubd../x"}}), "");
+  EXPECT_EQ(modules_device({{"modules", "/etc/passwd"}}), "");
+}

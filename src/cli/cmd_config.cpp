@@ -6,6 +6,7 @@
 #include <map>
 
 #include "cli/commands.h"
+#include "kernel/kernel_ref.h"
 #include "config/cluster_file.h"
 #include "config/node_add.h"
 #include "ocfs2/cluster_conf.h"
@@ -123,6 +124,55 @@ int cmd_node_add(const Globals& g, const std::string& node, const std::string& i
   if (auto st = c->request({control::Op::kStatus})) {
     add_costs(st->status);
     add_o2cb_state(*c, spec, st->status);
+    print_status(st->status, g.json);
+  }
+  return 0;
+}
+
+int cmd_node_restart(const Globals& g, const std::vector<std::string>& nodes, const std::string& kernel) {
+  int rc = 0;
+  auto name = target_cluster(g, /*needs_root=*/true, &rc);
+  if (!name) return rc;
+  ClusterPaths p(*name);
+  auto c = connect_supervisor(p);
+  auto rec = read_record(p);
+  if (!c || !rec) {
+    print_error(fmt::format("cluster {} is not running (`umlcluster up` first)", *name));
+    return kExitFailed;
+  }
+  std::vector<std::string> which = nodes;
+  for (const auto& n : rec->spec.nodes)
+    if (!kernel.empty() && n.kernel == std::string(kernel::kBuiltPrefix) + kernel &&
+        !std::count(which.begin(), which.end(), n.name))
+      which.push_back(n.name);
+  if (which.empty()) {
+    print_error(kernel.empty() ? "name the nodes to restart, or --kernel NAME"
+                               : fmt::format("no node of cluster {} boots built:{}", *name, kernel));
+    return kExitBadInput;
+  }
+  for (const auto& n : which)
+    if (!rec->spec.find_node(n)) {
+      print_error(fmt::format("cluster {} has no node {}", *name, n));
+      return kExitBadInput;
+    }
+  ProgressToStderr progress(g.json);
+  // One at a time: the others keep the volume mounted and the cluster's quorum.
+  for (const auto& n : which) {
+    fmt::print("restarting {}\n", n);
+    std::fflush(stdout);
+    control::Request r{control::Op::kRestart};
+    r.nodes = {n};
+    auto reply = c->request(r);
+    if (!reply) {
+      print_error(reply.error().message);
+      return kExitFailed;
+    }
+    if (!wait_for_nodes(*c, reply->status, {n})) return kExitFailed;
+  }
+  if (auto st = c->request({control::Op::kStatus})) {
+    add_costs(st->status);
+    add_o2cb_state(*c, rec->spec, st->status);
+    progress.restore();
     print_status(st->status, g.json);
   }
   return 0;

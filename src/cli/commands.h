@@ -66,6 +66,8 @@ int cmd_chaos(const Globals& g, const ChaosCliOptions& o);
 Result<FsckOutcome> fsck_between_runs(const ClusterPaths& p, const std::string& name, const ClusterSpec& spec);
 int cmd_node_add(const Globals& g, const std::string& name, const std::string& ip, int number,
                  const std::string& memory);
+// Nodes named, or those booting built:`kernel`; one at a time, each ready before the next.
+int cmd_node_restart(const Globals& g, const std::vector<std::string>& nodes, const std::string& kernel);
 // count > 0: that many samples, printed, then exit; 0: the live view.
 int cmd_top(const Globals& g, double interval, int count);
 // `listen` empty: print once; else serve on that loopback address or unix:PATH.
@@ -115,5 +117,20 @@ struct EventsOptions {
   std::vector<std::string> types;  // "died", "o2net_*", ...; none for all
 };
 int cmd_events(const Globals& g, const EventsOptions& o);
+
+// `kernel build|list|rm`: UML kernels from source (kernel/kernel_build.h).
+struct KernelBuildOptions {
+  std::string name;
+  std::string source;
+  std::string config = "paper";
+  std::vector<std::string> sets;
+  std::vector<std::string> patches;
+  int heartbeat_ms = 0;
+  int jobs = 0;
+  bool force = false;
+};
+int cmd_kernel_build(const Globals& g, const KernelBuildOptions& o);
+int cmd_kernel_list(const Globals& g);
+int cmd_kernel_rm(const Globals& g, const std::vector<std::string>& names, bool force);
 
 }  // namespace uc::cli

@@ -182,6 +182,16 @@ int main(int argc, char** argv) {
   s_add->add_option("--number", number, "its OCFS2 node number (default: the next free one)");
   s_add->add_option("--memory", memory, "its memory (default: as node0)");
   s_add->callback([&] { rc = cmd_node_add(g, node, ip, number, memory); });
+  std::vector<std::string> restart_nodes;
+  std::string restart_kernel;
+  auto* s_restart = s_node->add_subcommand(
+      "restart", "stop nodes gracefully and boot them again, one after another (a rebuilt kernel "
+                 "takes effect); returns when they are ready");
+  name_opt(s_restart);
+  json_opt(s_restart);
+  s_restart->add_option("nodes", restart_nodes, "the nodes to restart");
+  s_restart->add_option("--kernel", restart_kernel, "every node whose kernel is built:NAME");
+  s_restart->callback([&] { rc = cmd_node_restart(g, restart_nodes, restart_kernel); });
 
   double interval = 1.0;
   bool once = false;
@@ -262,6 +272,36 @@ int main(int argc, char** argv) {
   s_irm->add_option("image", keys, "image keys (see image list)")->required();
   s_irm->add_flag("--force", force, "remove even if a cluster is based on it");
   s_irm->callback([&] { rc = cmd_image_rm(g, keys, force); });
+
+  KernelBuildOptions kb;
+  auto* s_kernel = app.add_subcommand("kernel", "UML kernels built from source (kernel = \"built:NAME\" in a cluster file)");
+  s_kernel->require_subcommand(1);
+  auto* s_kbuild = s_kernel->add_subcommand(
+      "build", "build an ARCH=um kernel and its modules, out of tree, into the kernel cache");
+  s_kbuild->add_option("--name", kb.name, "its name in the cache (default: the config's name)");
+  s_kbuild->add_option("--source", kb.source,
+                       "a kernel tree or tarball (default: Debian's linux-source-6.1, installed on demand)");
+  s_kbuild->add_option("--config", kb.config,
+                       "paper (the paper's options, smallest), default (Debian's UML config) or a config file")
+      ->capture_default_str();
+  s_kbuild->add_option("--set", kb.sets, "OPTION=VALUE on top of the config (repeatable), e.g. OCFS2_DEBUG_FS=y");
+  s_kbuild->add_option("--patch", kb.patches, "a patch to apply with patch -p1 (repeatable, in order)")
+      ->check(CLI::ExistingFile);
+  s_kbuild->add_option("--heartbeat-ms", kb.heartbeat_ms,
+                       "lab: OCFS2's disk heartbeat interval O2HB_REGION_TIMEOUT_MS, 100-2000 (its own: 2000)");
+  s_kbuild->add_option("-j,--jobs", kb.jobs, "compile jobs (default: the host's cores)");
+  s_kbuild->add_flag("--force", kb.force, "build even if the cache has this kernel from the same inputs");
+  json_opt(s_kbuild);
+  s_kbuild->callback([&] { rc = cmd_kernel_build(g, kb); });
+  auto* s_klist = s_kernel->add_subcommand("list", "the built kernels and the clusters that use them");
+  json_opt(s_klist);
+  s_klist->callback([&] { rc = cmd_kernel_list(g); });
+  std::vector<std::string> knames;
+  bool kforce = false;
+  auto* s_krm = s_kernel->add_subcommand("rm", "remove built kernels");
+  s_krm->add_option("name", knames, "kernel names (see kernel list)")->required();
+  s_krm->add_flag("--force", kforce, "remove even if a cluster's nodes use it");
+  s_krm->callback([&] { rc = cmd_kernel_rm(g, knames, kforce); });
 
   try {
     app.parse(argc, argv);

@@ -11,7 +11,7 @@ constexpr std::pair<Op, const char*> kOps[] = {
     {Op::kFreeze, "freeze"},   {Op::kThaw, "thaw"},     {Op::kCrash, "crash"},
     {Op::kFaults, "faults"},   {Op::kClearFaults, "clear_faults"}, {Op::kPartition, "partition"},
     {Op::kHeal, "heal"},       {Op::kNet, "net"},       {Op::kDiskStall, "disk_stall"},
-    {Op::kDiskSlow, "disk_slow"}, {Op::kDiskError, "disk_error"},
+    {Op::kDiskSlow, "disk_slow"}, {Op::kDiskError, "disk_error"}, {Op::kRestart, "restart"},
 };
 
 // An integer field within [0, max], or an error naming it.

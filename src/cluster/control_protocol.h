@@ -31,12 +31,13 @@ enum class Op {
   kDiskStall,  // `node`'s shared-disk I/O hangs; `for_ms`
   kDiskSlow,   // each of `node`'s shared-disk I/Os waits `delay_ms`; `for_ms`
   kDiskError,  // `node`'s shared-disk I/O fails with EIO; `for_ms`
+  kRestart,    // `nodes`: a graceful stop, then a fresh boot (e.g. on a rebuilt kernel)
 };
 const char* op_name(Op op);
 
 struct Request {
   Op op = Op::kPing;
-  std::vector<std::string> nodes;  // kStart
+  std::vector<std::string> nodes;  // kStart, kRestart
   std::string node;                // kAddNode, kFreeze, kThaw, kCrash, kNet, kDisk*
   int64_t for_ms = 0;              // kFreeze and later: end by itself after this long (0: never)
   bool hold = false;               // kCrash: keep it down (no restart)
@@ -52,7 +53,7 @@ Result<Request> decode_request(std::string_view payload);
 struct Reply {
   bool ok = true;
   std::string error;
-  std::vector<std::string> started;  // kStart
+  std::vector<std::string> started;  // kStart, kRestart
   nlohmann::json status;             // kStatus, kSubscribe, kStart, kAddNode: the cluster's status
   nlohmann::json faults;             // kFaults, kClearFaults: [{id, kind, node, started_at_ms, ends_at_ms}]
 };

@@ -195,6 +195,22 @@ void Supervisor::on_request(Conn& c, uint32_t sid, const control::Request& r) {
       reply.status = status_json();
       break;
     }
+    case Op::kRestart: {  // graceful stop then boot; `nodes` is never empty here
+      if (r.nodes.empty()) return refuse("restart which nodes?");
+      for (const auto& name : r.nodes)
+        if (!find(name)) return refuse("no node named " + name);
+      if (stopping_) return refuse("the cluster is stopping");
+      c.subscribed = true;
+      for (const auto& name : r.nodes) {
+        ManagedNode* n = find(name);
+        boot_gate_.cancel(name);
+        n->machine.restart(now);
+        drive(*n, now);
+        reply.started.push_back(name);
+      }
+      reply.status = status_json();
+      break;
+    }
     case Op::kAddNode: {
       // The record on disk already has the node (the CLI wrote it); reread it.
       auto text = read_file(paths_.spec());

@@ -226,6 +226,7 @@ void NodeMachine::exited(int64_t now, int exit_code, int signal) {
     kill_at_.reset();
     fencing_ = false;
     emit("stopped", {{"how", how}});
+    if (std::exchange(start_after_stop_, false)) start(now);
     return;
   }
   Cause cause;
@@ -308,8 +309,18 @@ void NodeMachine::count_restart(int64_t now) {
   ++attempt_;
 }
 
+void NodeMachine::restart(int64_t now) {
+  if (state_ == NodeState::kStopped || state_ == NodeState::kFailed || state_ == NodeState::kRestarting) {
+    start(now);
+    return;
+  }
+  down(now);
+  if (state_ == NodeState::kStopping) start_after_stop_ = true;
+  else start(now);  // it was waiting for its turn to boot
+}
+
 void NodeMachine::down(int64_t now) {
-  relaunch_after_exit_ = hold_after_exit_ = false;
+  relaunch_after_exit_ = hold_after_exit_ = start_after_stop_ = false;
   if (state_ == NodeState::kRestarting) {
     restart_at_.reset();
     died_at_.reset();

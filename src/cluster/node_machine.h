@@ -90,6 +90,9 @@ class NodeMachine {
   void power_cut(int64_t now, bool hold);
   void exited(int64_t now, int exit_code, int signal);
   void down(int64_t now);
+  // A graceful stop, then a fresh boot (`node restart`: a rebuilt kernel takes effect). A node
+  // that is not up just starts.
+  void restart(int64_t now);
   void tick(int64_t now);
 
   // Outputs, drained by the supervisor after each input.
@@ -128,6 +131,7 @@ class NodeMachine {
   bool queued_ = false;        // waiting for its turn to boot: launched but no process yet
   bool relaunch_after_exit_ = false;
   bool hold_after_exit_ = false;
+  bool start_after_stop_ = false;
   std::optional<std::string> give_up_on_exit_;
   std::string hung_reason_;
   std::string evicted_by_;  // an eviction heard while it still answered: fenced if it goes quiet

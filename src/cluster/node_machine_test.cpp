@@ -320,6 +320,46 @@ TEST(NodeMachine, DownWhileQueuedStopsItWithoutAShutdown) {
   EXPECT_EQ(d.types(), std::vector<std::string>{"stopped"});
 }
 
+TEST(NodeMachine, RestartShutsDownGracefullyThenBootsAgain) {
+  Driver d;
+  d.bring_up(0);
+  d.clear();
+  d.m.restart(20000);
+  d.drain();
+  EXPECT_EQ(d.m.state(), NodeState::kStopping);
+  EXPECT_TRUE(d.did(Action::kCad));
+  EXPECT_FALSE(d.did(Action::kLaunch));
+  d.m.exited(22000, 0, 0);
+  d.drain();
+  EXPECT_EQ(d.m.state(), NodeState::kStarting);
+  EXPECT_TRUE(d.did(Action::kLaunch));
+  EXPECT_EQ(d.types(), (std::vector<std::string>{"stopping", "stopped", "starting"}));
+  EXPECT_EQ(d.m.restarts(), 0);  // asked for: not counted as a restart of the manager
+}
+
+TEST(NodeMachine, DownAfterRestartStaysDown) {
+  Driver d;
+  d.bring_up(0);
+  d.m.restart(20000);
+  d.m.down(20500);
+  d.m.exited(22000, 0, 0);
+  d.drain();
+  EXPECT_EQ(d.m.state(), NodeState::kStopped);
+}
+
+TEST(NodeMachine, RestartOfAStoppedNodeStartsIt) {
+  Driver d;
+  d.bring_up(0);
+  d.m.down(20000);
+  d.m.exited(21000, 0, 0);
+  d.drain();
+  d.clear();
+  d.m.restart(30000);
+  d.drain();
+  EXPECT_EQ(d.m.state(), NodeState::kStarting);
+  EXPECT_TRUE(d.did(Action::kLaunch));
+}
+
 TEST(NodeMachine, AnEvictionFencesTheIncarnationItConcerns) {
   Driver d;
   d.bring_up(0);  // ready at 10000, last heard at 2000: quiet since

@@ -35,5 +35,9 @@ struct ClusterPaths {
 std::string clusters_dir();
 std::string images_dir();
 std::string cache_dir();
+// Built kernels (one folder a name), their object trees and their unpacked sources.
+std::string kernels_dir();
+std::string kernel_builds_dir();
+std::string kernel_sources_dir();
 
 }  // namespace uc

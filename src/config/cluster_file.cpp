@@ -13,6 +13,8 @@
 #include <set>
 
 #include "config/validate.h"
+#include "kernel/kernel_ref.h"
+#include "kernel/kernel_store.h"
 #include "sys/files.h"
 
 namespace uc {
@@ -443,11 +445,16 @@ Result<ClusterSpec> parse_cluster_toml(const std::string& text, const std::strin
   for (size_t i = 0; check_kernel && i < c.nodes.size(); ++i) {
     const auto& k = c.nodes[i].kernel;
     std::string f = fmt::format("node[{}].kernel", i);
-    if (::access(k.c_str(), X_OK) != 0 && !lines.failed.count(f))
+    if (lines.failed.count(f)) continue;
+    if (auto built = kernel::built_name(k)) {
+      if (!kernel::valid_kernel_name(*built)) continue;  // validate() said so
+      if (auto r = kernel::resolve_node_kernel(k); !r) d.add(lines.of(f), f, r.error().message);
+    } else if (!k.empty() && k[0] == '/' && ::access(k.c_str(), X_OK) != 0) {
       d.add(lines.of(f), f,
             fmt::format("kernel {} does not exist or is not executable (install Debian's "
                         "user-mode-linux package)",
                         k));
+    }
   }
   if (!d.empty()) return err(d.text());
   return c;

@@ -36,6 +36,8 @@ struct NodeSpec {
   RestartPolicy restart = RestartPolicy::kOnFailure;
 };
 
+inline constexpr size_t kMaxDisks = 14;
+
 struct DiskSpec {
   std::string name = "shared";
   uint64_t size = 1024 * kMiB;

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "config/cluster_file.h"
+#include "kernel/kernel_ref.h"
 
 namespace uc {
 namespace {
@@ -97,11 +98,24 @@ void check_nodes(const ClusterSpec& c, Problems& p, std::vector<SpecProblem>& ou
       p.node(i, "memory",
              fmt::format("{} is too large (at most {})", format_size(n.memory),
                          format_size(kMaxNodeMemory)));
+    if (auto built = kernel::built_name(n.kernel); built && !kernel::valid_kernel_name(*built))
+      p.node(i, "kernel",
+             fmt::format("\"{}\": \"{}\" is not a kernel name ({})", n.kernel, *built,
+                         kernel::kernel_name_rule()));
+    else if (!built && (n.kernel.empty() || n.kernel[0] != '/'))
+      p.node(i, "kernel",
+             fmt::format("\"{}\" is neither an absolute path to a UML kernel nor built:NAME "
+                         "(a kernel from `umlcluster kernel build`)",
+                         n.kernel));
   }
 }
 
 void check_disks(const ClusterSpec& c, Problems& p) {
   std::map<std::string, size_t> names, mounts;
+  // UML has 16 ubd devices: the root, the disks and a built kernel's modules.
+  if (c.disks.size() > kMaxDisks)
+    p.disk(kMaxDisks, "name", fmt::format("at most {} disks (UML has 16 block devices: the root, "
+                                          "the disks and a built kernel's modules)", kMaxDisks));
   for (size_t i = 0; i < c.disks.size(); ++i) {
     const auto& d = c.disks[i];
     if (!is_valid_hostname(d.name))

@@ -46,4 +46,9 @@ std::vector<std::string> kernel_command_line(const ClusterSpec& c, const NodeSpe
   return args;
 }
 
+std::vector<std::string> modules_disk_args(size_t index, const std::string& inside_path) {
+  return {fmt::format("ubd{}r={}", index, inside_path),
+          fmt::format("uc.modules=/dev/ubd{}", static_cast<char>('a' + index))};
+}
+
 }  // namespace uc::node

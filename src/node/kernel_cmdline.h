@@ -21,11 +21,15 @@ struct SandboxPaths {
 };
 
 inline constexpr const char* kAgentPath = "/usr/sbin/umlcluster-agent";
+inline constexpr const char* kSandboxModules = "/kernel/modules.img";
 
 // The longest uc.hosts= list put on a kernel command line.
 inline constexpr size_t kMaxHostsArg = 2048;
 std::vector<std::string> kernel_command_line(const ClusterSpec& c, const NodeSpec& n,
                                              const SandboxPaths& p = {});
+// A built kernel's modules disk as ubd `index` (read-only), and the word that tells the agent
+// to mount it on /lib/modules.
+std::vector<std::string> modules_disk_args(size_t index, const std::string& inside_path);
 // fe:fd followed by the node's IPv4 address: unique within the cluster, stable across boots.
 std::string node_mac(const NodeSpec& n);
 

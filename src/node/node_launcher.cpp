@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "kernel/kernel_store.h"
 #include "node/kernel_cmdline.h"
 #include "ocfs2/o2cb_scripts.h"
 #include "sys/files.h"
@@ -25,6 +26,9 @@ Status prepare_owned_dir(const std::string& dir) {
 
 Result<LaunchedNode> launch_node(const ClusterSpec& c, const NodeSpec& n,
                                  const ClusterPaths& paths, const std::string& image) {
+  // A built kernel is looked up at each start: rebuilding it reaches the node at its next boot.
+  auto kernel = kernel::resolve_node_kernel(n.kernel);
+  if (!kernel) return kernel.error();
   std::string node_dir = paths.node_dir(n.name);
   UC_TRY(prepare_owned_dir(node_dir));
   // A node that was killed leaves its umid directory (pid file, mconsole socket) behind.
@@ -57,7 +61,8 @@ Result<LaunchedNode> launch_node(const ClusterSpec& c, const NodeSpec& n,
   SandboxPaths sp;
   SandboxSpec s;
   s.mount_point = mnt;
-  s.binds.push_back({n.kernel, "/kernel/linux", false});
+  s.binds.push_back({kernel->binary, "/kernel/linux", false});
+  if (!kernel->modules_image.empty()) s.binds.push_back({kernel->modules_image, kSandboxModules, false});
   for (const auto& lib : system_runtime_libraries()) s.binds.push_back({lib, lib, false});
   s.binds.push_back({image, sp.image, false});
   s.binds.push_back({node_dir, "/node", true});
@@ -74,6 +79,8 @@ Result<LaunchedNode> launch_node(const ClusterSpec& c, const NodeSpec& n,
   s.argv = kernel_command_line(c, inside, sp);
   for (size_t i = 0; i < disks.size(); ++i)
     s.argv.insert(s.argv.begin() + 6 + static_cast<long>(i), ocfs2::disk_kernel_arg(i, "/disks/" + disks[i]->name + ".img"));
+  if (!kernel->modules_image.empty())
+    for (const auto& a : modules_disk_args(disks.size() + 1, kSandboxModules)) s.argv.push_back(a);
   s.env = {"HOME=/node", "TMPDIR=/dev/shm", "PATH=/kernel"};
   s.cwd = "/node";
   s.fds = {{log->get(), 1},

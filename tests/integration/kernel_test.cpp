@@ -1,0 +1,146 @@
+// `umlcluster kernel build`: a real ARCH=um kernel from Debian's linux-source-6.1 with the
+// paper's config (about 5 minutes on 2 cores), booted as node1 of a two-node cluster whose
+// node0 runs Debian's kernel; both mount the volume and see each other's files. Then the
+// bad inputs, each leaving the kernel cache as it was.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "cli_runner.h"
+#include "cluster_fixture.h"
+#include "sys/files.h"
+
+namespace uc::test {
+namespace {
+
+std::string manifest(const std::string& name) {
+  auto t = read_file(home() + "/kernels/" + name + "/manifest.json");
+  return t ? *t : "";
+}
+
+// Nothing half-made is left in the cache: no staging or removal folders.
+void expect_no_leftovers() {
+  for (const auto& e : list_dir(home() + "/kernels")) EXPECT_NE(e[0], '.') << "left behind: " << e;
+  for (const auto& e : list_dir(home() + "/kernel-sources"))
+    EXPECT_NE(e.rfind(".unpack-", 0), 0u) << "left behind: " << e;
+}
+
+class KernelBuild : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    built_ = run_cli({"kernel", "build", "--name", "ci", "--json"});
+  }
+  static RunResult built_;
+};
+RunResult KernelBuild::built_;
+
+TEST_F(KernelBuild, ThePaperConfigBuildsFromDebiansSource) {
+  ASSERT_EQ(built_.code, 0) << built_.out << built_.err;
+  auto j = nlohmann::json::parse(built_.out, nullptr, false);
+  ASSERT_FALSE(j.is_discarded()) << built_.out;
+  EXPECT_EQ(j["name"], "ci");
+  EXPECT_EQ(j["config"], "paper");
+  EXPECT_TRUE(j["modules"].get<bool>());
+  EXPECT_NE(j["release"].get<std::string>().find("-ci"), std::string::npos) << j.dump();
+  EXPECT_GT(j["compiled"].get<int>(), 300);
+  // The progress went to stderr, step by step.
+  for (const char* step : {"[1/5]", "[2/5]", "[3/5] compiling with", "[4/5]", "[5/5]"})
+    EXPECT_NE(built_.err.find(step), std::string::npos) << step << "\n" << built_.err;
+  auto list = run_cli({"kernel", "list", "--json"});
+  ASSERT_EQ(list.code, 0);
+  auto l = nlohmann::json::parse(list.out, nullptr, false);
+  ASSERT_TRUE(l.is_array()) << list.out;
+  ASSERT_EQ(l.size(), 1u);
+  EXPECT_EQ(l[0]["name"], "ci");
+}
+
+TEST_F(KernelBuild, TheSameInputsAgainAreACacheHit) {
+  ASSERT_EQ(built_.code, 0);
+  auto r = run_cli({"kernel", "build", "--name", "ci"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("already built"), std::string::npos) << r.out;
+}
+
+TEST_F(KernelBuild, ItBootsBesideDebiansKernelAndBothMountTheVolume) {
+  ASSERT_EQ(built_.code, 0);
+  auto r = run_cli({"up", "-f", UMLCLUSTER_SOURCE_DIR "/tests/data/mixed-kernels.toml"});
+  auto st = run_cli({"status", "-n", "mixk", "--json"});
+  auto s = nlohmann::json::parse(st.out, nullptr, false);
+  if (!s.is_discarded())
+    for (int p : cluster_pids(s)) g_known_pids.push_back(p);
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  ASSERT_FALSE(s.is_discarded());
+  EXPECT_EQ(s["volumes"][0]["mounted_on"], (nlohmann::json{"node0", "node1"}));
+  auto u0 = run_cli({"exec", "-n", "mixk", "node0", "--", "uname", "-r"});
+  auto u1 = run_cli({"exec", "-n", "mixk", "node1", "--", "uname", "-r"});
+  EXPECT_EQ(u0.code, 0);
+  EXPECT_EQ(u1.code, 0);
+  EXPECT_NE(u0.out, u1.out);
+  EXPECT_NE(u1.out.find("-ci"), std::string::npos) << u1.out;
+  // Its OCFS2 modules came from its own modules disk, not the image's.
+  auto mods = run_cli({"exec", "-n", "mixk", "node1", "--", "sh", "-c",
+                       "grep -c '^ocfs2 ' /proc/modules; ls /lib/modules"});
+  EXPECT_EQ(mods.out, "1\n" + u1.out) << mods.out << mods.err;
+  r = run_cli({"exec", "-n", "mixk", "node1", "--", "sh", "-c", "echo from-built > /cluster/k"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  r = run_cli({"exec", "-n", "mixk", "node0", "--", "sh", "-c", "cat /cluster/k; echo from-debian >> /cluster/k"});
+  EXPECT_EQ(r.out, "from-built\n");
+  r = run_cli({"exec", "-n", "mixk", "node1", "--", "cat", "/cluster/k"});
+  EXPECT_EQ(r.out, "from-built\nfrom-debian\n");
+  // A kernel in use is not removed by accident.
+  auto rm = run_cli({"kernel", "rm", "ci"});
+  EXPECT_EQ(rm.code, 1);
+  EXPECT_NE(rm.err.find("used by mixk/node1"), std::string::npos) << rm.err;
+  EXPECT_EQ(run_cli({"down", "-n", "mixk"}).code, 0);
+  EXPECT_EQ(run_cli({"destroy", "-n", "mixk", "--yes"}).code, 0);
+}
+
+TEST_F(KernelBuild, BadInputsSayWhatIsWrongAndChangeNoCachedKernel) {
+  ASSERT_EQ(built_.code, 0);
+  std::string before = manifest("ci");
+  ASSERT_FALSE(before.empty());
+  auto tmp = TempDir::create("/tmp", "uc-kernel-test-");
+  ASSERT_TRUE(tmp);
+
+  auto r = run_cli({"kernel", "build", "--name", "ci", "--source", tmp->path()});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("is not a Linux source tree with UML and OCFS2: it has no Makefile"), std::string::npos)
+      << r.err;
+
+  r = run_cli({"kernel", "build", "--name", "ci", "--set", "OCFS2_FS=n"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("CONFIG_OCFS2_FS is not set (needs y or m): OCFS2 itself"), std::string::npos) << r.err;
+
+  r = run_cli({"kernel", "build", "--name", "ci", "--set", "ocfs2=y"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("not a Kconfig option name"), std::string::npos) << r.err;
+
+  r = run_cli({"kernel", "build", "--name", "ci", "--patch", UMLCLUSTER_SOURCE_DIR "/tests/data/not-applying.patch"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("not-applying.patch does not apply"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("fs/ocfs2/file.c"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("Hunk #1 FAILED at 2378"), std::string::npos) << r.err;
+
+  r = run_cli({"kernel", "build", "--name", "ci", "--patch", UMLCLUSTER_SOURCE_DIR "/tests/data/compile-error.patch"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("#error umlcluster test: this tree does not compile"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("the whole log: " + home() + "/kernel-builds/ci.log"), std::string::npos) << r.err;
+
+  r = run_cli({"kernel", "build", "--name", "../x"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("not a kernel name"), std::string::npos) << r.err;
+
+  EXPECT_EQ(manifest("ci"), before);
+  expect_no_leftovers();
+
+  // A cluster file naming a kernel that was never built: one error on its line.
+  std::string file = tmp->path() + "/c.toml";
+  ASSERT_TRUE(write_file_atomic(file, "[cluster]\nname = \"nok\"\n\n[defaults]\nkernel = \"built:nope\"\n"));
+  r = run_cli({"up", "-f", file});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("no built kernel \"nope\""), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(":5:"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace uc::test
