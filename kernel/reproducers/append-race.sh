@@ -13,7 +13,7 @@ set -euo pipefail
 
 uc=${UMLCLUSTER:-umlcluster}
 cluster=()
-lines=500
+lines=1000
 file=/cluster/append-race
 nodes=()
 while [ $# -gt 0 ]; do
@@ -33,15 +33,18 @@ a=${nodes[0]}
 b=${nodes[1]}
 pad=$(printf '%040d' 0)
 
-"$uc" exec "${cluster[@]}" --timeout 60 "$a" -- rm -f "$file" || exit 2
-# Each node: N lines "NODE I PAD", one `>>` each; both loops start together.
+"$uc" exec "${cluster[@]}" --timeout 60 "$a" -- sh -c "rm -f $file $file.go-*" || exit 2
+# Each node: N lines "NODE I PAD", one `>>` each. A barrier on the volume starts both loops
+# together: each node leaves a mark and waits (up to 30 s) until it sees the other's.
 writer() {
-  "$uc" exec "${cluster[@]}" --timeout 600 "$1" -- sh -c \
-    "i=0; while [ \$i -lt $lines ]; do echo \"$1 \$i $pad\" >> $file; i=\$((i+1)); done"
+  "$uc" exec "${cluster[@]}" --timeout 600 "$1" -- sh -c "
+    touch $file.go-$1; w=0
+    while [ ! -e $file.go-$2 ] && [ \$w -lt 3000 ]; do sleep 0.01; w=\$((w+1)); done
+    i=0; while [ \$i -lt $lines ]; do echo \"$1 \$i $pad\" >> $file; i=\$((i+1)); done"
 }
 start=$(date +%s.%N)
-writer "$a" & pa=$!
-writer "$b" & pb=$!
+writer "$a" "$b" & pa=$!
+writer "$b" "$a" & pb=$!
 wa=0; wb=0
 wait $pa || wa=$?
 wait $pb || wb=$?
@@ -54,6 +57,7 @@ fi
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 "$uc" exec "${cluster[@]}" --timeout 120 "$b" -- cat "$file" > "$out" || exit 2
+"$uc" exec "${cluster[@]}" --timeout 60 "$a" -- sh -c "rm -f $file.go-*" || exit 2
 # Whole lines are "NODE I PAD" with a known node and 0 <= I < N; anything else is torn.
 awk -v a="$a" -v b="$b" -v n="$lines" -v pad="$pad" -v secs="$secs" '
   ($1 == a || $1 == b) && $2 ~ /^[0-9]+$/ && $2 < n && $3 == pad && NF == 3 {

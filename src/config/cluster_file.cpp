@@ -442,13 +442,16 @@ Result<ClusterSpec> parse_cluster_toml(const std::string& text, const std::strin
   for (const auto& p : validate(c))
     if (!lines.failed.count(p.field)) d.add(lines.of(p.field), p.field, p.message);
   // The host's side of a node, not a rule of the definition: checked here, where it is run.
+  std::set<std::pair<int, std::string>> said;
   for (size_t i = 0; check_kernel && i < c.nodes.size(); ++i) {
     const auto& k = c.nodes[i].kernel;
     std::string f = fmt::format("node[{}].kernel", i);
     if (lines.failed.count(f)) continue;
     if (auto built = kernel::built_name(k)) {
       if (!kernel::valid_kernel_name(*built)) continue;  // validate() said so
-      if (auto r = kernel::resolve_node_kernel(k); !r) d.add(lines.of(f), f, r.error().message);
+      // [defaults] gives every node the same line: one error for it is enough.
+      if (auto r = kernel::resolve_node_kernel(k); !r && said.insert({lines.of(f), k}).second)
+        d.add(lines.of(f), f, r.error().message);
     } else if (!k.empty() && k[0] == '/' && ::access(k.c_str(), X_OK) != 0) {
       d.add(lines.of(f), f,
             fmt::format("kernel {} does not exist or is not executable (install Debian's "
