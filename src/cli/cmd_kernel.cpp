@@ -118,6 +118,13 @@ int cmd_kernel_rm(const Globals&, const std::vector<std::string>& names, bool fo
     }
     fmt::print("removed kernel {}\n", name);
   }
+  // Its object tree and patched source go too, unless another kernel was built from them.
+  if (auto pruned = kernel::prune_build_trees(); !pruned) {
+    print_error(pruned.error().message);
+    rc = kExitFailed;
+  } else if (*pruned > 0) {
+    fmt::print("removed {} build folder(s) no kernel uses\n", *pruned);
+  }
   return rc;
 }
 

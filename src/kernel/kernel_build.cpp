@@ -207,13 +207,17 @@ Result<BuildOutcome> build_kernel(const BuildRequest& r, const Progress& progres
   if (!tree) return tree.error();
 
   std::string obj = kernel_builds_dir() + "/" + key;
-  bool fresh = !path_exists(obj + "/.config");
+  // Written once the config passed its checks: a configure cut short is done again.
+  std::string configured = obj + "/.umlcluster-configured";
+  bool fresh = !path_exists(configured);
   std::string shown = in->config_kind == "paper" || in->config_kind == "default" ? in->config_kind : r.config;
   if (fresh) {
     progress("[2/5] configuring (" + shown + ")");
+    UC_TRY(remove_tree(obj));
     UC_TRY(make_dirs(obj, 0700));
     auto st = configure(*in, *tree, obj, log);
     if (st) st = check_config(*in, obj, shown);
+    if (st) st = write_file_atomic(configured, key + "\n", 0600);
     if (!st) {
       (void)remove_tree(obj);
       return st.error();

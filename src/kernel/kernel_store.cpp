@@ -2,7 +2,10 @@
 
 #include <unistd.h>
 
+#include <sys/stat.h>
+
 #include <cstdio>
+#include <set>
 #include <nlohmann/json.hpp>
 
 #include "cluster/state_paths.h"
@@ -11,6 +14,11 @@
 
 namespace uc::kernel {
 namespace {
+
+bool path_is_dir(const std::string& p) {
+  struct stat st;
+  return ::stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
 
 Result<KernelRecord> parse_manifest(const std::string& dir, const std::string& text) {
   auto j = nlohmann::json::parse(text, nullptr, false);
@@ -89,6 +97,31 @@ Status remove_kernel(const std::string& name) {
   UC_TRY(remove_tree(gone));
   if (::rename(r->dir.c_str(), gone.c_str()) != 0) return errno_error("rename " + r->dir);
   return remove_tree(gone);
+}
+
+Result<int> prune_build_trees() {
+  // A build in progress holds this lock and has no record yet: its trees are not unused.
+  if (!path_exists(kernel_builds_dir())) return 0;
+  auto lock = FileLock::try_acquire(kernel_builds_dir() + "/.lock");
+  if (!lock) return 0;
+  std::set<std::string> keys, trees;
+  for (const auto& k : list_kernels()) {
+    keys.insert(k.key);
+    trees.insert("tree-" + k.tree_key);
+  }
+  int removed = 0;
+  for (const auto& e : list_dir(kernel_builds_dir())) {
+    std::string dir = kernel_builds_dir() + "/" + e;
+    if (e.empty() || e[0] == '.' || keys.count(e) || !path_is_dir(dir)) continue;
+    UC_TRY(remove_tree(dir));
+    ++removed;
+  }
+  for (const auto& e : list_dir(kernel_sources_dir())) {
+    if (e.rfind("tree-", 0) != 0 || trees.count(e)) continue;
+    UC_TRY(remove_tree(kernel_sources_dir() + "/" + e));
+    ++removed;
+  }
+  return removed;
 }
 
 Result<NodeKernel> resolve_node_kernel(const std::string& kernel_field) {

@@ -37,6 +37,9 @@ std::vector<KernelRecord> list_kernels();
 // kernels/NAME, replacing an older one in one rename. Nodes running the old one keep it.
 Status install_kernel(const std::string& staged, const KernelRecord& r);
 Status remove_kernel(const std::string& name);
+// Removes the object trees and patched source trees that no cached kernel was built from
+// (left by `kernel rm` or by failed builds); returns how many folders went.
+Result<int> prune_build_trees();
 std::string manifest_json(const KernelRecord& r);
 
 // What a node boots for its `kernel` field: a path as given, or a built kernel's binary and
