@@ -7,6 +7,7 @@ int main(int argc, char** argv) {
   using namespace uc::cli;
   CLI::App app{"umlcluster: builds, runs, breaks and measures a cluster of User Mode Linux nodes "
                "on this host.\nState lives in $UMLCLUSTER_HOME (default /var/lib/umlcluster)."};
+  app.set_version_flag("--version", std::string("umlcluster ") + UMLCLUSTER_VERSION);
   app.require_subcommand(1);
   Globals g;
   int rc = 0;

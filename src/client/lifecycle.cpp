@@ -41,7 +41,7 @@ Status start_supervisor(const ClusterPaths& p, const std::string& name, bool sta
   auto log = open_file(p.supervisor_log(), O_WRONLY | O_CREAT | O_APPEND, 0600);
   if (!log) return log.error();
   SpawnOptions o;
-  o.argv = {self_dir() + "/umlclusterd", name};
+  o.argv = {helper_path("umlclusterd"), name};
   if (!start_nodes) o.argv.push_back("--no-start");
   o.fds = {{log->get(), 1}, {log->get(), 2}, {ready->second.get(), 3}};
   o.new_session = true;  // outlives this command, deaf to its terminal

@@ -52,7 +52,7 @@ Result<ChildProcess> start_switch(const ClusterPaths& paths, Fd* control) {
   ::setsockopt(pair[0], SOL_SOCKET, SO_SNDBUFFORCE, &sndbuf, sizeof sndbuf);
   SandboxSpec s;
   s.mount_point = paths.mount_point("switch");
-  s.binds = {{self_dir() + "/umlcluster-switch", "/umlcluster-switch", false},
+  s.binds = {{helper_path("umlcluster-switch"), "/umlcluster-switch", false},
              {paths.switch_dir(), "/net", true}};
   s.argv = {"/umlcluster-switch", "/net/switch.ctl", "3", "4"};
   s.fds = {{ready->second.get(), 3}, {theirs.get(), 4}, {STDERR_FILENO, 2}};

@@ -68,7 +68,7 @@ Result<ImageRecipe> recipe_for(const ImageSpec& spec, const std::string& kernel)
                " (install Debian's user-mode-linux package)");
   r.kernel_version = versions.back();
   (void)kernel;
-  r.agent_path = self_dir() + "/umlcluster-agent";
+  r.agent_path = helper_path("umlcluster-agent");
   if (::access(r.agent_path.c_str(), R_OK) != 0)
     return err("the guest agent is missing: " + r.agent_path + " (build the project first)");
   return r;

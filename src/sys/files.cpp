@@ -154,6 +154,13 @@ std::string self_dir() {
   return p.substr(0, p.rfind('/'));
 }
 
+std::string helper_path(const std::string& name) {
+  std::string dir = self_dir();
+  for (const auto& c : {dir + "/" + name, dir + "/../lib/umlcluster/" + name})
+    if (::access(c.c_str(), X_OK) == 0) return c;
+  return dir + "/" + name;
+}
+
 Result<TempDir> TempDir::create(const std::string& parent, const std::string& prefix) {
   std::string tmpl = parent + "/" + prefix + "XXXXXX";
   if (!::mkdtemp(tmpl.data())) return errno_error("cannot create a temporary directory in " + parent);

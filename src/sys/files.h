@@ -29,6 +29,10 @@ void set_cloexec(int fd, bool on = true);
 
 // Directory of the running executable (siblings live there).
 std::string self_dir();
+// A helper program of umlcluster (umlclusterd, umlcluster-switch, umlcluster-agent): beside
+// the running executable in a build tree, or in ../lib/umlcluster/ once installed
+// (bin/umlcluster). The build tree's path when neither has it, for the error message.
+std::string helper_path(const std::string& name);
 
 // TempDir: a directory removed with its contents on destruction unless released.
 class TempDir {
