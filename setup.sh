@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # umlcluster set-up on a fresh Debian 12 machine.
-#   sudo ./setup.sh        install what is missing, build, bring up the default cluster, show it
-#   sudo ./setup.sh test   install what is missing, build, run every test
+#   ./setup.sh        install what is missing, build, bring up the default cluster, show it
+#   ./setup.sh test   install what is missing, build, run every test
+# As root: logged in as root, or with sudo.
 set -euo pipefail
 cd "$(dirname "$0")"
 mode=${1:-run}
 
 if [ "$(id -u)" -ne 0 ]; then
-  echo "setup.sh: run as root (sudo ./setup.sh $mode): it installs Debian packages and" >&2
+  echo "setup.sh: run as root (log in as root, or: sudo ./setup.sh $mode): it installs Debian packages and" >&2
   echo "umlcluster needs root to create namespaces for its sandboxed nodes." >&2
   exit 1
 fi

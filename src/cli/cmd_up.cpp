@@ -35,11 +35,17 @@ ClusterSpec with_policies_of(ClusterSpec recorded, const ClusterSpec& wanted) {
   return recorded;
 }
 
+// The order of the nodes is not part of it either: a paper-style cluster.conf may list its
+// node stanzas in any order, and OCFS2 knows a node by its number.
 bool same_cluster(const ClusterSpec& recorded, const ClusterSpec& wanted) {
   if (recorded.nodes.size() < wanted.nodes.size()) return false;
   ClusterSpec trimmed = with_policies_of(recorded, wanted);
   trimmed.nodes.resize(wanted.nodes.size());
-  return nlohmann::json(trimmed) == nlohmann::json(wanted);
+  ClusterSpec w = wanted;
+  auto by_number = [](const NodeSpec& a, const NodeSpec& b) { return a.number < b.number; };
+  std::sort(trimmed.nodes.begin(), trimmed.nodes.end(), by_number);
+  std::sort(w.nodes.begin(), w.nodes.end(), by_number);
+  return nlohmann::json(trimmed) == nlohmann::json(w);
 }
 
 bool prepare_cluster(const Globals& g, ClusterSpec& spec, bool rebuild_image) {

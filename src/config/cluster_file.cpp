@@ -112,13 +112,16 @@ class TableReader {
   void size(const std::string& k, uint64_t& out) {
     if (auto* n = t_.get(k)) {
       std::optional<uint64_t> v;
+      bool too_large = false;
       if (n->is_integer()) {
         auto i = *n->value<int64_t>();
         if (i > 0) v = static_cast<uint64_t>(i) * kMiB;
       } else if (auto s = n->value<std::string>()) {
-        v = parse_size(*s);
+        v = parse_size(*s, &too_large);
       }
-      if (!v)
+      if (too_large)
+        fail(k, fmt::format("\"{}\" is too large (no size passes 1P)", *n->value<std::string>()));
+      else if (!v)
         fail(k, "expected a size such as \"128M\" or \"1G\"");
       else out = *v;
     }
@@ -390,22 +393,29 @@ class Reader {
 
 }  // namespace
 
-std::optional<uint64_t> parse_size(const std::string& s) {
+std::optional<uint64_t> parse_size(const std::string& s, bool* too_large) {
+  if (too_large) *too_large = false;
   uint64_t n = 0;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
-  if (ec != std::errc() || p == s.data() || n == 0) return std::nullopt;
+  bool huge = ec == std::errc::result_out_of_range;
+  if ((ec != std::errc() && !huge) || p == s.data() || (n == 0 && !huge)) return std::nullopt;
   std::string unit(p, s.data() + s.size());
   for (auto& ch : unit) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
   uint64_t mul = 0;
   if (unit.empty() || unit == "M" || unit == "MB" || unit == "MIB") mul = kMiB;
   else if (unit == "G" || unit == "GB" || unit == "GIB") mul = 1024 * kMiB;
   else if (unit == "K" || unit == "KB" || unit == "KIB") mul = 1024;
+  else if (unit == "T" || unit == "TB" || unit == "TIB") mul = 1024 * 1024 * kMiB;
   else return std::nullopt;
-  if (n > (uint64_t{1} << 50) / mul) return std::nullopt;
+  if (huge || n > kMaxSize / mul) {
+    if (too_large) *too_large = true;
+    return std::nullopt;
+  }
   return n * mul;
 }
 
 std::string format_size(uint64_t b) {
+  if (b % (1024 * 1024 * kMiB) == 0) return fmt::format("{}T", b / (1024 * 1024 * kMiB));
   if (b % (1024 * kMiB) == 0) return fmt::format("{}G", b / (1024 * kMiB));
   if (b % kMiB == 0) return fmt::format("{}M", b / kMiB);
   return fmt::format("{}K", b / 1024);

@@ -511,7 +511,35 @@ TEST(Sizes, ParseAndFormat) {
   EXPECT_EQ(parse_size("100"), 100 * kMiB);
   EXPECT_FALSE(parse_size("12X"));
   EXPECT_FALSE(parse_size("M"));
+  EXPECT_EQ(parse_size("2T"), uint64_t{2} << 40);
+  bool too_large = false;
+  EXPECT_FALSE(parse_size("2000T", &too_large));
+  EXPECT_TRUE(too_large);
+  EXPECT_FALSE(parse_size("99999999999999999999999G", &too_large));
+  EXPECT_TRUE(too_large);
+  EXPECT_FALSE(parse_size("12X", &too_large));
+  EXPECT_FALSE(too_large);
   EXPECT_EQ(format_size(128 * kMiB), "128M");
+}
+
+}  // namespace
+}  // namespace uc
+
+namespace uc {
+namespace {
+
+TEST(ClusterFile, ASizeTooLargeSaysSoWithTheLimit) {
+  auto c = parse_cluster_toml("[[disk]]\nname = \"shared\"\nsize = \"100T\"\n", "big.toml", false);
+  ASSERT_FALSE(c);
+  EXPECT_EQ(c.error().message,
+            "big.toml:3: disk[0].size: 100T is too large: at most 15T (a disk is a sparse file on the host, "
+            "and ext4 holds files up to 16T)");
+  auto huge = parse_cluster_toml("[[disk]]\nname = \"shared\"\nsize = \"5000T\"\n", "big.toml", false);
+  ASSERT_FALSE(huge);
+  EXPECT_EQ(huge.error().message, "big.toml:3: disk[0].size: \"5000T\" is too large (no size passes 1P)");
+  auto image = parse_cluster_toml("[image]\nsize = \"100G\"\n", "big.toml", false);
+  ASSERT_FALSE(image);
+  EXPECT_EQ(image.error().message, "big.toml:2: image.size: 100G is too large: at most 64G");
 }
 
 }  // namespace

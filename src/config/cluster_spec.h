@@ -37,6 +37,9 @@ struct NodeSpec {
 };
 
 inline constexpr size_t kMaxDisks = 14;
+// A disk is a sparse file on the host: ext4 holds files up to 16T less a block (4K blocks).
+inline constexpr uint64_t kMaxDiskSize = uint64_t{15} << 40;
+inline constexpr uint64_t kMaxImageSize = uint64_t{64} << 30;
 
 struct DiskSpec {
   std::string name = "shared";

@@ -132,6 +132,10 @@ void check_disks(const ClusterSpec& c, Problems& p) {
       p.disk(i, "heartbeat",
              fmt::format("\"{}\" is not a heartbeat mode (local or global)", d.heartbeat));
     if (d.size < 256 * kMiB) p.disk(i, "size", "an OCFS2 volume needs at least 256M");
+    else if (d.size > kMaxDiskSize)
+      p.disk(i, "size", fmt::format("{} is too large: at most {} (a disk is a sparse file on the host, "
+                                    "and ext4 holds files up to 16T)",
+                                    format_size(d.size), format_size(kMaxDiskSize)));
     if (d.label.size() > 63) p.disk(i, "label", "at most 63 characters");
     std::set<std::string> listed;
     for (const auto& n : d.nodes) {
@@ -214,6 +218,9 @@ void check_image(const ImageSpec& im, Problems& p) {
       im.suite.find_first_not_of("abcdefghijklmnopqrstuvwxyz-") != std::string::npos)
     p.add("image", "suite", fmt::format("\"{}\" is not a Debian suite name", im.suite));
   if (im.size < 512 * kMiB) p.add("image", "size", "a root image needs at least 512M");
+  else if (im.size > kMaxImageSize)
+    p.add("image", "size", fmt::format("{} is too large: at most {}", format_size(im.size),
+                                       format_size(kMaxImageSize)));
 }
 
 }  // namespace

@@ -148,6 +148,10 @@ TEST(Lifecycle, DownLeavesNothingAndUpReusesTheImage) {
   EXPECT_NE(r.out.find("\tname = ocfs2\n"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("\tip_port = 7777\n"), std::string::npos) << r.out;
   EXPECT_EQ(s["volumes"][0]["mounted_on"], (nlohmann::json{"node0", "node1"}));
+  // The same file with its stanzas in another order is the same cluster.
+  r = run_cli({"up", "--from", UMLCLUSTER_SOURCE_DIR "/tests/data/paper-cluster-reordered.conf"});
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("is already up; nothing changed"), std::string::npos) << r.out << r.err;
 }
 
 }  // namespace
