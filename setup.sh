@@ -18,7 +18,7 @@ fi
 # ocfs2-tools for `umlcluster fsck` (fsck.ocfs2 -n on a stopped cluster's disk) and the
 # benchmarks' floor, jq for `umlcluster bench`.
 packages=(g++ cmake make pkg-config libcli11-dev libtomlplusplus-dev nlohmann-json3-dev
-          libfmt-dev libgtest-dev googletest libbenchmark-dev
+          libfmt-dev libgtest-dev googletest libbenchmark-dev dpkg-dev
           user-mode-linux mmdebstrap e2fsprogs ocfs2-tools tar coreutils jq)
 # Tests only: a real browser for the HTML report, a real terminal for `top`, and what
 # `umlcluster kernel build` needs (the test builds a kernel; a user's first build installs

@@ -132,5 +132,7 @@ struct KernelBuildOptions {
 int cmd_kernel_build(const Globals& g, const KernelBuildOptions& o);
 int cmd_kernel_list(const Globals& g);
 int cmd_kernel_rm(const Globals& g, const std::vector<std::string>& names, bool force);
+// Hidden, for the shell completion: names of clusters, nodes, kernels or images.
+int cmd_names(const Globals& g, const std::string& kind);
 
 }  // namespace uc::cli

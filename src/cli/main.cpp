@@ -1,7 +1,11 @@
 // umlcluster: a cluster of User Mode Linux nodes with OCFS2, in one command.
 #include <CLI/CLI.hpp>
 
+#include <fmt/format.h>
+
 #include "cli/commands.h"
+#include "cli/generated_docs.h"
+#include "config/cluster_file_fields.h"
 
 int main(int argc, char** argv) {
   using namespace uc::cli;
@@ -303,6 +307,20 @@ int main(int argc, char** argv) {
   s_krm->add_option("name", knames, "kernel names (see kernel list)")->required();
   s_krm->add_flag("--force", kforce, "remove even if a cluster's nodes use it");
   s_krm->callback([&] { rc = cmd_kernel_rm(g, knames, kforce); });
+
+  // Hidden (no group): what the build generates the man page and the completion from, and
+  // the names the completion offers.
+  auto* s_man = app.add_subcommand("__man", "")->group("");
+  s_man->callback([&] { fmt::print("{}", man_page(app, UMLCLUSTER_VERSION)); });
+  auto* s_man5 = app.add_subcommand("__man5", "")->group("");
+  s_man5->callback([&] { fmt::print("{}", uc::cluster_file_man_page(UMLCLUSTER_VERSION)); });
+  auto* s_compl = app.add_subcommand("__completion", "")->group("");
+  s_compl->callback([&] { fmt::print("{}", bash_completion(app)); });
+  std::string names_kind;
+  auto* s_names = app.add_subcommand("__names", "")->group("");
+  s_names->add_option("kind", names_kind)->required();
+  s_names->add_option("-n,--name", g.name);
+  s_names->callback([&] { rc = cmd_names(g, names_kind); });
 
   try {
     app.parse(argc, argv);

@@ -12,6 +12,7 @@
 #include <map>
 #include <set>
 
+#include "config/cluster_file_fields.h"
 #include "config/validate.h"
 #include "kernel/kernel_ref.h"
 #include "kernel/kernel_store.h"
@@ -68,6 +69,12 @@ struct FieldLines {
 
 // Field readers: each checks the type and reports with the line. The rules on the values
 // are validate()'s; a reader only refuses what is not a value of the field's type.
+// The keys a table accepts: those umlcluster.toml(5) documents (cluster_file_fields.h).
+std::set<std::string> allowed(const char* table) {
+  auto keys = keys_of(table);
+  return {keys.begin(), keys.end()};
+}
+
 class TableReader {
  public:
   TableReader(const toml::table& t, std::string prefix, Diagnostics& d, FieldLines& lines,
@@ -240,7 +247,7 @@ class Reader {
   void read_cluster(ClusterSpec& c) {
     auto* t = sub_table(root_, "cluster", d_);
     if (!t) return;
-    TableReader r(*t, "cluster", d_, lines_, {"name", "port", "subnet", "node_count"});
+    TableReader r(*t, "cluster", d_, lines_, allowed("cluster"));
     r.str("name", c.name);
     r.integer("port", c.port);
     std::string subnet;
@@ -268,7 +275,7 @@ class Reader {
   void read_nodes(ClusterSpec& c) {
     NodeSpec defaults;
     if (auto* t = sub_table(root_, "defaults", d_)) {
-      TableReader r(*t, "defaults", d_, lines_, {"memory", "kernel", "kernel_args", "restart"});
+      TableReader r(*t, "defaults", d_, lines_, allowed("defaults"));
       r.size("memory", defaults.memory);
       r.str("kernel", defaults.kernel);
       r.strings("kernel_args", defaults.kernel_args);
@@ -308,8 +315,7 @@ class Reader {
   }
 
   void read_node(const toml::table& t, const std::string& f, NodeSpec& n) {
-    TableReader r(t, f, d_, lines_,
-                  {"name", "address", "number", "memory", "kernel", "kernel_args", "restart"});
+    TableReader r(t, f, d_, lines_, allowed("node"));
     r.str("name", n.name);
     std::string addr;
     r.str("address", addr);
@@ -333,8 +339,7 @@ class Reader {
       c.disks.back().size = default_disk_size(c.slots(c.disks.back()));
     }
     for (size_t i = 0; i < tables.size(); ++i) {
-      TableReader r(*tables[i], fmt::format("disk[{}]", i), d_, lines_,
-                    {"name", "size", "mount", "nodes", "label", "slots", "heartbeat"});
+      TableReader r(*tables[i], fmt::format("disk[{}]", i), d_, lines_, allowed("disk"));
       DiskSpec disk;
       r.str("name", disk.name);
       r.size("size", disk.size);
@@ -352,9 +357,7 @@ class Reader {
   void read_o2cb(O2cbSpec& o) {
     auto* t = sub_table(root_, "o2cb", d_);
     if (!t) return;
-    TableReader r(
-        *t, "o2cb", d_, lines_,
-        {"heartbeat_threshold", "idle_timeout_ms", "keepalive_delay_ms", "reconnect_delay_ms"});
+    TableReader r(*t, "o2cb", d_, lines_, allowed("o2cb"));
     r.integer("heartbeat_threshold", o.heartbeat_threshold);
     r.integer("idle_timeout_ms", o.idle_timeout_ms);
     r.integer("keepalive_delay_ms", o.keepalive_delay_ms);
@@ -364,9 +367,7 @@ class Reader {
   void read_manager(ManagerSpec& m) {
     auto* t = sub_table(root_, "manager", d_);
     if (!t) return;
-    TableReader r(*t, "manager", d_, lines_,
-                  {"restart_limit", "restart_window", "backoff_initial_ms", "backoff_max_ms",
-                   "ping_interval_ms", "hung_after_ms", "boot_parallel"});
+    TableReader r(*t, "manager", d_, lines_, allowed("manager"));
     r.integer("restart_limit", m.restart_limit);
     r.integer("restart_window", m.restart_window);
     r.integer("backoff_initial_ms", m.backoff_initial_ms);
@@ -379,7 +380,7 @@ class Reader {
   void read_image(ImageSpec& im) {
     auto* t = sub_table(root_, "image", d_);
     if (!t) return;
-    TableReader r(*t, "image", d_, lines_, {"suite", "packages", "size"});
+    TableReader r(*t, "image", d_, lines_, allowed("image"));
     r.str("suite", im.suite);
     r.strings("packages", im.packages);
     r.size("size", im.size);

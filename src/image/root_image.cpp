@@ -15,6 +15,7 @@
 #include "config/cluster_file.h"
 #include "node/kernel_cmdline.h"
 #include "sys/files.h"
+#include "sys/logged_run.h"
 #include "sys/process.h"
 
 namespace uc::image {
@@ -28,15 +29,10 @@ double seconds_since(std::chrono::steady_clock::time_point t) {
 }
 
 // Runs a build step with its output in `log`; on failure the error carries the log's tail.
+// Ctrl-C or SIGTERM ends the step's whole process group (mmdebstrap and its apt and dpkg)
+// and fails it: nothing of an interrupted build outlives `up`.
 Status step(const std::vector<std::string>& argv, const std::string& log) {
-  auto fd = open_file(log, O_WRONLY | O_CREAT | O_APPEND, 0600);
-  if (!fd) return fd.error();
-  auto st = run_command(argv, fd->get());
-  if (st) return {};
-  auto text = read_file(log);
-  std::string tail = text ? *text : "";
-  if (tail.size() > 2000) tail = "..." + tail.substr(tail.size() - 2000);
-  return err(st.error().message + " (log: " + log + ")\n" + tail);
+  return run_logged({argv, log, "", {}, {}});
 }
 
 }  // namespace
@@ -141,11 +137,17 @@ Result<std::string> ensure_image(const ImageRecipe& r, const Progress& progress,
     return errno_error("symlink /etc/mtab");
 
   progress(fmt::format("[4/4] writing the {} ext4 image", format_size(r.size)));
+  bool new_dir = !path_exists(dir);
   UC_TRY(make_dirs(dir, 0700));
   std::string part = img + ".part";
   ::unlink(part.c_str());
-  UC_TRY(step({"mke2fs", "-q", "-F", "-t", "ext4", "-L", "umlroot", "-d", tree, part,
-               std::to_string(r.size / 1024) + "k"}, log));
+  if (auto st = step({"mke2fs", "-q", "-F", "-t", "ext4", "-L", "umlroot", "-d", tree, part,
+                      std::to_string(r.size / 1024) + "k"}, log);
+      !st) {
+    ::unlink(part.c_str());
+    if (new_dir) (void)remove_tree(dir);  // no half-made image folder
+    return st.error();
+  }
   // Read-only for everyone: nodes share it, and a COW file remembers its mtime.
   ::chmod(part.c_str(), 0444);
   if (::rename(part.c_str(), img.c_str()) != 0) return errno_error("rename " + img);

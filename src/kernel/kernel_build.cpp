@@ -11,7 +11,7 @@
 #include "cluster/state_paths.h"
 #include "kernel/kernel_config.h"
 #include "kernel/kernel_ref.h"
-#include "kernel/logged_run.h"
+#include "sys/logged_run.h"
 #include "sys/files.h"
 
 namespace uc::kernel {

@@ -10,7 +10,7 @@
 
 #include "cluster/state_paths.h"
 #include "kernel/kernel_ref.h"
-#include "kernel/logged_run.h"
+#include "sys/logged_run.h"
 #include "sys/files.h"
 #include "sys/process.h"
 

@@ -1,4 +1,4 @@
-#include "kernel/logged_run.h"
+#include "sys/logged_run.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -12,7 +12,7 @@
 #include "sys/files.h"
 #include "sys/process.h"
 
-namespace uc::kernel {
+namespace uc {
 namespace {
 
 // Blocks the interrupting signals while a step runs, and gives the mask back after.
@@ -121,4 +121,4 @@ Status run_logged(const LoggedRun& r, bool* interrupted, int tail_lines) {
              tail_of(r.log, tail_lines));
 }
 
-}  // namespace uc::kernel
+}  // namespace uc

@@ -10,7 +10,7 @@
 
 #include "sys/result.h"
 
-namespace uc::kernel {
+namespace uc {
 
 struct LoggedRun {
   std::vector<std::string> argv;
@@ -27,4 +27,4 @@ Status run_logged(const LoggedRun& r, bool* interrupted = nullptr, int tail_line
 // The last `n` lines of a file.
 std::string tail_of(const std::string& path, int n);
 
-}  // namespace uc::kernel
+}  // namespace uc
