@@ -3,6 +3,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <termios.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -12,6 +13,7 @@
 #include <sstream>
 
 #include "cli/commands.h"
+#include "cli/top_view.h"
 #include "cli/cluster_sample.h"
 #include "sys/fd.h"
 #include "sys/process.h"
@@ -21,11 +23,12 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::string render(const nlohmann::json& f, char sort_key) {
+// `first` and `visible`: the node rows shown (visible 0: all of them).
+std::string render(const nlohmann::json& f, char sort_key, int first = 0, int visible = 0) {
   std::string s;
   auto& h = f["host"];
   const char* sorted = sort_key == 'c' ? "cpu" : sort_key == 'm' ? "memory" : "name";
-  s += fmt::format("umlcluster top: cluster {} at {}   sorted by {} (c/m/n; q quits)   "
+  s += fmt::format("umlcluster top: cluster {} at {}   sorted by {} (c/m/n; arrows, PgUp/PgDn scroll; q quits)   "
                    "top's own CPU {:.1f}%\n\n", f.value("cluster", ""), f.value("taken_at", ""), sorted,
                    f.value("sampler_cpu_percent", 0.0));
   s += "host  CPU";
@@ -42,7 +45,14 @@ std::string render(const nlohmann::json& f, char sort_key) {
     if (sort_key == 'm') return a.value("memory_bytes", uint64_t{0}) > b.value("memory_bytes", uint64_t{0});
     return a.value("name", "") < b.value("name", "");
   });
-  for (auto& n : rows) {
+  int total = static_cast<int>(rows.size());
+  int shown_from = 0, shown_to = total;
+  if (visible > 0 && total > visible) {
+    shown_from = clamp_first(first, total, visible);
+    shown_to = shown_from + visible;
+  }
+  for (int i = shown_from; i < shown_to; ++i) {
+    auto& n = rows[static_cast<size_t>(i)];
     std::string load = "-", mem = "-", vols = "-";
     if (n.contains("guest")) {
       auto& g = n["guest"];
@@ -59,7 +69,15 @@ std::string render(const nlohmann::json& f, char sort_key) {
                      n.value("rss_bytes", uint64_t{0}) / 1048576.0, n.value("pss_bytes", uint64_t{0}) / 1048576.0,
                      n.value("memory_bytes", uint64_t{0}) / 1048576.0, load, mem, vols);
   }
+  if (shown_to - shown_from < total)
+    s += fmt::format("nodes {}-{} of {}: {} above, {} below (arrows, PgUp/PgDn, Home/End)", shown_from + 1,
+                     shown_to, total, shown_from, total - shown_to);
   return s;
+}
+
+int terminal_rows() {
+  winsize w{};
+  return ::ioctl(STDOUT_FILENO, TIOCGWINSZ, &w) == 0 && w.ws_row > 0 ? w.ws_row : 24;
 }
 
 // The terminal as top needs it: raw keys, alternate screen, no cursor; all undone at exit.
@@ -142,8 +160,16 @@ int cmd_top(const Globals& g, double interval, int count) {
   fmt::print("\033[H\033[2Jumlcluster top: cluster {}: sampling...\n", name);
   std::fflush(stdout);
   char sort_key = 'n';
+  int first = 0;
   auto next = Clock::now() + std::chrono::milliseconds(wait_ms);
   nlohmann::json last;
+  auto draw = [&] {
+    int visible = visible_rows(terminal_rows());
+    int total = last.contains("nodes") ? static_cast<int>(last["nodes"].size()) : 0;
+    first = clamp_first(first, total, visible);
+    fmt::print("\033[H\033[2J{}", render(last, sort_key, first, visible));
+    std::fflush(stdout);
+  };
   for (;;) {
     int left = static_cast<int>(std::max<int64_t>(
         0, std::chrono::duration_cast<std::chrono::milliseconds>(next - Clock::now()).count()));
@@ -151,17 +177,21 @@ int cmd_top(const Globals& g, double interval, int count) {
     ::poll(fds, 2, left);
     if (fds[1].revents) return 0;
     if (fds[0].revents) {
-      char k = 0;
-      if (::read(STDIN_FILENO, &k, 1) == 1) {
-        if (k == 'q' || k == 'Q' || k == 3) return 0;
-        if (k == 'c' || k == 'm' || k == 'n') sort_key = k;
-        if (!last.is_null()) fmt::print("\033[H\033[2J{}", render(last, sort_key)), std::fflush(stdout);
+      char buf[64];
+      ssize_t n = ::read(STDIN_FILENO, buf, sizeof buf);
+      int total = last.contains("nodes") ? static_cast<int>(last["nodes"].size()) : 0;
+      for (TopKey k : decode_keys(std::string_view(buf, n > 0 ? static_cast<size_t>(n) : 0))) {
+        if (k == TopKey::kQuit) return 0;
+        if (k == TopKey::kSortCpu) sort_key = 'c';
+        else if (k == TopKey::kSortMemory) sort_key = 'm';
+        else if (k == TopKey::kSortName) sort_key = 'n';
+        else first = scroll(first, k, total, visible_rows(terminal_rows()));
       }
+      if (!last.is_null()) draw();
     }
     if (Clock::now() < next) continue;
     last = refresh(*c, prev, prev_cpu, pss);
-    fmt::print("\033[H\033[2J{}", render(last, sort_key));
-    std::fflush(stdout);
+    draw();
     next = Clock::now() + std::chrono::milliseconds(wait_ms);
   }
 }

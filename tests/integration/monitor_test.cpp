@@ -138,6 +138,19 @@ TEST(Top, InARealTerminalShowsBothNodesRefreshesAndQuitsOnQ) {
   EXPECT_NE(clock_of(later), c0) << later;
   t.run({"send-keys", "-t", "t", "m"});  // sort by memory: still both rows
   EXPECT_TRUE(has_rows(t.wait_for(has_rows)));
+  // More nodes than rows: a terminal of 8 lines has room for one; the rest scroll.
+  ASSERT_EQ(t.run({"resize-window", "-t", "t", "-y", "8"}), 0);
+  std::string small = t.wait_for([](const std::string& s) { return s.find("nodes 1-1 of ") != std::string::npos; });
+  EXPECT_NE(small.find(": 0 above, "), std::string::npos) << small;
+  t.run({"send-keys", "-t", "t", "End"});
+  std::string end = t.wait_for([](const std::string& s) { return s.find(" 0 below") != std::string::npos; });
+  EXPECT_NE(end.find(" 0 below"), std::string::npos) << end;
+  EXPECT_EQ(end.find("nodes 1-1 of "), std::string::npos) << end;
+  t.run({"send-keys", "-t", "t", "Home"});
+  EXPECT_NE(t.wait_for([](const std::string& s) { return s.find("nodes 1-1 of ") != std::string::npos; })
+                .find(": 0 above, "),
+            std::string::npos);
+  ASSERT_EQ(t.run({"resize-window", "-t", "t", "-y", "40"}), 0);
   t.run({"send-keys", "-t", "t", "q"});
   // Back at the shell, on the main screen, with a sane tty (echo and line editing on).
   t.run({"send-keys", "-t", "t", "stty -a | tr ' ' '\\n' | grep -x -e icanon -e echo | tr '\\n' ' '; echo", "Enter"});
