@@ -10,6 +10,7 @@
 #include <set>
 
 #include "cli/commands.h"
+#include "cluster/lab.h"
 #include "config/cluster_file.h"
 #include "ocfs2/cluster_conf.h"
 #include "sys/files.h"
@@ -48,8 +49,23 @@ bool same_cluster(const ClusterSpec& recorded, const ClusterSpec& wanted) {
   return nlohmann::json(trimmed) == nlohmann::json(w);
 }
 
+// The lab folder of a cluster file: its folder, if that holds a node folder or a script
+// for these nodes (cluster/lab.h).
+std::string lab_of(const Globals& g, const ClusterSpec& spec) {
+  if (g.file.empty()) return "";
+  char* real = ::realpath(g.file.c_str(), nullptr);
+  if (!real) return "";
+  std::string dir(real);
+  ::free(real);
+  dir = dir.substr(0, dir.rfind('/'));
+  std::vector<std::string> names;
+  for (const auto& n : spec.nodes) names.push_back(n.name);
+  return is_lab(dir, names) ? dir : "";
+}
+
 bool prepare_cluster(const Globals& g, ClusterSpec& spec, bool rebuild_image) {
   ClusterPaths p(spec.name);
+  std::string lab = lab_of(g, spec);
   bool existed = path_exists(p.dir);
   ClusterRecord rec;
   if (existed && path_exists(p.spec())) {
@@ -68,7 +84,8 @@ bool prepare_cluster(const Globals& g, ClusterSpec& spec, bool rebuild_image) {
     }
     rec = *old;
     rec.spec = with_policies_of(old->spec, spec);
-    if (nlohmann::json(rec.spec) != nlohmann::json(old->spec)) {
+    if (!g.file.empty()) rec.lab = lab;  // the file's folder now, lab or not
+    if (nlohmann::json(rec.spec) != nlohmann::json(old->spec) || rec.lab != old->lab) {
       if (auto s = write_record(p, rec); !s) {
         print_error(s.error().message);
         return false;
@@ -93,6 +110,8 @@ bool prepare_cluster(const Globals& g, ClusterSpec& spec, bool rebuild_image) {
     if (!built) fmt::print("image: cached ({})\n", *img);
     rec.spec = spec;
     rec.image = *img;
+    rec.lab = lab;
+    if (!lab.empty()) fmt::print("lab folder: {}\n", lab);
     rec.created_at = std::chrono::duration_cast<std::chrono::seconds>(
                          std::chrono::system_clock::now().time_since_epoch()).count();
     if (auto s = make_dirs(clusters_dir(), 0700); !s) {
@@ -151,9 +170,25 @@ std::optional<ClusterSpec> definition_for_root(const Globals& g, const std::stri
   return *spec;
 }
 
-int cmd_up(const Globals& g, const UpOptions& o) {
+int cmd_up(const Globals& given, const UpOptions& o) {
   auto t0 = Clock::now();
   int rc = 0;
+  Globals g = given;
+  // `up lab/`: the lab folder's cluster.toml.
+  if (!o.lab.empty()) {
+    if (!g.file.empty()) {
+      print_error("give either a lab folder or -f, not both");
+      return kExitBadInput;
+    }
+    struct stat st;
+    bool dir = ::stat(o.lab.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+    g.file = dir ? o.lab + "/cluster.toml" : o.lab;
+    if (::access(g.file.c_str(), R_OK) != 0) {
+      print_error(dir ? o.lab + " has no cluster.toml (a lab folder holds its cluster file)"
+                      : o.lab + ": no such lab folder or cluster file");
+      return kExitBadInput;
+    }
+  }
   ProgressToStderr progress(g.json);
   auto spec = definition_for_root(g, o.from, &rc);
   if (!spec) return rc;

@@ -11,6 +11,7 @@ namespace uc::cli {
 struct UpOptions {
   bool rebuild_image = false;
   std::string from;  // a paper-style OCFS2 cluster.conf as the cluster definition
+  std::string lab;   // a lab folder (its cluster.toml) or a cluster file
 };
 int cmd_up(const Globals& g, const UpOptions& o);
 int cmd_down(const Globals& g);

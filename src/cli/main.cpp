@@ -31,6 +31,10 @@ int main(int argc, char** argv) {
   file_opt(s_up);
   json_opt(s_up);
   s_up->add_flag("--rebuild-image", up.rebuild_image, "build the root image again even if cached");
+  s_up->add_option("lab", up.lab,
+                   "a lab folder: its cluster.toml, NODE/ folders of files for each node's root, "
+                   "shared.startup and NODE.startup (run once mounted), NODE.shutdown and shared.shutdown "
+                   "(run at down)");
   s_up->callback([&] { rc = cmd_up(g, up); });
 
   auto* s_down = app.add_subcommand("down", "stop every node gracefully (state and disks are kept)");

@@ -16,6 +16,7 @@ Result<ClusterRecord> read_record(const ClusterPaths& p) {
     r.spec = j.at("spec").get<ClusterSpec>();
     r.image = j.at("image").get<std::string>();
     r.created_at = j.value("created_at", int64_t{0});
+    r.lab = j.value("lab", "");
     return r;
   } catch (const std::exception& e) {
     return err(p.spec() + " is damaged: " + e.what());
@@ -24,6 +25,7 @@ Result<ClusterRecord> read_record(const ClusterPaths& p) {
 
 Status write_record(const ClusterPaths& p, const ClusterRecord& r) {
   nlohmann::json j{{"spec", r.spec}, {"image", r.image}, {"created_at", r.created_at}};
+  if (!r.lab.empty()) j["lab"] = r.lab;
   return write_file_atomic(p.spec(), j.dump(2) + "\n", 0600);
 }
 

@@ -44,7 +44,7 @@ void AgentLink::send(FrameType t, uint32_t session, std::string_view payload) {
   if (attached()) out_ += encode_frame(t, session, payload);
 }
 
-void AgentLink::run_job(const std::vector<std::string>& argv, Done done) {
+void AgentLink::run_job(const std::vector<std::string>& argv, Done done, const std::string& stdin_data) {
   if (!attached()) {
     done(-1, "", "the node is not running");
     return;
@@ -52,6 +52,9 @@ void AgentLink::run_job(const std::vector<std::string>& argv, Done done) {
   uint32_t sid = next_session_++;
   jobs_[sid] = Job{std::move(done), "", ""};
   send(FrameType::kExec, sid, nlohmann::json{{"argv", argv}}.dump());
+  constexpr size_t kChunk = kMaxPayload / 2;
+  for (size_t at = 0; at < stdin_data.size(); at += kChunk)
+    send(FrameType::kStdin, sid, std::string_view(stdin_data).substr(at, kChunk));
   send(FrameType::kStdinEof, sid, "");
 }
 

@@ -42,7 +42,8 @@ class AgentLink {
   // jobs fail, routed sessions end with 125 and `why`. `close_fds`: the process ended.
   void reset(Listener& l, const std::string& why, bool close_fds);
 
-  void run_job(const std::vector<std::string>& argv, Done done);
+  // Runs argv in the guest; `stdin_data` is its standard input (then EOF).
+  void run_job(const std::vector<std::string>& argv, Done done, const std::string& stdin_data = "");
   // Opens a routed session with the CLI's exec request; returns the agent's session id.
   uint32_t open_route(Route r, const nlohmann::json& exec_request);
   // Forwards stdin, EOF, resize or a signal of a routed session.

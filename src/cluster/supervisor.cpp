@@ -92,6 +92,7 @@ Status Supervisor::start() {
   try {
     spec_ = j.at("spec").get<ClusterSpec>();
     image_ = j.at("image").get<std::string>();
+    lab_ = j.value("lab", "");
   } catch (const std::exception& e) {
     return err(paths_.spec() + ": " + e.what());
   }
@@ -156,6 +157,23 @@ void Supervisor::begin_down() {
   stopping_ = true;
   // A frozen node cannot shut down: every fault ends first.
   for (const auto& f : faults_.clear()) end_fault(f, "down");
+  // The lab's shutdown scripts run in every running node first, the volumes still mounted.
+  auto pending = std::make_shared<int>(1);
+  auto one_done = [this, pending] {
+    if (--*pending == 0) stop_nodes();
+  };
+  for (auto& n : nodes_) {
+    if (lab_.empty() || n->machine.state() != NodeState::kRunning) continue;
+    auto steps = lab_shutdown(lab_, n->spec.name);
+    if (!steps || steps->empty()) continue;
+    ++*pending;
+    run_lab(n->spec.name, std::make_shared<std::vector<LabStep>>(std::move(*steps)), 0, n->machine.launched_at(),
+            false, one_done);
+  }
+  one_done();
+}
+
+void Supervisor::stop_nodes() {
   int64_t now = mono_ms();
   for (auto& n : nodes_) {
     boot_gate_.cancel(n->spec.name);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -19,6 +20,7 @@
 #include "cluster/control_protocol.h"
 #include "cluster/event_log.h"
 #include "cluster/fault_book.h"
+#include "cluster/lab.h"
 #include "cluster/node_machine.h"
 #include "cluster/state_paths.h"
 #include "config/cluster_spec.h"
@@ -125,6 +127,13 @@ class Supervisor : public ocfs2::NodeRunner, public ocfs2::DiskStore {
   // supervisor.cpp
   Status start();
   void begin_down();
+  void stop_nodes();  // down's second half, once the lab's shutdown scripts have run
+  // The lab folder's steps (cluster/lab.h) in `node`, one after another, then `then`. A
+  // startup (`must_pass`) stops at a failing step and fails the node; a shutdown goes on.
+  // Steps of a node that restarted meanwhile are dropped.
+  void run_lab(const std::string& node, std::shared_ptr<std::vector<LabStep>> steps, size_t i,
+               int64_t launched, bool must_pass, std::function<void()> then);
+  void become_ready(const std::string& node);
   bool all_stopped() const;
 
   ClusterPaths paths_;
@@ -132,6 +141,7 @@ class Supervisor : public ocfs2::NodeRunner, public ocfs2::DiskStore {
   bool start_nodes_ = true;
   ClusterSpec spec_;
   std::string image_;
+  std::string lab_;  // the cluster's lab folder, "" without one
   std::optional<FileLock> lock_;
   Fd listener_;
   Fd sigfd_;

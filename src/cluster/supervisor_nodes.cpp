@@ -269,6 +269,20 @@ void Supervisor::progress(const std::string& node, const std::string& step, cons
 void Supervisor::ready(const std::string& node) {
   ManagedNode* n = find(node);
   if (!n) return;
+  // Mounted: the lab folder's files and startup scripts come before "ready".
+  if (!lab_.empty()) {
+    auto steps = lab_startup(lab_, node);
+    if (!steps) return failed(node, node + ": lab: " + steps.error().message);
+    if (!steps->empty())
+      return run_lab(node, std::make_shared<std::vector<LabStep>>(std::move(*steps)), 0, n->machine.launched_at(),
+                     true, [this, node] { become_ready(node); });
+  }
+  become_ready(node);
+}
+
+void Supervisor::become_ready(const std::string& node) {
+  ManagedNode* n = find(node);
+  if (!n) return;
   int64_t now = mono_ms();
   n->ready_ms = now - n->machine.launched_at();
   n->machine.ready(now);
