@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "config/cluster_file_fields.h"
+
 #include <functional>
 #include <sstream>
 #include <vector>
@@ -99,6 +101,28 @@ std::string man_page(const CLI::App& app, const std::string& version) {
        ".TP\n.I /usr/lib/umlcluster/\nthe helpers: umlclusterd (a cluster's supervisor), umlcluster\\-switch, "
        "umlcluster\\-agent (the guests' init)\n";
   m += ".SH SEE ALSO\n\\fBumlcluster.toml\\fR(5), \\fBmkfs.ocfs2\\fR(8), \\fBo2cb\\fR(8), \\fBfsck.ocfs2\\fR(8)\n";
+  return m;
+}
+
+std::string cluster_file_man_page(const std::string& version) {
+  std::string m = fmt::format(".TH UMLCLUSTER.TOML 5 \"\" \"umlcluster {}\" \"File Formats\"\n", version);
+  m += ".SH NAME\numlcluster.toml \\- the cluster file of umlcluster\n";
+  m += ".SH DESCRIPTION\nA TOML file that describes a cluster for \\fBumlcluster up \\-f\\fR \\fIFILE\\fR. "
+       "Everything has a default: an empty file, or none, is the paper's cluster (node0 192.168.0.112 and "
+       "node1 192.168.0.116, 128M each, one 1G OCFS2 disk at /cluster). A bad file gets every error at "
+       "once, each naming the file, the line and the field, and nothing is started or changed. Sizes are "
+       "written \"128M\", \"1G\", \"2T\" or \"512K\" (a bare number is megabytes).\n";
+  for (const auto& t : cluster_file_tables()) {
+    m += fmt::format(".SH {}\n{}\n", roff_escape(t.header), roff_escape(t.doc));
+    for (const auto& f : cluster_file_fields())
+      if (std::string(f.table) == t.name)
+        m += fmt::format(".TP\n.B {}\n({}; default: {}) {}\n", roff_escape(f.key), roff_escape(f.type),
+                         roff_escape(f.fallback), roff_escape(f.doc));
+  }
+  m += ".SH EXAMPLE\n.nf\n[cluster]\nname = \"lab\"\n\n[defaults]\nmemory = \"256M\"\n\n[[node]]\n"
+       "name = \"node0\"\naddress = \"192.168.0.112\"\n\n[[node]]\nname = \"node1\"\naddress = "
+       "\"192.168.0.116\"\nkernel = \"built:paper\"\n\n[[disk]]\nname = \"shared\"\nsize = \"2G\"\n.fi\n";
+  m += ".SH SEE ALSO\n\\fBumlcluster\\fR(1)\n";
   return m;
 }
 

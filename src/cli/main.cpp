@@ -5,7 +5,6 @@
 
 #include "cli/commands.h"
 #include "cli/generated_docs.h"
-#include "config/cluster_file_fields.h"
 
 int main(int argc, char** argv) {
   using namespace uc::cli;
@@ -317,7 +316,7 @@ int main(int argc, char** argv) {
   auto* s_man = app.add_subcommand("__man", "")->group("");
   s_man->callback([&] { fmt::print("{}", man_page(app, UMLCLUSTER_VERSION)); });
   auto* s_man5 = app.add_subcommand("__man5", "")->group("");
-  s_man5->callback([&] { fmt::print("{}", uc::cluster_file_man_page(UMLCLUSTER_VERSION)); });
+  s_man5->callback([&] { fmt::print("{}", cluster_file_man_page(UMLCLUSTER_VERSION)); });
   auto* s_compl = app.add_subcommand("__completion", "")->group("");
   s_compl->callback([&] { fmt::print("{}", bash_completion(app)); });
   std::string names_kind;

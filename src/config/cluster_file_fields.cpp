@@ -1,28 +1,9 @@
 #include "config/cluster_file_fields.h"
 
-#include <fmt/format.h>
+#include <iterator>
 
 namespace uc {
 namespace {
-
-std::string esc(const std::string& s) {
-  std::string out;
-  bool start = true;
-  for (char c : s) {
-    if (start && (c == '.' || c == '\'')) out += "\\&";
-    if (c == '\\') out += "\\e";
-    else if (c == '-') out += "\\-";
-    else out += c;
-    start = c == '\n';
-  }
-  return out;
-}
-
-struct TableDoc {
-  const char* name;
-  const char* header;  // how it is written: [cluster], [[node]]
-  const char* doc;
-};
 
 const TableDoc kTables[] = {
     {"cluster", "[cluster]", "The OCFS2 cluster and its private LAN."},
@@ -105,26 +86,9 @@ std::vector<std::string> keys_of(const std::string& table) {
   return out;
 }
 
-std::string cluster_file_man_page(const std::string& version) {
-  std::string m = fmt::format(".TH UMLCLUSTER.TOML 5 \"\" \"umlcluster {}\" \"File Formats\"\n", version);
-  m += ".SH NAME\numlcluster.toml \\- the cluster file of umlcluster\n";
-  m += ".SH DESCRIPTION\nA TOML file that describes a cluster for \\fBumlcluster up \\-f\\fR \\fIFILE\\fR. "
-       "Everything has a default: an empty file, or none, is the paper's cluster (node0 192.168.0.112 and "
-       "node1 192.168.0.116, 128M each, one 1G OCFS2 disk at /cluster). A bad file gets every error at "
-       "once, each naming the file, the line and the field, and nothing is started or changed. Sizes are "
-       "written \"128M\", \"1G\", \"2T\" or \"512K\" (a bare number is megabytes).\n";
-  for (const auto& t : kTables) {
-    m += fmt::format(".SH {}\n{}\n", esc(t.header), esc(t.doc));
-    for (const auto& f : cluster_file_fields()) {
-      if (std::string(f.table) != t.name) continue;
-      m += fmt::format(".TP\n.B {}\n({}; default: {}) {}\n", esc(f.key), esc(f.type), esc(f.fallback), esc(f.doc));
-    }
-  }
-  m += ".SH EXAMPLE\n.nf\n[cluster]\nname = \"lab\"\n\n[defaults]\nmemory = \"256M\"\n\n[[node]]\n"
-       "name = \"node0\"\naddress = \"192.168.0.112\"\n\n[[node]]\nname = \"node1\"\naddress = "
-       "\"192.168.0.116\"\nkernel = \"built:paper\"\n\n[[disk]]\nname = \"shared\"\nsize = \"2G\"\n.fi\n";
-  m += ".SH SEE ALSO\n\\fBumlcluster\\fR(1)\n";
-  return m;
+const std::vector<TableDoc>& cluster_file_tables() {
+  static const std::vector<TableDoc> t(std::begin(kTables), std::end(kTables));
+  return t;
 }
 
 }  // namespace uc

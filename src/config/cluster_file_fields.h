@@ -1,5 +1,6 @@
 // Every field of the cluster file with its default, limits and meaning: the parser takes the
-// keys it accepts from this table, and umlcluster.toml(5) is generated from it, so a field
+// keys it accepts from this table, and umlcluster.toml(5) is generated from it
+// (cli/generated_docs.h), so a field
 // cannot be read without being documented, nor documented without being read.
 #pragma once
 
@@ -16,10 +17,15 @@ struct FieldDoc {
   const char* doc;    // its meaning and limits
 };
 
+struct TableDoc {
+  const char* name;
+  const char* header;  // as it is written: [cluster], [[node]]
+  const char* doc;
+};
+
 const std::vector<FieldDoc>& cluster_file_fields();
+const std::vector<TableDoc>& cluster_file_tables();
 // The keys of one table, in the table's order.
 std::vector<std::string> keys_of(const std::string& table);
-// umlcluster.toml(5), in roff.
-std::string cluster_file_man_page(const std::string& version);
 
 }  // namespace uc
