@@ -40,6 +40,12 @@ inline Match is(const std::string& node, const std::string& type) {
   return [=](const json& e) { return e.value("node", "") == node && e.value("type", "") == type; };
 }
 
+// `type` on any node but `dead`: the DLM elects a recovery master among the survivors (node0,
+// or a node added by an earlier test), so no one survivor is certain to be it.
+inline Match on_a_survivor(const std::string& dead, const std::string& type) {
+  return [=](const json& e) { return e.value("node", "") != dead && e.value("type", "") == type; };
+}
+
 // The first event since `since_ms` that matches, waiting up to `timeout_s` for it.
 inline std::optional<json> wait_event(const std::string& cluster, int64_t since_ms, const Match& m, int timeout_s) {
   auto give_up = Clock::now() + std::chrono::seconds(timeout_s);

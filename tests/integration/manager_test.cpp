@@ -154,7 +154,7 @@ TEST(Manager, KillNineWhileNode0WritesIsSeenRecoveredAndRejoined) {
   // The survivors' side, each from their consoles.
   auto evicted = wait_event("ocfs2", t0, about_node1("evicted"), 60);
   auto rec_begin = wait_event("ocfs2", t0, about_node1("recovery_begin"), 1);
-  auto rec_end = wait_event("ocfs2", t0, is("node0", "recovery_end"), 1);
+  auto rec_end = wait_event("ocfs2", t0, on_a_survivor("node1", "recovery_end"), 1);
   auto replay_end = wait_event("ocfs2", t0, about_node1("journal_replay_end"), 60);
   EXPECT_TRUE(evicted) << dump(es);
   EXPECT_TRUE(rec_begin) << dump(es);
