@@ -1,5 +1,6 @@
 #include "kernel/kernel_build.h"
 
+#include <ftw.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -159,6 +160,17 @@ Result<std::string> kernel_release(const std::string& tree, const std::string& o
   return out;
 }
 
+// Bytes in the files under `dir` (Debian's full config installs about 105 MB of modules).
+uint64_t tree_bytes(const std::string& dir) {
+  static uint64_t total;
+  total = 0;
+  ::nftw(dir.c_str(), [](const char*, const struct stat* st, int type, FTW*) {
+    if (type == FTW_F) total += static_cast<uint64_t>(st->st_size);
+    return 0;
+  }, 32, FTW_PHYS);
+  return total;
+}
+
 // The modules as a read-only ext4 disk holding lib/modules/RELEASE, depmod'ed.
 Status modules_disk(const std::string& tree, const std::string& obj, const std::string& name,
                     const std::string& release, const std::string& staged, const std::string& log) {
@@ -169,8 +181,11 @@ Status modules_disk(const std::string& tree, const std::string& obj, const std::
   // Links back into the host's build tree mean nothing in a guest.
   ::unlink((mods + "/" + release + "/build").c_str());
   ::unlink((mods + "/" + release + "/source").c_str());
+  // Room for the modules and ext4's own: twice their size, 64 MB at least (a sparse file).
+  uint64_t bytes = tree_bytes(mods);
+  uint64_t kib = std::max<uint64_t>(65536, (2 * bytes / 1024 + 16384) / 1024 * 1024);
   UC_TRY(run_logged({{"mke2fs", "-q", "-F", "-t", "ext4", "-L", "ucmodules", "-d", mods,
-                      staged + "/modules.img", "65536k"}, log, "", {}, {}}));
+                      staged + "/modules.img", std::to_string(kib) + "k"}, log, "", {}, {}}));
   ::chmod((staged + "/modules.img").c_str(), 0444);
   return remove_tree(root);
 }
