@@ -15,6 +15,7 @@
 #include "config/cluster_file.h"
 #include "node/kernel_cmdline.h"
 #include "sys/files.h"
+#include "sys/fnv_hash.h"
 #include "sys/logged_run.h"
 #include "sys/process.h"
 
@@ -41,14 +42,7 @@ std::vector<std::string> base_packages() {
   return {"ocfs2-tools", "kmod", "iproute2", "procps", "util-linux", "iputils-ping"};
 }
 
-std::string hash_hex(const std::string& data) {
-  uint64_t h = 1469598103934665603ULL;
-  for (unsigned char c : data) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  return fmt::format("{:016x}", h);
-}
+std::string hash_hex(const std::string& data) { return fnv1a_hex(data); }
 
 Result<ImageRecipe> recipe_for(const ImageSpec& spec, const std::string& kernel) {
   ImageRecipe r;

@@ -4,18 +4,10 @@
 #include <cctype>
 #include <fmt/format.h>
 
+#include "sys/fnv_hash.h"
+
 namespace uc::kernel {
 namespace {
-
-// FNV-1a, 64 bits: a cache key, not a security boundary (as the image cache's).
-std::string fnv(const std::string& data) {
-  uint64_t h = 1469598103934665603ULL;
-  for (unsigned char c : data) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  return fmt::format("{:016x}", h);
-}
 
 // Each part with its length in front, so that no two lists of parts hash alike.
 std::string framed(const std::vector<std::string>& parts) {
@@ -48,14 +40,14 @@ std::string tree_key(const BuildInputs& in) {
   std::vector<std::string> parts = {"umlcluster-kernel-tree-1", in.source_id,
                                     std::to_string(in.heartbeat_ms)};
   for (const auto& p : in.patches) parts.push_back(p);
-  return fnv(framed(parts));
+  return fnv1a_hex(framed(parts));
 }
 
 std::string build_key(const BuildInputs& in) {
   std::vector<std::string> parts = {"umlcluster-kernel-build-1", tree_key(in), in.config_kind,
                                     in.config_text};
   for (const auto& s : in.sets) parts.push_back(s.line());
-  return fnv(framed(parts));
+  return fnv1a_hex(framed(parts));
 }
 
 }  // namespace uc::kernel

@@ -2,8 +2,16 @@
 
 #include <gtest/gtest.h>
 
+#include "sys/fnv_hash.h"
+
 namespace uc::kernel {
 namespace {
+
+// Pinned: the cached images' keys were made with these values; a change would orphan them.
+TEST(KernelRef, CacheKeysStayAsTheCacheHasThem) {
+  EXPECT_EQ(fnv1a_hex(""), "14650fb0739d0383");
+  EXPECT_EQ(fnv1a_hex("a"), "44bd8ad473cd9906");
+}
 
 TEST(KernelRef, BuiltNamesAndPaths) {
   EXPECT_EQ(built_name("built:paper"), "paper");
