@@ -53,10 +53,7 @@ bool same_cluster(const ClusterSpec& recorded, const ClusterSpec& wanted) {
 // for these nodes (cluster/lab.h).
 std::string lab_of(const Globals& g, const ClusterSpec& spec) {
   if (g.file.empty()) return "";
-  char* real = ::realpath(g.file.c_str(), nullptr);
-  if (!real) return "";
-  std::string dir(real);
-  ::free(real);
+  std::string dir = real_path(g.file);
   dir = dir.substr(0, dir.rfind('/'));
   std::vector<std::string> names;
   for (const auto& n : spec.nodes) names.push_back(n.name);

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "sys/files.h"
+#include "sys/logged_run.h"
 #include "sys/process.h"
 
 namespace uc {
@@ -80,21 +81,6 @@ Result<std::vector<LabStep>> lab_shutdown(const std::string& dir, const std::str
   UC_TRY(add_script(dir, node + ".shutdown", kLabShutdownTimeoutS, steps));
   UC_TRY(add_script(dir, "shared.shutdown", kLabShutdownTimeoutS, steps));
   return steps;
-}
-
-std::string last_lines(const std::string& text, int n) {
-  size_t end = text.size();
-  while (end > 0 && text[end - 1] == '\n') --end;
-  size_t pos = end;
-  for (int i = 0; i < n && pos > 0; ++i) {
-    pos = text.rfind('\n', pos - 1);
-    if (pos == std::string::npos) {
-      pos = 0;
-      break;
-    }
-  }
-  size_t from = pos == 0 && (text.empty() || text[0] != '\n') ? 0 : pos + 1;
-  return text.substr(from, end - from);
 }
 
 std::string lab_failure(const std::string& node, const LabStep& step, int code, const std::string& output) {

@@ -33,7 +33,5 @@ Result<std::vector<LabStep>> lab_startup(const std::string& dir, const std::stri
 Result<std::vector<LabStep>> lab_shutdown(const std::string& dir, const std::string& node);
 // The message of a failed step: the node, the step, its exit code and its last lines.
 std::string lab_failure(const std::string& node, const LabStep& step, int code, const std::string& output);
-// The last `n` lines of `text`.
-std::string last_lines(const std::string& text, int n);
 
 }  // namespace uc

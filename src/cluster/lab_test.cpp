@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "sys/files.h"
+#include "sys/logged_run.h"
 
 namespace uc {
 namespace {

@@ -28,19 +28,6 @@ bool package_installed(const std::string& p) {
   return text && text->find("install ok installed") != std::string::npos;
 }
 
-bool is_dir(const std::string& p) {
-  struct stat st;
-  return ::stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-std::string real_path(const std::string& p) {
-  char* r = ::realpath(p.c_str(), nullptr);
-  if (!r) return p;
-  std::string s = r;
-  ::free(r);
-  return s;
-}
-
 // The lines of patch's output that say what went wrong.
 std::string patch_failures(const std::string& output) {
   std::istringstream in(output);
@@ -113,7 +100,7 @@ Result<SourceTree> prepare_source(const std::string& source, const std::string& 
   } else {
     t.shown = source;
   }
-  if (!source.empty() && is_dir(source)) {
+  if (!source.empty() && is_directory(source)) {
     t.path = real_path(source);
     t.id = "dir:" + t.path;
     t.user_tree = true;
@@ -125,7 +112,7 @@ Result<SourceTree> prepare_source(const std::string& source, const std::string& 
   if (!S_ISREG(st.st_mode)) return err(t.shown + " is neither a directory nor a tarball");
   t.id = fmt::format("tar:{}:{}:{}", real_path(tarball), st.st_size, st.st_mtim.tv_sec);
   std::string dir = kernel_sources_dir() + "/src-" + tree_key(BuildInputs{t.id, "", "", {}, {}, 0});
-  if (!is_dir(dir)) {
+  if (!is_directory(dir)) {
     UC_TRY(make_dirs(kernel_sources_dir(), 0700));
     auto tmp = TempDir::create(kernel_sources_dir(), ".unpack-");
     if (!tmp) return tmp.error();
@@ -133,7 +120,7 @@ Result<SourceTree> prepare_source(const std::string& source, const std::string& 
     auto r = run_logged({{"tar", "-xf", real_path(tarball), "-C", tmp->path()}, log, "", nullptr, nullptr});
     if (!r) return err(t.shown + " is not a tarball tar can read: " + r.error().message);
     auto top = list_dir(tmp->path());
-    std::string tree = top.size() == 1 && is_dir(tmp->path() + "/" + top[0]) ? top[0] : ".";
+    std::string tree = top.size() == 1 && is_directory(tmp->path() + "/" + top[0]) ? top[0] : ".";
     UC_TRY(check_kernel_tree(tmp->path() + "/" + tree, t.shown));
     if (tree != ".") UC_TRY(write_file_atomic(tmp->path() + "/.top", tree + "\n", 0600));
     if (::rename(tmp->path().c_str(), dir.c_str()) != 0) return errno_error("rename " + dir);
@@ -159,7 +146,7 @@ Result<std::string> changed_tree(const SourceTree& src, const std::vector<PatchF
                                  const std::string& log, const Progress& progress) {
   if (patches.empty() && heartbeat_ms == 0) return src.path;
   std::string dir = kernel_sources_dir() + "/tree-" + key;
-  if (is_dir(dir) && !fresh) return dir;
+  if (is_directory(dir) && !fresh) return dir;
   UC_TRY(make_dirs(kernel_sources_dir(), 0700));
   auto tmp = TempDir::create(kernel_sources_dir(), ".tree-");
   if (!tmp) return tmp.error();

@@ -15,10 +15,6 @@
 namespace uc::kernel {
 namespace {
 
-bool path_is_dir(const std::string& p) {
-  struct stat st;
-  return ::stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
-}
 
 Result<KernelRecord> parse_manifest(const std::string& dir, const std::string& text) {
   auto j = nlohmann::json::parse(text, nullptr, false);
@@ -112,7 +108,7 @@ Result<int> prune_build_trees() {
   int removed = 0;
   for (const auto& e : list_dir(kernel_builds_dir())) {
     std::string dir = kernel_builds_dir() + "/" + e;
-    if (e.empty() || e[0] == '.' || keys.count(e) || !path_is_dir(dir)) continue;
+    if (e.empty() || e[0] == '.' || keys.count(e) || !is_directory(dir)) continue;
     UC_TRY(remove_tree(dir));
     ++removed;
   }

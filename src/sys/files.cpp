@@ -154,6 +154,19 @@ std::string self_dir() {
   return p.substr(0, p.rfind('/'));
 }
 
+bool is_directory(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+std::string real_path(const std::string& path) {
+  char* r = ::realpath(path.c_str(), nullptr);
+  if (!r) return path;
+  std::string s = r;
+  ::free(r);
+  return s;
+}
+
 std::string helper_path(const std::string& name) {
   std::string dir = self_dir();
   for (const auto& c : {dir + "/" + name, dir + "/../lib/umlcluster/" + name})

@@ -20,6 +20,9 @@ Status write_file_atomic(const std::string& path, const std::string& data, mode_
 Status make_dirs(const std::string& path, mode_t mode = 0700);
 Status remove_tree(const std::string& path);
 bool path_exists(const std::string& path);
+bool is_directory(const std::string& path);  // follows symlinks
+// The absolute path with links resolved; `path` itself if that fails.
+std::string real_path(const std::string& path);
 std::vector<std::string> list_dir(const std::string& path);
 Result<Fd> open_file(const std::string& path, int flags, mode_t mode = 0600);
 Status write_all(int fd, const void* data, size_t len);

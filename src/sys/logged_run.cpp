@@ -56,14 +56,24 @@ void stop_group(ChildProcess& c) {
 
 }  // namespace
 
+std::string last_lines(const std::string& text, int n) {
+  size_t end = text.size();
+  while (end > 0 && text[end - 1] == '\n') --end;
+  size_t pos = end;
+  for (int i = 0; i < n && pos > 0; ++i) {
+    pos = text.rfind('\n', pos - 1);
+    if (pos == std::string::npos) {
+      pos = 0;
+      break;
+    }
+  }
+  size_t from = pos == 0 && (text.empty() || text[0] != '\n') ? 0 : pos + 1;
+  return text.substr(from, end - from);
+}
+
 std::string tail_of(const std::string& path, int n) {
   auto text = read_file(path);
-  if (!text) return "";
-  const std::string& t = *text;
-  size_t pos = t.size();
-  if (pos && t[pos - 1] == '\n') --pos;
-  for (int i = 0; i < n && pos != std::string::npos && pos > 0; ++i) pos = t.rfind('\n', pos - 1);
-  return t.substr(pos == std::string::npos || pos == 0 ? 0 : pos + 1);
+  return text ? last_lines(*text, n) : "";
 }
 
 Status run_logged(const LoggedRun& r, bool* interrupted, int tail_lines) {

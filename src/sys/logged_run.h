@@ -24,7 +24,8 @@ struct LoggedRun {
 // `*interrupted` set) and the log's last `tail_lines` lines.
 Status run_logged(const LoggedRun& r, bool* interrupted = nullptr, int tail_lines = 25);
 
-// The last `n` lines of a file.
+// The last `n` lines of `text` (without its trailing newlines), and of a file.
+std::string last_lines(const std::string& text, int n);
 std::string tail_of(const std::string& path, int n);
 
 }  // namespace uc
