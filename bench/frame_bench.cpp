@@ -2,7 +2,7 @@
 // of every exec byte and every guest packet.
 #include <benchmark/benchmark.h>
 
-#include "agent/frame.h"
+#include "wire/frame.h"
 #include "net/switch_core.h"
 
 namespace {

@@ -11,7 +11,7 @@
 #include <memory>
 #include <string>
 
-#include "agent/frame.h"
+#include "wire/frame.h"
 #include "sys/fd.h"
 
 namespace uc::agent {

@@ -11,8 +11,8 @@
 #include "chaos/chaos_report.h"
 #include "chaos/chaos_schedule.h"
 #include "cli/commands.h"
-#include "cli/verify_run.h"
-#include "cluster/event_log.h"
+#include "client/verify_run.h"
+#include "events/event_log.h"
 #include "sys/files.h"
 #include "verify/verify_report.h"
 

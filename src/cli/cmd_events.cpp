@@ -13,7 +13,7 @@
 #include <cstdio>
 
 #include "cli/commands.h"
-#include "cluster/event_log.h"
+#include "events/event_log.h"
 #include "sys/files.h"
 
 namespace uc::cli {

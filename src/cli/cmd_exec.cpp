@@ -13,7 +13,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.h"
-#include "cluster/guest_messages.h"
+#include "wire/guest_messages.h"
 #include "sys/files.h"
 
 namespace uc::cli {

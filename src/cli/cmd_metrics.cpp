@@ -7,7 +7,7 @@
 #include <algorithm>
 #include <fmt/format.h>
 
-#include "cli/cluster_sample.h"
+#include "client/cluster_sample.h"
 #include "cli/commands.h"
 #include "metrics/http_endpoint.h"
 #include "metrics/prometheus.h"

@@ -12,7 +12,7 @@
 #include <ctime>
 #include <fmt/format.h>
 
-#include "cli/cluster_sample.h"
+#include "client/cluster_sample.h"
 #include "cli/commands.h"
 #include "report/html_report.h"
 #include "report/report_text.h"

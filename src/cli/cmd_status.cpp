@@ -2,7 +2,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.h"
-#include "cli/node_probe.h"
+#include "client/node_probe.h"
 #include "ocfs2/o2cb_scripts.h"
 #include "sys/files.h"
 

@@ -13,8 +13,8 @@
 #include <sstream>
 
 #include "cli/commands.h"
-#include "cli/top_view.h"
-#include "cli/cluster_sample.h"
+#include "client/top_view.h"
+#include "client/cluster_sample.h"
 #include "sys/fd.h"
 #include "sys/process.h"
 

@@ -10,7 +10,7 @@
 #include <set>
 
 #include "cli/commands.h"
-#include "cluster/lab.h"
+#include "config/lab.h"
 #include "config/cluster_file.h"
 #include "ocfs2/cluster_conf.h"
 #include "sys/files.h"
@@ -50,7 +50,7 @@ bool same_cluster(const ClusterSpec& recorded, const ClusterSpec& wanted) {
 }
 
 // The lab folder of a cluster file: its folder, if that holds a node folder or a script
-// for these nodes (cluster/lab.h).
+// for these nodes (config/lab.h).
 std::string lab_of(const Globals& g, const ClusterSpec& spec) {
   if (g.file.empty()) return "";
   std::string dir = real_path(g.file);

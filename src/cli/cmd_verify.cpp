@@ -5,7 +5,7 @@
 #include <chrono>
 
 #include "cli/commands.h"
-#include "cli/verify_run.h"
+#include "client/verify_run.h"
 #include "verify/verify_report.h"
 
 namespace uc::cli {

@@ -8,7 +8,7 @@
 #include <fmt/format.h>
 
 #include "config/cluster_file.h"
-#include "cluster/console_events.h"
+#include "ocfs2/console_events.h"
 #include "monitor/sampler.h"
 #include "sys/files.h"
 

@@ -8,8 +8,8 @@
 
 #include "client/cluster_record.h"
 #include "client/lifecycle.h"
-#include "cluster/control_client.h"
-#include "cluster/state_paths.h"
+#include "client/control_client.h"
+#include "paths/state_paths.h"
 #include "config/cluster_spec.h"
 #include "sys/fd.h"
 #include "sys/result.h"

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-#include "cluster/state_paths.h"
+#include "paths/state_paths.h"
 #include "config/cluster_spec.h"
 #include "sys/result.h"
 
@@ -15,7 +15,7 @@ struct ClusterRecord {
   ClusterSpec spec;
   std::string image;
   int64_t created_at = 0;
-  std::string lab;  // the lab folder (cluster/lab.h): the cluster file's folder, "" without one
+  std::string lab;  // the lab folder (config/lab.h): the cluster file's folder, "" without one
 };
 Result<ClusterRecord> read_record(const ClusterPaths& p);
 Status write_record(const ClusterPaths& p, const ClusterRecord& r);

@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "cluster/control_client.h"
-#include "cluster/control_protocol.h"
-#include "cluster/state_paths.h"
+#include "client/control_client.h"
+#include "wire/control_protocol.h"
+#include "paths/state_paths.h"
 #include "sys/result.h"
 
 namespace uc::client {

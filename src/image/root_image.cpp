@@ -11,7 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "cluster/state_paths.h"
+#include "paths/state_paths.h"
 #include "config/cluster_file.h"
 #include "node/kernel_cmdline.h"
 #include "sys/files.h"

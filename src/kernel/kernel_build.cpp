@@ -9,7 +9,7 @@
 #include <fmt/format.h>
 #include <thread>
 
-#include "cluster/state_paths.h"
+#include "paths/state_paths.h"
 #include "kernel/kernel_config.h"
 #include "kernel/kernel_ref.h"
 #include "sys/logged_run.h"

@@ -8,7 +8,7 @@
 #include <regex>
 #include <sstream>
 
-#include "cluster/state_paths.h"
+#include "paths/state_paths.h"
 #include "kernel/kernel_ref.h"
 #include "sys/logged_run.h"
 #include "sys/files.h"

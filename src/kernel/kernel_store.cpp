@@ -8,7 +8,7 @@
 #include <set>
 #include <nlohmann/json.hpp>
 
-#include "cluster/state_paths.h"
+#include "paths/state_paths.h"
 #include "kernel/kernel_ref.h"
 #include "sys/files.h"
 

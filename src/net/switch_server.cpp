@@ -13,7 +13,7 @@
 #include <cstring>
 #include <vector>
 
-#include "net/daemon_protocol.h"
+#include "wire/daemon_protocol.h"
 #include "net/switch_control.h"
 #include "sys/files.h"
 

@@ -14,7 +14,7 @@
 #include <optional>
 #include <string>
 
-#include "cluster/state_paths.h"
+#include "paths/state_paths.h"
 #include "config/cluster_spec.h"
 #include "node/disk_gate.h"
 #include "node/mconsole.h"

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "cluster/state_paths.h"
+#include "paths/state_paths.h"
 #include "config/cluster_spec.h"
 #include "node/disk_gate.h"
 #include "sys/fd.h"

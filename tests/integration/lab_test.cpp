@@ -1,4 +1,4 @@
-// Lab folders (cluster/lab.h): a folder per node whose files land in its root with owner,
+// Lab folders (config/lab.h): a folder per node whose files land in its root with owner,
 // mode and symlinks kept, startup scripts once the volume is mounted, shutdown scripts at
 // `down`, and a failing startup script that fails `up` with what a user needs to know.
 #include <gtest/gtest.h>

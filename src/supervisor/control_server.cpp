@@ -1,0 +1,280 @@
+// The CLI's side of the supervisor: connections on the control socket (owner only),
+// typed requests (control_protocol.h), and exec/console sessions routed to the agents.
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <fmt/format.h>
+
+#include "supervisor/supervisor_core.h"
+#include "ocfs2/o2cb_scripts.h"
+#include "ocfs2/volume.h"
+
+namespace uc::cluster {
+namespace {
+constexpr size_t kMaxClientBacklog = 16 * 1024 * 1024;
+}
+
+void Supervisor::send_to(Conn& c, FrameType t, uint32_t sid, std::string_view payload) {
+  c.out += encode_frame(t, sid, payload);
+}
+
+void Supervisor::record(const std::string& node, const std::string& type, json fields,
+                        const std::string& message) {
+  Event e;
+  e.ts_ms = wall_ms();
+  e.cluster = name_;
+  e.node = node;
+  e.type = type;
+  e.fields = std::move(fields);
+  if (events_)
+    if (auto s = events_->append(e); !s) logf("event log: " + s.error().message);
+  ManagedNode* n = node.empty() ? nullptr : find(node);
+  std::string state = n ? state_name(n->machine.state()) : "";
+  logf(fmt::format("{} {} {}: {}", node.empty() ? "-" : node, state, type, message));
+  if (!n) return;
+  std::string payload = control::encode(control::Progress{node, state, type, message});
+  for (auto& [fd, c] : conns_)
+    if (c.subscribed) send_to(c, FrameType::kEvent, 0, payload);
+}
+
+json Supervisor::status_json() {
+  json nodes = json::array();
+  int64_t now = mono_ms();
+  for (auto& n : nodes_) {
+    const auto& m = n->machine;
+    bool up = host_->running(n->spec.name);
+    nodes.push_back({{"name", n->spec.name},
+                     {"state", state_name(m.state())},
+                     {"address", n->spec.address.str()},
+                     {"number", n->spec.number},
+                     {"pid", up ? host_->pid(n->spec.name) : 0},
+                     {"uptime_s", up ? (now - m.launched_at()) / 1000.0 : 0.0},
+                     {"started_at_ms", n->started_wall},
+                     {"ready_ms", n->ready_ms},
+                     {"booted_ms", n->booted_ms},
+                     {"guest_boot_ms", n->guest_boot_ms},
+                     {"boot_id", m.boot_id()},
+                     {"restart", restart_policy_name(n->spec.restart)},
+                     {"restarts", m.restarts()},
+                     {"last_cause", cause_name(m.last_cause())},
+                     {"last_cause_at_ms", n->last_cause_wall},
+                     {"memory_limit_bytes", n->spec.memory},
+                     {"error", m.error()}});
+  }
+  return json{{"cluster", name_},
+              {"state", stopping_ ? "stopping" : "running"},
+              {"supervisor_pid", ::getpid()},
+              {"switch_pid", switch_.running() ? switch_.pid() : 0},
+              {"subnet", spec_.subnet.str()},
+              {"nodes", nodes}};
+}
+
+void Supervisor::accept_conns() {
+  for (;;) {
+    int fd = ::accept4(listener_.get(), nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
+    if (fd < 0) return;
+    ucred cred{};
+    socklen_t len = sizeof cred;
+    // Only the owner of the cluster (root) may drive it.
+    if (::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0 || cred.uid != ::geteuid()) {
+      ::close(fd);
+      continue;
+    }
+    conns_[fd].fd = Fd(fd);
+  }
+}
+
+void Supervisor::flush_conns() {
+  std::vector<int> gone;
+  for (auto& [fd, c] : conns_) {
+    if (!c.out.empty()) {
+      ssize_t w = ::send(fd, c.out.data(), c.out.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+      if (w > 0) c.out.erase(0, static_cast<size_t>(w));
+    }
+    if (c.out.size() > kMaxClientBacklog) gone.push_back(fd);  // a client that stopped reading
+  }
+  for (int fd : gone) close_conn(fd);
+}
+
+void Supervisor::close_conn(int fd) {
+  auto it = conns_.find(fd);
+  if (it == conns_.end()) return;
+  for (auto& [csid, target] : it->second.sessions)
+    if (ManagedNode* n = find(target.first)) n->link.close_route(target.second);
+  conns_.erase(it);
+}
+
+void Supervisor::on_conn_readable(int fd) {
+  auto& c = conns_[fd];
+  char buf[65536];
+  ssize_t n = ::read(fd, buf, sizeof buf);
+  if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) return close_conn(fd);
+  if (n < 0) return;
+  c.decoder.feed(std::string_view(buf, static_cast<size_t>(n)));
+  while (conns_.count(fd)) {
+    auto f = conns_[fd].decoder.next();
+    if (!f) break;
+    on_client_frame(conns_[fd], *f);
+  }
+}
+
+void Supervisor::on_client_frame(Conn& c, const Frame& f) {
+  if (f.type == FrameType::kRequest) {
+    auto r = control::decode_request(f.payload);
+    if (!r) {
+      control::Reply no;
+      no.ok = false;
+      no.error = r.error().message;
+      return send_to(c, FrameType::kReply, f.session, control::encode(no));
+    }
+    return on_request(c, f.session, *r);
+  }
+  if (f.type == FrameType::kExec) return on_exec(c, f);
+  auto s = c.sessions.find(f.session);
+  if (s == c.sessions.end()) return;
+  ManagedNode* n = find(s->second.first);
+  if (!n) return;
+  switch (f.type) {
+    case FrameType::kStdin: case FrameType::kStdinEof: case FrameType::kResize: case FrameType::kSignal:
+      n->link.forward(s->second.second, f.type, f.payload);
+      break;
+    default: break;
+  }
+}
+
+void Supervisor::on_exec(Conn& c, const Frame& f) {
+  auto req = json::parse(f.payload, nullptr, false);
+  std::string name;
+  if (!req.is_discarded() && req.is_object() && req.contains("node") && req["node"].is_string())
+    name = req["node"].get<std::string>();
+  auto fail = [&](const std::string& why) {
+    send_to(c, FrameType::kExit, f.session, encode_exit({125, 0, why}));
+  };
+  ManagedNode* n = find(name);
+  if (!n) return fail("no node named \"" + name + "\" in cluster " + name_);
+  if (n->machine.state() != NodeState::kRunning)
+    return fail(name + " is " + state_name(n->machine.state()));
+  if (c.sessions.count(f.session)) return fail("session already open");
+  req.erase("node");
+  uint32_t asid = n->link.open_route({c.fd.get(), f.session}, req);
+  c.sessions[f.session] = {name, asid};
+}
+
+void Supervisor::on_request(Conn& c, uint32_t sid, const control::Request& r) {
+  using control::Op;
+  control::Reply reply;
+  auto refuse = [&](const std::string& why) {
+    reply.ok = false;
+    reply.error = why;
+    send_to(c, FrameType::kReply, sid, control::encode(reply));
+  };
+  int64_t now = mono_ms();
+  switch (r.op) {
+    case Op::kPing: break;
+    case Op::kStatus: reply.status = status_json(); break;
+    case Op::kSubscribe:
+      c.subscribed = true;
+      reply.status = status_json();
+      break;
+    case Op::kStart: {  // stopped or failed nodes, or those waiting to restart: now
+      for (const auto& name : r.nodes)
+        if (!find(name)) return refuse("no node named " + name);
+      if (stopping_) return refuse("the cluster is stopping");
+      c.subscribed = true;
+      for (auto& n : nodes_) {
+        bool wanted = r.nodes.empty() || std::count(r.nodes.begin(), r.nodes.end(), n->spec.name);
+        auto st = n->machine.state();
+        if (!wanted || (st != NodeState::kStopped && st != NodeState::kFailed && st != NodeState::kRestarting))
+          continue;
+        n->machine.start(now);
+        drive(*n, now);
+        reply.started.push_back(n->spec.name);
+      }
+      reply.status = status_json();
+      break;
+    }
+    case Op::kRestart: {  // graceful stop then boot; `nodes` is never empty here
+      if (r.nodes.empty()) return refuse("restart which nodes?");
+      for (const auto& name : r.nodes)
+        if (!find(name)) return refuse("no node named " + name);
+      if (stopping_) return refuse("the cluster is stopping");
+      c.subscribed = true;
+      for (const auto& name : r.nodes) {
+        ManagedNode* n = find(name);
+        boot_gate_.cancel(name);
+        n->machine.restart(now);
+        drive(*n, now);
+        reply.started.push_back(name);
+      }
+      reply.status = status_json();
+      break;
+    }
+    case Op::kAddNode: {
+      // The record on disk already has the node (the CLI wrote it); reread it.
+      auto text = read_file(paths_.spec());
+      auto j = text ? json::parse(*text, nullptr, false) : json();
+      if (stopping_ || j.is_discarded() || !j.contains("spec")) return refuse("cannot add a node now");
+      ClusterSpec next;
+      try {
+        next = j["spec"].get<ClusterSpec>();
+      } catch (const std::exception& e) {
+        return refuse(std::string("the cluster's record is damaged: ") + e.what());
+      }
+      const NodeSpec* added = next.find_node(r.node);
+      if (!added || find(r.node)) return refuse("no new node " + r.node);
+      spec_ = next;
+      bringup_->update_spec(spec_);
+      for (const auto& d : spec_.disks)
+        (void)ocfs2::ensure_disk_file(paths_.disk(d.name), d.size, kNodeUid, kNodeGid);
+      nodes_.push_back(std::make_unique<ManagedNode>(*this, *added, ManagerPolicy::from(spec_, *added)));
+      std::string fresh = added->name;
+      c.subscribed = true;
+      // The running nodes learn it first (cluster.conf and the live configfs): o2net turns
+      // away a node it does not know. Then it boots.
+      auto pending = std::make_shared<int>(1);
+      auto boot = [this, pending, fresh] {
+        if (--*pending > 0) return;
+        if (ManagedNode* m = find(fresh)) {
+          int64_t t = mono_ms();
+          m->machine.start(t);
+          drive(*m, t);
+        }
+      };
+      for (auto& n : nodes_)
+        if (n->machine.state() == NodeState::kRunning) {
+          ++*pending;
+          run(n->spec.name, ocfs2::add_node_script(spec_, *spec_.find_node(fresh), bringup_->regions()),
+              [boot, nn = n->spec.name](int code, const std::string&, const std::string& err) {
+                if (code != 0) logf(nn + ": could not learn the new node: " + err);
+                boot();
+              });
+        }
+      boot();
+      reply.status = status_json();
+      break;
+    }
+    case Op::kDown:
+      c.subscribed = true;
+      c.waits_for_down = true;
+      begin_down();
+      return;  // the reply comes when every node is down
+    case Op::kFreeze:
+    case Op::kThaw:
+    case Op::kCrash:
+    case Op::kFaults:
+    case Op::kClearFaults:
+    case Op::kPartition:
+    case Op::kHeal:
+    case Op::kNet:
+    case Op::kDiskStall:
+    case Op::kDiskSlow:
+    case Op::kDiskError:
+      if (stopping_) return refuse("the cluster is stopping");
+      return on_fault_request(c, sid, r);
+  }
+  send_to(c, FrameType::kReply, sid, control::encode(reply));
+}
+
+}  // namespace uc::cluster

@@ -1,0 +1,161 @@
+// The supervisor's insides, shared by its files: supervisor.cpp (set-up and the poll loop),
+// supervisor_nodes.cpp (each node's manager: its state machine's actions, its agent link,
+// its console, the O2CB bring-up), control_server.cpp (the CLI's connections) and
+// supervisor_faults.cpp (faults injected on purpose).
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "wire/frame.h"
+#include "supervisor/agent_link.h"
+#include "supervisor/boot_gate.h"
+#include "ocfs2/console_watch.h"
+#include "wire/control_protocol.h"
+#include "events/event_log.h"
+#include "supervisor/fault_book.h"
+#include "config/lab.h"
+#include "supervisor/node_machine.h"
+#include "paths/state_paths.h"
+#include "config/cluster_spec.h"
+#include "node/node_host.h"
+#include "ocfs2/bringup.h"
+#include "sys/files.h"
+#include "sys/poll_set.h"
+#include "sys/process.h"
+
+namespace uc::cluster {
+
+using Clock = std::chrono::steady_clock;
+using json = nlohmann::json;
+
+int64_t wall_ms();
+int64_t mono_ms();
+void logf(const std::string& msg);
+
+class Supervisor;
+
+// One node as the manager sees it.
+struct ManagedNode : AgentLink::Listener {
+  ManagedNode(Supervisor& s, NodeSpec n, ManagerPolicy p) : sup(s), spec(std::move(n)), machine(p) {}
+  void on_hello(const AgentHello& h) override;
+  void on_heard() override;
+  void on_route_frame(const AgentLink::Route& r, FrameType t, std::string_view payload, bool last) override;
+  void on_dropped(const std::string& why) override;
+  void accept_hello(const AgentHello& h);
+
+  Supervisor& sup;
+  NodeSpec spec;
+  NodeMachine machine;
+  AgentLink link;
+  ConsoleWatch console;
+  int64_t started_wall = 0, booted_ms = 0, ready_ms = 0, guest_boot_ms = 0;
+  int64_t last_cause_wall = 0;
+  int64_t next_trim_ms = 0;  // when its unused memory goes back to the host again (0: never)
+  int64_t drop_window_start = 0;
+  int drops_in_window = 0;
+};
+
+struct Conn {
+  Fd fd;
+  FrameDecoder decoder;
+  std::string out;
+  bool subscribed = false;
+  bool waits_for_down = false;
+  std::map<uint32_t, std::pair<std::string, uint32_t>> sessions;  // client sid -> node, agent sid
+};
+
+class Supervisor : public ocfs2::NodeRunner, public ocfs2::DiskStore {
+ public:
+  Supervisor(std::string name, bool start_nodes);
+  int run(int ready_fd);
+
+  // NodeRunner: the O2CB bring-up's steps run as the supervisor's own agent sessions.
+  void run(const std::string& node, const std::string& script, Done done) override;
+  void progress(const std::string& node, const std::string& step, const std::string& message) override;
+  void ready(const std::string& node) override;
+  void failed(const std::string& node, const std::string& why) override;
+  void log(const std::string& node, const std::string& text) override;
+  // DiskStore: the cluster's shared disks are files in its state directory.
+  Result<ocfs2::DiskContent> content(const DiskSpec& d) override;
+  bool marked_formatted(const DiskSpec& d) override;
+  void mark_formatted(const DiskSpec& d, const std::string& by, const std::string& uuid) override;
+  std::string region(const DiskSpec& d) override;
+
+  // The event log, the supervisor's log and every subscriber hear of it.
+  void record(const std::string& node, const std::string& type, json fields, const std::string& message);
+  void send_to(Conn& c, FrameType t, uint32_t sid, std::string_view payload);
+  ManagedNode* find(const std::string& name);
+
+  // supervisor_nodes.cpp
+  void drive(ManagedNode& n, int64_t now);  // carries out the machine's actions, logs its events
+  void launch_now(ManagedNode& n, int64_t now);
+  void admit_waiting(int64_t now);  // nodes whose turn to boot has come
+  // supervisor_memory.cpp
+  void trim_memory(ManagedNode& n);  // its unused memory back to the host
+  void trim_due_nodes(int64_t now);  // again, on each running node whose time has come
+  void on_node_exit(const std::string& node, int status);
+  void on_console_line(ManagedNode& n, const std::string& line);
+  void watch_consoles();
+  void add_node_fds(PollSet& set);
+
+  // supervisor_faults.cpp
+  void on_fault_request(Conn& c, uint32_t sid, const control::Request& r);
+  void end_fault(const ActiveFault& f, const std::string& how);
+  void end_due_faults(int64_t now);
+  void begin_fault(const std::string& kind, const std::string& node, int64_t for_ms, json params,
+                   const std::string& message);
+  void push_net_rules();  // the partition and slow links, to the switch
+  json faults_json() const;
+
+  // control_server.cpp
+  void on_conn_readable(int fd);
+  void on_client_frame(Conn& c, const Frame& f);
+  void on_request(Conn& c, uint32_t sid, const control::Request& r);
+  void on_exec(Conn& c, const Frame& f);
+  void close_conn(int fd);
+  void accept_conns();
+  void flush_conns();
+  json status_json();
+
+  // supervisor.cpp
+  Status start();
+  void begin_down();
+  void stop_nodes();  // down's second half, once the lab's shutdown scripts have run
+  // The lab folder's steps (config/lab.h) in `node`, one after another, then `then`. A
+  // startup (`must_pass`) stops at a failing step and fails the node; a shutdown goes on.
+  // Steps of a node that restarted meanwhile are dropped.
+  void run_lab(const std::string& node, std::shared_ptr<std::vector<LabStep>> steps, size_t i,
+               int64_t launched, bool must_pass, std::function<void()> then);
+  void become_ready(const std::string& node);
+  bool all_stopped() const;
+
+  ClusterPaths paths_;
+  std::string name_;
+  bool start_nodes_ = true;
+  ClusterSpec spec_;
+  std::string image_;
+  std::string lab_;  // the cluster's lab folder, "" without one
+  std::optional<FileLock> lock_;
+  Fd listener_;
+  Fd sigfd_;
+  ChildProcess switch_;
+  Fd switch_ctl_;  // SOCK_SEQPACKET: network rules to the switch, its answers back
+  std::unique_ptr<node::NodeHost> host_;
+  std::unique_ptr<EventLog> events_;
+  std::vector<std::unique_ptr<ManagedNode>> nodes_;
+  std::map<int, Conn> conns_;
+  bool stopping_ = false;
+  std::unique_ptr<ocfs2::ClusterBringup> bringup_;
+  int64_t next_console_read_ = 0;
+  FaultBook faults_;
+  BootGate boot_gate_{0};
+};
+
+}  // namespace uc::cluster
