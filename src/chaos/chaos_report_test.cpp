@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "support/test_text.h"
+
 #include <functional>
 
 #include "report/html_escape.h"
@@ -9,11 +11,7 @@
 namespace uc::chaos {
 namespace {
 
-int count(const std::string& text, const std::string& what) {
-  int n = 0;
-  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
-  return n;
-}
+using test_support::count;
 
 nlohmann::json counts(int acked, int lost) {
   return {{"acknowledged", acked}, {"intact", acked - lost}, {"lost", lost},

@@ -2,12 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include "support/test_text.h"
+
 #include "config/cluster_file.h"
 
 namespace uc {
 namespace {
 
-ClusterSpec paper() { return parse_cluster_toml("", "t", false).value(); }
+using test_support::paper;
 
 std::vector<std::string> errors_of(const NodeAddPlan& p) { return p.errors; }
 

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "support/test_text.h"
+
 #include <functional>
 
 #include "config/cluster_file.h"
@@ -11,7 +13,7 @@
 namespace uc {
 namespace {
 
-ClusterSpec paper() { return parse_cluster_toml("", "t", false).value(); }
+using test_support::paper;
 
 std::string problems_text(const ClusterSpec& c) {
   std::string r;

@@ -4,6 +4,8 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "support/test_text.h"
+
 #include "config/cluster_file.h"
 #include "config/node_add.h"
 #include "config/validate.h"
@@ -12,7 +14,7 @@
 namespace uc {
 namespace {
 
-ClusterSpec paper() { return parse_cluster_toml("", "t", false).value(); }
+using test_support::paper;
 
 std::string problems_text(const ClusterSpec& c) {
   std::string r;

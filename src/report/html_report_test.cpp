@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "support/test_text.h"
+
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -19,11 +21,7 @@ nlohmann::json sample_report() {
   return nlohmann::json::parse(text.str());
 }
 
-int count(const std::string& text, const std::string& what) {
-  int n = 0;
-  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
-  return n;
-}
+using test_support::count;
 
 // A report of `nodes` nodes sampled `samples` times, every field filled.
 nlohmann::json big_report(int nodes, int samples) {

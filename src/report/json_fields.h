@@ -9,6 +9,8 @@
 
 namespace uc::report {
 
+inline constexpr double kMiB = 1048576.0;  // bytes in the MiB a report shows
+
 // j[key] if j is an object holding a number there.
 std::optional<double> number_field(const nlohmann::json& j, const char* key);
 // j[key] if j is an object holding a string there, else "".

@@ -10,7 +10,6 @@
 namespace uc::report {
 namespace {
 
-constexpr double kMiB = 1048576.0;
 
 // A sample of the series that has a time.
 struct Sample {

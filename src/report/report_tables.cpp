@@ -13,7 +13,6 @@
 namespace uc::report {
 namespace {
 
-constexpr double kMiB = 1048576.0;
 constexpr const char* kDash = "\u2013";
 
 std::optional<double> scaled(std::optional<double> v, double by) {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "support/test_text.h"
+
 #include <cmath>
 #include <regex>
 #include <set>
@@ -12,11 +14,7 @@
 namespace uc::report {
 namespace {
 
-int count(const std::string& text, const std::string& what) {
-  int n = 0;
-  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
-  return n;
-}
+using test_support::count;
 
 ChartSpec two_series() {
   ChartSpec c;

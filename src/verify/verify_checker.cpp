@@ -9,12 +9,6 @@
 namespace uc::verify {
 namespace {
 
-std::string join(const std::vector<std::string>& v, std::string_view sep = ", ") {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : std::string(sep)) + s;
-  return out;
-}
-
 // Every file that is not the same on all nodes: absent, unreadable, or other bytes.
 void compare_nodes(const std::map<std::string, VolumeDump>& dumps, VerifyReport& r) {
   std::set<std::string> names;
@@ -50,10 +44,10 @@ void compare_nodes(const std::map<std::string, VolumeDump>& dumps, VerifyReport&
     std::vector<std::string> parts;
     for (const auto& v : dis.versions) {
       parts.push_back(
-          fmt::format("{}: {}", join(v.nodes),
+          fmt::format("{}: {}", fmt::join(v.nodes, ", "),
                       v.state == "present" ? fmt::format("{} bytes", v.size) : v.state));
     }
-    add_problem(r, fmt::format("{} differs between nodes ({})", name, join(parts, "; ")));
+    add_problem(r, fmt::format("{} differs between nodes ({})", name, fmt::join(parts, "; ")));
     r.disagreements.push_back(std::move(dis));
   }
   r.nodes_agree = r.disagreements.empty();

@@ -19,12 +19,6 @@ std::string counts_row(std::string_view label, const KindCounts& c) {
                      c.lost, c.corrupt, c.duplicated, c.unexpected);
 }
 
-std::string join(const std::vector<std::string>& v, std::string_view sep) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : std::string(sep)) + s;
-  return out;
-}
-
 }  // namespace
 
 nlohmann::json to_json(const VerifyReport& r) {
@@ -65,7 +59,7 @@ std::string render_text(const VerifyReport& r) {
   for (Kind k : kAllKinds) out += counts_row(kind_name(k), r.of(k));
   out += counts_row("total", r.total);
   out += fmt::format(
-      "\ndumps from: {}; nodes agree: {}", join(r.dump_nodes, ", "),
+      "\ndumps from: {}; nodes agree: {}", fmt::join(r.dump_nodes, ", "),
       r.nodes_agree ? "yes" : fmt::format("no ({} files differ)", r.disagreements.size()));
   out += fmt::format("; malformed worker lines: {}\n", r.malformed_lines);
   auto list = [&](std::string_view title, const std::vector<std::string>& v, uint64_t n,
