@@ -38,7 +38,12 @@ fi
 
 echo "==> building"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build build -j"$(nproc)"
+if [ "$mode" = test ]; then
+  cmake --build build -j"$(nproc)"
+else
+  # Only what a cluster runs: the CLI and the helpers it starts (not the tests).
+  cmake --build build -j"$(nproc)" --target umlcluster
+fi
 
 case "$mode" in
   run)
@@ -46,6 +51,7 @@ case "$mode" in
     build/bin/umlcluster up
     echo "==> status"
     build/bin/umlcluster status
+    echo "==> set up in $SECONDS s (build/bin/umlcluster --help for what to try next)"
     ;;
   test)
     echo "==> running all tests"

@@ -22,12 +22,6 @@ bool on_disk(pid_t tid, int fd, const std::vector<FileId>& disks) {
 
 }  // namespace
 
-int64_t DiskGate::now_ms() {
-  timespec ts;
-  ::clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
-}
-
 DiskGate::~DiskGate() {
   for (auto& [name, g] : gates_) {
     g.fault = {};

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "node/disk_fault.h"
+#include "sys/clock.h"
 #include "sys/fd.h"
 
 namespace uc::node {
@@ -36,7 +37,7 @@ struct DiskGateCounts {
 
 class DiskGate {
  public:
-  DiskGate() = default;
+  explicit DiskGate(const Clock& clock = SystemClock::instance()) : clock_(clock) {}
   // Whatever waits goes on: a node outliving the gate must not hang on its disk.
   ~DiskGate();
   DiskGate(const DiskGate&) = delete;
@@ -56,7 +57,6 @@ class DiskGate {
   void on_readable(const std::string& node, short revents);
   std::optional<int64_t> next_due() const;
   void tick();
-  static int64_t now_ms();
 
  private:
   struct Gate {
@@ -70,7 +70,9 @@ class DiskGate {
   };
   void on_trapped(Gate& g);
   void release(Gate& g, int64_t now);
+  int64_t now_ms() const { return clock_.mono_ms(); }
 
+  const Clock& clock_;
   std::map<std::string, Gate> gates_;
 };
 

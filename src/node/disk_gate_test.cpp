@@ -71,7 +71,7 @@ TrappedChild start_child(const std::string& disk, const std::string& other) {
 // The child's answer to one write, or -1 when none came within `ms`; meanwhile the gate
 // answers the trap as the supervisor's loop would.
 int result_within(const TrappedChild& c, int ms, DiskGate* gate = nullptr) {
-  int64_t end = DiskGate::now_ms() + ms;
+  int64_t end = SystemClock::instance().mono_ms() + ms;
   for (;;) {
     std::vector<pollfd> p{{c.results.get(), POLLIN, 0}};
     std::vector<std::string> names;
@@ -80,8 +80,8 @@ int result_within(const TrappedChild& c, int ms, DiskGate* gate = nullptr) {
         p.push_back({fd, POLLIN, 0});
         names.push_back(n);
       }
-    int64_t left = end - DiskGate::now_ms();
-    if (gate && gate->next_due()) left = std::min(left, std::max<int64_t>(0, *gate->next_due() - DiskGate::now_ms()));
+    int64_t left = end - SystemClock::instance().mono_ms();
+    if (gate && gate->next_due()) left = std::min(left, std::max<int64_t>(0, *gate->next_due() - SystemClock::instance().mono_ms()));
     if (left < 0) return -1;
     ::poll(p.data(), p.size(), static_cast<int>(left));
     if (p[0].revents) {
@@ -91,7 +91,7 @@ int result_within(const TrappedChild& c, int ms, DiskGate* gate = nullptr) {
     for (size_t i = 1; i < p.size(); ++i)
       if (p[i].revents) gate->on_readable(names[i - 1], p[i].revents);
     if (gate) gate->tick();
-    if (DiskGate::now_ms() >= end) return -1;
+    if (SystemClock::instance().mono_ms() >= end) return -1;
   }
 }
 

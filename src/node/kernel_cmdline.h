@@ -22,6 +22,8 @@ struct SandboxPaths {
 
 inline constexpr const char* kAgentPath = "/usr/sbin/umlcluster-agent";
 inline constexpr const char* kSandboxModules = "/kernel/modules.img";
+// The xstate shim (xstate_shim.c), preloaded into the kernel process.
+inline constexpr const char* kSandboxXstateShim = "/kernel/xstate.so";
 
 // The longest uc.hosts= list put on a kernel command line.
 inline constexpr size_t kMaxHostsArg = 2048;

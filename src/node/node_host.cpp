@@ -9,9 +9,9 @@
 
 namespace uc::node {
 
-Result<NodeLink> LocalNodeHost::launch(const NodeSpec& n) {
+Result<NodeLink> LocalNodeHost::launch(const ClusterSpec& cluster, const NodeSpec& n) {
   if (running(n.name)) return err(n.name + " is already running");
-  auto launched = launch_node(spec_, n, paths_, image_);
+  auto launched = launch_node(cluster, n, paths_, image_);
   if (!launched) return launched.error();
   procs_[n.name] = std::move(launched->process);
   gate_.attach(n.name, std::move(launched->io_trap), std::move(launched->disks));
@@ -39,7 +39,7 @@ void LocalNodeHost::mconsole(const std::string& node, const std::string& command
     done(call.error());
     return;
   }
-  calls_.emplace(next_call_++, Call{std::move(*call), Clock::now() + std::chrono::milliseconds(timeout_ms),
+  calls_.emplace(next_call_++, Call{std::move(*call), clock_.mono_ms() + timeout_ms,
                                     std::move(done)});
 }
 
@@ -58,7 +58,7 @@ void LocalNodeHost::reap(const std::string& node) {
   if (!it->second.try_wait(&status)) return;
   procs_.erase(it);
   gate_.detach(node);
-  on_exit_(node, status);
+  exited(node, status);
 }
 
 void LocalNodeHost::add_to(PollSet& set) {
@@ -77,20 +77,16 @@ void LocalNodeHost::add_to(PollSet& set) {
     });
 }
 
-std::optional<NodeHost::Clock::time_point> LocalNodeHost::next_deadline() const {
-  std::optional<Clock::time_point> d;
+std::optional<int64_t> LocalNodeHost::next_deadline() const {
+  std::optional<int64_t> d = gate_.next_due();
   for (auto& [id, c] : calls_)
     if (!d || c.deadline < *d) d = c.deadline;
-  if (auto due = gate_.next_due()) {
-    auto t = Clock::now() + std::chrono::milliseconds(std::max<int64_t>(0, *due - DiskGate::now_ms()));
-    if (!d || t < *d) d = t;
-  }
   return d;
 }
 
 void LocalNodeHost::tick() {
   gate_.tick();
-  auto now = Clock::now();
+  int64_t now = clock_.mono_ms();
   std::vector<uint64_t> late;
   for (auto& [id, c] : calls_)
     if (now >= c.deadline) late.push_back(id);

@@ -18,6 +18,7 @@
 #include "config/cluster_spec.h"
 #include "node/disk_gate.h"
 #include "node/mconsole.h"
+#include "sys/clock.h"
 #include "sys/fd.h"
 #include "sys/poll_set.h"
 #include "sys/process.h"
@@ -32,14 +33,14 @@ struct NodeLink {
 
 class NodeHost {
  public:
-  using Clock = std::chrono::steady_clock;
   // The reply's text, or why there was none (refused, no reply in time).
   using Reply = std::function<void(Result<std::string>)>;
   // A node's process ended: its wait status.
   using ExitHandler = std::function<void(const std::string& node, int wait_status)>;
   virtual ~NodeHost() = default;
 
-  virtual Result<NodeLink> launch(const NodeSpec& n) = 0;
+  // Node `n` of `cluster` (the cluster as it is now: it grows with node add).
+  virtual Result<NodeLink> launch(const ClusterSpec& cluster, const NodeSpec& n) = 0;
   virtual bool running(const std::string& node) const = 0;
   virtual pid_t pid(const std::string& node) const = 0;
   // Power off: every host process of the node at once.
@@ -49,8 +50,11 @@ class NodeHost {
   // Its kernel's I/O to the shared disks: stalled, slowed, failing, or (kNone) normal.
   virtual void set_disk_fault(const std::string& node, DiskFault f) = 0;
   virtual void add_to(PollSet& set) = 0;
-  virtual std::optional<Clock::time_point> next_deadline() const = 0;
+  // When tick() has something to do next (the clock's mono_ms()), if anything.
+  virtual std::optional<int64_t> next_deadline() const = 0;
   virtual void tick() = 0;
+  // Who hears that a node's process ended (the supervisor, once it exists).
+  void set_exit_handler(ExitHandler h) { on_exit_ = std::move(h); }
 
   void shutdown(const std::string& n, Reply done) { mconsole(n, "cad", 2000, std::move(done)); }
   void halt(const std::string& n, Reply done) { mconsole(n, "halt", 2000, std::move(done)); }
@@ -59,16 +63,22 @@ class NodeHost {
   // What every task of its kernel is blocked on, into its console log (sysrq w; never t,
   // which panics this kernel).
   void capture_stacks(const std::string& n, Reply done) { mconsole(n, "sysrq w", 2000, std::move(done)); }
+
+ protected:
+  void exited(const std::string& node, int wait_status) {
+    if (on_exit_) on_exit_(node, wait_status);
+  }
+
+ private:
+  ExitHandler on_exit_;
 };
 
 class LocalNodeHost : public NodeHost {
  public:
-  // `spec` is read at each launch (it grows with node add).
-  LocalNodeHost(const ClusterSpec& spec, const ClusterPaths& paths, std::string image,
-                ExitHandler on_exit)
-      : spec_(spec), paths_(paths), image_(std::move(image)), on_exit_(std::move(on_exit)) {}
+  LocalNodeHost(const ClusterPaths& paths, std::string image, const Clock& clock = SystemClock::instance())
+      : paths_(paths), image_(std::move(image)), clock_(clock), gate_(clock) {}
 
-  Result<NodeLink> launch(const NodeSpec& n) override;
+  Result<NodeLink> launch(const ClusterSpec& cluster, const NodeSpec& n) override;
   bool running(const std::string& node) const override;
   pid_t pid(const std::string& node) const override;
   void power_off(const std::string& node) override;
@@ -76,22 +86,21 @@ class LocalNodeHost : public NodeHost {
                 Reply done) override;
   void set_disk_fault(const std::string& node, DiskFault f) override { gate_.set_fault(node, f); }
   void add_to(PollSet& set) override;
-  std::optional<Clock::time_point> next_deadline() const override;
+  std::optional<int64_t> next_deadline() const override;
   void tick() override;
 
  private:
   struct Call {
     MconsoleCall call;
-    Clock::time_point deadline;
+    int64_t deadline;  // mono ms
     Reply done;
   };
   void reap(const std::string& node);
   void finish(uint64_t id, Result<std::string> r);
 
-  const ClusterSpec& spec_;
   const ClusterPaths& paths_;
   std::string image_;
-  ExitHandler on_exit_;
+  const Clock& clock_;
   std::map<std::string, ChildProcess> procs_;
   std::map<uint64_t, Call> calls_;
   uint64_t next_call_ = 1;

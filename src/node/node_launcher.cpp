@@ -62,6 +62,7 @@ Result<LaunchedNode> launch_node(const ClusterSpec& c, const NodeSpec& n,
   SandboxSpec s;
   s.mount_point = mnt;
   s.binds.push_back({kernel->binary, "/kernel/linux", false});
+  s.binds.push_back({helper_path("umlcluster-xstate.so"), kSandboxXstateShim, false});
   if (!kernel->modules_image.empty()) s.binds.push_back({kernel->modules_image, kSandboxModules, false});
   for (const auto& lib : system_runtime_libraries()) s.binds.push_back({lib, lib, false});
   s.binds.push_back({image, sp.image, false});
@@ -81,7 +82,7 @@ Result<LaunchedNode> launch_node(const ClusterSpec& c, const NodeSpec& n,
     s.argv.insert(s.argv.begin() + 6 + static_cast<long>(i), ocfs2::disk_kernel_arg(i, "/disks/" + disks[i]->name + ".img"));
   if (!kernel->modules_image.empty())
     for (const auto& a : modules_disk_args(disks.size() + 1, kSandboxModules)) s.argv.push_back(a);
-  s.env = {"HOME=/node", "TMPDIR=/dev/shm", "PATH=/kernel"};
+  s.env = {"HOME=/node", "TMPDIR=/dev/shm", "PATH=/kernel", std::string("LD_PRELOAD=") + kSandboxXstateShim};
   s.cwd = "/node";
   s.fds = {{log->get(), 1},
            {log->get(), 2},

@@ -18,6 +18,7 @@
 #include "config/cluster_spec.h"
 #include "ocfs2/mount_order.h"
 #include "ocfs2/volume.h"
+#include "sys/clock.h"
 #include "sys/result.h"
 
 namespace uc::ocfs2 {
@@ -51,8 +52,9 @@ class ClusterBringup {
   // Clusters larger than this mount in order (mount_order.h); smaller ones all at once.
   static constexpr size_t kParallelMountsUpTo = 4;
 
-  ClusterBringup(ClusterSpec spec, NodeRunner& runner, DiskStore& disks)
-      : spec_(std::move(spec)), runner_(runner), disks_(disks) { update_spec(spec_); }
+  ClusterBringup(ClusterSpec spec, NodeRunner& runner, DiskStore& disks,
+                 const Clock& clock = SystemClock::instance())
+      : spec_(std::move(spec)), runner_(runner), disks_(disks), clock_(clock) { update_spec(spec_); }
   void node_starting(const std::string& node);  // launched or waiting to boot
   void node_booted(const std::string& node);
   void node_gone(const std::string& node);
@@ -63,9 +65,9 @@ class ClusterBringup {
   // Its console says it joined a DLM domain (ordered mounts: the next one may start).
   void joined_domain(const std::string& node);
   bool mount_waits_for_console() const { return ordered_ && order_.mounting(); }
-  std::optional<int64_t> next_deadline() const;  // on now_ms()'s clock
-  static int64_t now_ms();
+  std::optional<int64_t> next_deadline() const;  // on the clock's mono_ms()
   bool ordered() const { return ordered_; }
+  int64_t now_ms() const { return clock_.mono_ms(); }
   // Global heartbeat regions known so far (formatted global disks).
   std::vector<std::string> regions();
   const ClusterSpec& spec() const { return spec_; }
@@ -102,6 +104,7 @@ class ClusterBringup {
   ClusterSpec spec_;
   NodeRunner& runner_;
   DiskStore& disks_;
+  const Clock& clock_;
   std::map<std::string, NodePhase> nodes_;
   std::map<std::string, DiskState> disk_state_;
   std::map<std::string, std::string> region_;  // disk -> UUID

@@ -7,11 +7,6 @@
 
 namespace uc::ocfs2 {
 
-int64_t ClusterBringup::now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::steady_clock::now().time_since_epoch()).count();
-}
-
 void ClusterBringup::update_spec(const ClusterSpec& spec) {
   spec_ = spec;
   bool all_local = true;

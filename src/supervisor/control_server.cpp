@@ -10,6 +10,7 @@
 #include "supervisor/supervisor_core.h"
 #include "ocfs2/o2cb_scripts.h"
 #include "ocfs2/volume.h"
+#include "wire/session_messages.h"
 
 namespace uc::cluster {
 namespace {
@@ -39,51 +40,44 @@ void Supervisor::record(const std::string& node, const std::string& type, json f
     if (c.subscribed) send_to(c, FrameType::kEvent, 0, payload);
 }
 
-json Supervisor::status_json() {
-  json nodes = json::array();
+control::ClusterStatus Supervisor::cluster_status() {
+  control::ClusterStatus s;
+  s.cluster = name_;
+  s.state = stopping_ ? "stopping" : "running";
+  s.supervisor_pid = ::getpid();
+  s.switch_pid = switch_.pid();
+  s.subnet = spec_.subnet.str();
   int64_t now = mono_ms();
   for (auto& n : nodes_) {
     const auto& m = n->machine;
     bool up = host_->running(n->spec.name);
-    nodes.push_back({{"name", n->spec.name},
-                     {"state", state_name(m.state())},
-                     {"address", n->spec.address.str()},
-                     {"number", n->spec.number},
-                     {"pid", up ? host_->pid(n->spec.name) : 0},
-                     {"uptime_s", up ? (now - m.launched_at()) / 1000.0 : 0.0},
-                     {"started_at_ms", n->started_wall},
-                     {"ready_ms", n->ready_ms},
-                     {"booted_ms", n->booted_ms},
-                     {"guest_boot_ms", n->guest_boot_ms},
-                     {"boot_id", m.boot_id()},
-                     {"restart", restart_policy_name(n->spec.restart)},
-                     {"restarts", m.restarts()},
-                     {"last_cause", cause_name(m.last_cause())},
-                     {"last_cause_at_ms", n->last_cause_wall},
-                     {"memory_limit_bytes", n->spec.memory},
-                     {"error", m.error()}});
+    control::NodeStatus ns;
+    ns.name = n->spec.name;
+    ns.state = state_name(m.state());
+    ns.address = n->spec.address.str();
+    ns.pid = up ? host_->pid(n->spec.name) : 0;
+    ns.uptime_s = up ? (now - m.launched_at()) / 1000.0 : 0.0;
+    ns.memory_limit_bytes = n->spec.memory;
+    ns.error = m.error();
+    auto& run = ns.run.emplace();
+    run.number = n->spec.number;
+    run.started_at_ms = n->started_wall;
+    run.ready_ms = n->ready_ms;
+    run.booted_ms = n->booted_ms;
+    run.guest_boot_ms = n->guest_boot_ms;
+    run.boot_id = m.boot_id();
+    run.restart = restart_policy_name(n->spec.restart);
+    run.restarts = m.restarts();
+    run.last_cause = cause_name(m.last_cause());
+    run.last_cause_at_ms = n->last_cause_wall;
+    s.nodes.push_back(std::move(ns));
   }
-  return json{{"cluster", name_},
-              {"state", stopping_ ? "stopping" : "running"},
-              {"supervisor_pid", ::getpid()},
-              {"switch_pid", switch_.running() ? switch_.pid() : 0},
-              {"subnet", spec_.subnet.str()},
-              {"nodes", nodes}};
+  return s;
 }
 
-void Supervisor::accept_conns() {
-  for (;;) {
-    int fd = ::accept4(listener_.get(), nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
-    if (fd < 0) return;
-    ucred cred{};
-    socklen_t len = sizeof cred;
-    // Only the owner of the cluster (root) may drive it.
-    if (::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0 || cred.uid != ::geteuid()) {
-      ::close(fd);
-      continue;
-    }
-    conns_[fd].fd = Fd(fd);
-  }
+void Supervisor::accept(Fd conn) {
+  int fd = conn.get();
+  conns_[fd].fd = std::move(conn);
 }
 
 void Supervisor::flush_conns() {
@@ -145,20 +139,19 @@ void Supervisor::on_client_frame(Conn& c, const Frame& f) {
 }
 
 void Supervisor::on_exec(Conn& c, const Frame& f) {
-  auto req = json::parse(f.payload, nullptr, false);
-  std::string name;
-  if (!req.is_discarded() && req.is_object() && req.contains("node") && req["node"].is_string())
-    name = req["node"].get<std::string>();
   auto fail = [&](const std::string& why) {
     send_to(c, FrameType::kExit, f.session, encode_exit({125, 0, why}));
   };
+  auto req = session::decode_exec(f.payload);
+  if (!req) return fail("a bad exec request: " + req.error().message);
+  std::string name = req->node;
   ManagedNode* n = find(name);
   if (!n) return fail("no node named \"" + name + "\" in cluster " + name_);
   if (n->machine.state() != NodeState::kRunning)
     return fail(name + " is " + state_name(n->machine.state()));
   if (c.sessions.count(f.session)) return fail("session already open");
-  req.erase("node");
-  uint32_t asid = n->link.open_route({c.fd.get(), f.session}, req);
+  req->node.clear();  // the agent's request: the node is where it goes
+  uint32_t asid = n->link.open_route({c.fd.get(), f.session}, *req);
   c.sessions[f.session] = {name, asid};
 }
 
@@ -173,10 +166,10 @@ void Supervisor::on_request(Conn& c, uint32_t sid, const control::Request& r) {
   int64_t now = mono_ms();
   switch (r.op) {
     case Op::kPing: break;
-    case Op::kStatus: reply.status = status_json(); break;
+    case Op::kStatus: reply.status = cluster_status(); break;
     case Op::kSubscribe:
       c.subscribed = true;
-      reply.status = status_json();
+      reply.status = cluster_status();
       break;
     case Op::kStart: {  // stopped or failed nodes, or those waiting to restart: now
       for (const auto& name : r.nodes)
@@ -192,7 +185,7 @@ void Supervisor::on_request(Conn& c, uint32_t sid, const control::Request& r) {
         drive(*n, now);
         reply.started.push_back(n->spec.name);
       }
-      reply.status = status_json();
+      reply.status = cluster_status();
       break;
     }
     case Op::kRestart: {  // graceful stop then boot; `nodes` is never empty here
@@ -208,7 +201,7 @@ void Supervisor::on_request(Conn& c, uint32_t sid, const control::Request& r) {
         drive(*n, now);
         reply.started.push_back(name);
       }
-      reply.status = status_json();
+      reply.status = cluster_status();
       break;
     }
     case Op::kAddNode: {
@@ -252,7 +245,7 @@ void Supervisor::on_request(Conn& c, uint32_t sid, const control::Request& r) {
               });
         }
       boot();
-      reply.status = status_json();
+      reply.status = cluster_status();
       break;
     }
     case Op::kDown:

@@ -1,7 +1,12 @@
-// The supervisor's insides, shared by its files: supervisor.cpp (set-up and the poll loop),
-// supervisor_nodes.cpp (each node's manager: its state machine's actions, its agent link,
-// its console, the O2CB bring-up), control_server.cpp (the CLI's connections) and
-// supervisor_faults.cpp (faults injected on purpose).
+/// Supervisor: the decisions of a cluster's supervisor, with the OS behind three seams: a
+/// NodeHost (launch, power off, mconsole), a Clock and a SwitchPort (the network faults'
+/// rules). The daemon (daemon.cpp) owns the real ones, the sockets and the poll loop; unit
+/// tests drive a Supervisor with fakes (supervisor_test.cpp).
+/// Its files: supervisor.cpp (start, the poll loop's part, down), supervisor_nodes.cpp
+/// (each node's manager: its state machine's actions, its agent link, its console, the O2CB
+/// bring-up), supervisor_memory.cpp (memory back to the host), supervisor_lab.cpp (the lab's
+/// scripts), control_server.cpp (the CLI's connections and requests) and
+/// supervisor_faults.cpp (faults injected on purpose).
 #pragma once
 
 #include <chrono>
@@ -28,15 +33,15 @@
 #include "ocfs2/bringup.h"
 #include "sys/files.h"
 #include "sys/poll_set.h"
+#include "sys/clock.h"
 #include "sys/process.h"
+#include "supervisor/switch_port.h"
 
 namespace uc::cluster {
 
-using Clock = std::chrono::steady_clock;
 using json = nlohmann::json;
 
-int64_t wall_ms();
-int64_t mono_ms();
+// One line of the supervisor's own log (stderr, the cluster's supervisor.log).
 void logf(const std::string& msg);
 
 class Supervisor;
@@ -71,10 +76,47 @@ struct Conn {
   std::map<uint32_t, std::pair<std::string, uint32_t>> sessions;  // client sid -> node, agent sid
 };
 
+// What a supervisor is started with: the cluster's record (clusters/NAME/cluster.json).
+struct SupervisorSetup {
+  std::string name;
+  ClusterSpec spec;
+  std::string image;
+  std::string lab;  // the cluster's lab folder, "" without one
+  bool start_nodes = true;  // false: the nodes wait for a `start` request
+};
+// The record read and checked; an error names the file and what is wrong.
+Result<SupervisorSetup> load_setup(const std::string& name, bool start_nodes);
+
 class Supervisor : public ocfs2::NodeRunner, public ocfs2::DiskStore {
  public:
-  Supervisor(std::string name, bool start_nodes);
-  int run(int ready_fd);
+  // Hears of node exits through `host` from now on.
+  Supervisor(SupervisorSetup setup, node::NodeHost& host, const Clock& clock, SwitchPort& sw);
+  Supervisor(const Supervisor&) = delete;
+  Supervisor& operator=(const Supervisor&) = delete;
+
+  // Creates the shared disks and starts the nodes (unless told to wait).
+  Status start();
+  // The poll loop's part: flush() before a wait, the fds to wait on, when to wake at the
+  // latest (mono ms), then after_wait(). finished() once down is complete.
+  void flush();
+  void add_to(PollSet& set);
+  int64_t next_wake() const;
+  void after_wait();
+  bool finished() const { return stopping_ && all_stopped(); }
+  // A client connected (its credentials already checked).
+  void accept(Fd conn);
+  // Down: the lab's shutdown scripts, then every node stops. On a signal or a request.
+  void begin_down();
+  // The switch is gone: the cluster goes down.
+  void switch_exited(int status);
+  // The end: clients waiting for down hear that it is, every buffered byte is written.
+  void finish();
+  const std::string& name() const { return name_; }
+
+ private:
+  friend struct ManagedNode;
+  int64_t mono_ms() const { return clock_.mono_ms(); }
+  int64_t wall_ms() const { return clock_.wall_ms(); }
 
   // NodeRunner: the O2CB bring-up's steps run as the supervisor's own agent sessions.
   void run(const std::string& node, const std::string& script, Done done) override;
@@ -112,7 +154,7 @@ class Supervisor : public ocfs2::NodeRunner, public ocfs2::DiskStore {
   void begin_fault(const std::string& kind, const std::string& node, int64_t for_ms, json params,
                    const std::string& message);
   void push_net_rules();  // the partition and slow links, to the switch
-  json faults_json() const;
+  std::vector<control::FaultRecord> fault_records() const;
 
   // control_server.cpp
   void on_conn_readable(int fd);
@@ -120,13 +162,10 @@ class Supervisor : public ocfs2::NodeRunner, public ocfs2::DiskStore {
   void on_request(Conn& c, uint32_t sid, const control::Request& r);
   void on_exec(Conn& c, const Frame& f);
   void close_conn(int fd);
-  void accept_conns();
   void flush_conns();
-  json status_json();
+  control::ClusterStatus cluster_status();
 
   // supervisor.cpp
-  Status start();
-  void begin_down();
   void stop_nodes();  // down's second half, once the lab's shutdown scripts have run
   // The lab folder's steps (config/lab.h) in `node`, one after another, then `then`. A
   // startup (`must_pass`) stops at a failing step and fails the node; a shutdown goes on.
@@ -136,18 +175,15 @@ class Supervisor : public ocfs2::NodeRunner, public ocfs2::DiskStore {
   void become_ready(const std::string& node);
   bool all_stopped() const;
 
-  ClusterPaths paths_;
   std::string name_;
+  ClusterPaths paths_;
   bool start_nodes_ = true;
   ClusterSpec spec_;
   std::string image_;
   std::string lab_;  // the cluster's lab folder, "" without one
-  std::optional<FileLock> lock_;
-  Fd listener_;
-  Fd sigfd_;
-  ChildProcess switch_;
-  Fd switch_ctl_;  // SOCK_SEQPACKET: network rules to the switch, its answers back
-  std::unique_ptr<node::NodeHost> host_;
+  node::NodeHost* host_;
+  const Clock& clock_;
+  SwitchPort& switch_;
   std::unique_ptr<EventLog> events_;
   std::vector<std::unique_ptr<ManagedNode>> nodes_;
   std::map<int, Conn> conns_;

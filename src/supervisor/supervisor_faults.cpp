@@ -8,6 +8,7 @@
 #include <poll.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <fmt/format.h>
 
 #include "supervisor/fault_rules.h"
@@ -17,7 +18,20 @@
 namespace uc::cluster {
 namespace {
 
-const std::vector<std::string> kDiskKinds{"disk-stall", "disk-slow", "disk-error"};
+using control::fault_name;
+using control::FaultKind;
+
+// The book keeps a fault's kind by its name in the fault table (wire/fault.h).
+const std::string kFreeze = fault_name(FaultKind::kFreeze), kPartition = fault_name(FaultKind::kPartition),
+                  kNet = fault_name(FaultKind::kNet);
+const std::vector<std::string> kDiskKinds{fault_name(FaultKind::kDiskStall), fault_name(FaultKind::kDiskSlow),
+                                          fault_name(FaultKind::kDiskError)};
+
+// The parameters of the fault a request starts, as the book and the event log keep them.
+json params_of(const control::Request& r) {
+  auto f = control::fault_of(r);
+  return f ? control::params_json(f->kind, f->params) : json::object();
+}
 
 std::string describe_groups(const std::vector<std::vector<std::string>>& groups) {
   std::string out;
@@ -32,40 +46,42 @@ std::string for_text(int64_t for_ms, const char* until) {
   return for_ms > 0 ? fmt::format(" for {:.1f} s", for_ms / 1000.0) : fmt::format(" until `{}`", until);
 }
 
-}  // namespace
+// The wire's form of a fault in the book (whose kinds are the fault table's names).
+control::FaultRecord record_of(const ActiveFault& f) {
+  control::FaultRecord r;
+  r.id = f.id;
+  r.kind = control::fault_kind_named(f.kind).value_or(control::FaultKind::kFreeze);
+  r.node = f.node;
+  if (auto p = control::params_from_json(f.params, "params")) r.params = *p;
+  r.started_at_ms = f.started_wall_ms;
+  r.ends_at_ms = f.ends_wall_ms;
+  return r;
+}
 
-json Supervisor::faults_json() const {
-  json out = json::array();
-  for (const auto& f : faults_.active()) out.push_back(to_json(f));
+std::vector<control::FaultRecord> records_of(const std::vector<ActiveFault>& faults) {
+  std::vector<control::FaultRecord> out;
+  for (const auto& f : faults) out.push_back(record_of(f));
   return out;
 }
 
+}  // namespace
+
+std::vector<control::FaultRecord> Supervisor::fault_records() const { return records_of(faults_.active()); }
+
 void Supervisor::push_net_rules() {
-  if (!switch_ctl_) return;
   std::map<std::string, net::Mac> macs;
   for (const auto& n : spec_.nodes)
     if (auto m = net::parse_mac(node::node_mac(n))) macs[n.name] = *m;
-  std::string msg = net::encode(net_rules(faults_, macs));
-  if (::send(switch_ctl_.get(), msg.data(), msg.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(msg.size())) {
-    logf("switch: cannot send the network rules: " + std::string(strerror(errno)));
-    return;
-  }
-  // The switch answers at once; waiting here keeps "fault_started" true when it is logged.
-  pollfd p{switch_ctl_.get(), POLLIN, 0};
-  char reply[512] = {};
-  if (::poll(&p, 1, 2000) != 1 || ::recv(switch_ctl_.get(), reply, sizeof reply - 1, 0) <= 0)
-    logf("switch: no answer to the network rules");
-  else if (std::string(reply).rfind("ok", 0) != 0)
-    logf("switch: " + std::string(reply));
+  if (auto s = switch_.send_rules(net::encode(net_rules(faults_, macs))); !s) logf("switch: " + s.error().message);
 }
 
 void Supervisor::end_fault(const ActiveFault& f, const std::string& how) {
-  if (f.kind == "freeze" && host_->running(f.node))
+  if (f.kind == kFreeze && host_->running(f.node))
     host_->thaw(f.node, [this, node = f.node](Result<std::string> r) {
       if (!r) logf(node + ": thaw: " + r.error().message);
     });
-  if (f.kind == "partition" || f.kind == "net") push_net_rules();
-  if (f.kind.rfind("disk-", 0) == 0) host_->set_disk_fault(f.node, {});
+  if (f.kind == kPartition || f.kind == kNet) push_net_rules();
+  if (std::count(kDiskKinds.begin(), kDiskKinds.end(), f.kind)) host_->set_disk_fault(f.node, {});
   std::string message = fmt::format("{} ended ({})", f.kind, how);
   record(f.node, "fault_ended", {{"kind", f.kind}, {"how", how}, {"id", f.id}, {"message", message}}, message);
 }
@@ -80,13 +96,14 @@ void Supervisor::begin_fault(const std::string& kind, const std::string& node, i
   json fields{{"kind", kind}, {"id", f.id}, {"message", message}};
   if (for_ms > 0) fields["for_ms"] = for_ms;
   for (auto& [k, v] : params.items()) fields[k] = v;
-  if (kind == "partition" || kind == "net") push_net_rules();
+  if (kind == kPartition || kind == kNet) push_net_rules();
   record(node, "fault_started", fields, message);
 }
 
 void Supervisor::on_fault_request(Conn& c, uint32_t sid, const control::Request& r) {
   using control::Op;
-  auto answer = [this, fd = c.fd.get(), sid](Status s, json faults = json()) {
+  using Records = std::optional<std::vector<control::FaultRecord>>;
+  auto answer = [this, fd = c.fd.get(), sid](Status s, Records faults = std::nullopt) {
     control::Reply reply;
     reply.ok = s.ok();
     if (!s) reply.error = s.error().message;
@@ -95,34 +112,27 @@ void Supervisor::on_fault_request(Conn& c, uint32_t sid, const control::Request&
       send_to(it->second, FrameType::kReply, sid, control::encode(reply));
   };
   switch (r.op) {
-    case Op::kFaults: return answer({}, faults_json());
+    case Op::kFaults: return answer({}, fault_records());
     case Op::kClearFaults: {
-      json ended = json::array();
-      for (const auto& f : faults_.clear()) {
-        ended.push_back(to_json(f));
-        end_fault(f, "cleared");
-      }
-      return answer({}, ended);
+      auto ended = faults_.clear();
+      for (const auto& f : ended) end_fault(f, "cleared");
+      return answer({}, records_of(ended));
     }
     case Op::kHeal: {
-      auto ended = faults_.remove_kinds({"partition", "net"});
+      auto ended = faults_.remove_kinds({kPartition, kNet});
       if (ended.empty()) return answer(err("the network is whole: no partition or slow link to heal"));
-      json out = json::array();
-      for (const auto& f : ended) {
-        out.push_back(to_json(f));
-        end_fault(f, "healed");
-      }
-      return answer({}, out);
+      for (const auto& f : ended) end_fault(f, "healed");
+      return answer({}, records_of(ended));
     }
     case Op::kPartition: {
       std::vector<std::string> names;
       for (const auto& n : spec_.nodes) names.push_back(n.name);
       if (auto s = check_partition(r.groups, names); !s) return answer(s);
-      if (faults_.has("partition", "")) return answer(err("a partition is active already (`fault heal` ends it)"));
+      if (faults_.has(kPartition, "")) return answer(err("a partition is active already (`fault heal` ends it)"));
       std::string message = fmt::format("network partitioned {}{}{}", describe_groups(r.groups),
                                         r.one_way ? " (one way: only frames from the first group are dropped)" : "",
                                         for_text(r.for_ms, "fault heal"));
-      begin_fault("partition", "", r.for_ms, {{"groups", r.groups}, {"one_way", r.one_way}}, message);
+      begin_fault(kPartition, "", r.for_ms, params_of(r), message);
       return answer({});
     }
     default: break;
@@ -130,13 +140,12 @@ void Supervisor::on_fault_request(Conn& c, uint32_t sid, const control::Request&
   ManagedNode* n = find(r.node);
   if (!n) return answer(err("no node named " + r.node));
   if (r.op == Op::kNet) {
-    if (faults_.has("net", r.node)) return answer(err(r.node + "'s link is impaired already (`fault heal` ends it)"));
+    if (faults_.has(kNet, r.node)) return answer(err(r.node + "'s link is impaired already (`fault heal` ends it)"));
     if (r.delay_ms == 0 && r.jitter_ms == 0 && r.loss_pct == 0)
       return answer(err("a slow link needs --delay, --jitter or --loss"));
     std::string message = fmt::format("link slowed: delay {} ms, jitter {} ms, loss {}%{}", r.delay_ms, r.jitter_ms,
                                       r.loss_pct, for_text(r.for_ms, "fault heal"));
-    begin_fault("net", r.node, r.for_ms,
-                {{"delay_ms", r.delay_ms}, {"jitter_ms", r.jitter_ms}, {"loss_pct", r.loss_pct}}, message);
+    begin_fault(kNet, r.node, r.for_ms, params_of(r), message);
     return answer({});
   }
   if (!host_->running(r.node)) return answer(err(r.node + " is not running"));
@@ -144,13 +153,13 @@ void Supervisor::on_fault_request(Conn& c, uint32_t sid, const control::Request&
   switch (r.op) {
     case Op::kCrash: {
       std::string message = r.hold ? "crash (power cut), held down" : "crash (power cut)";
-      record(r.node, "fault_started", {{"kind", "crash"}, {"hold", r.hold}, {"message", message}}, message);
+      record(r.node, "fault_started", {{"kind", fault_name(FaultKind::kCrash)}, {"hold", r.hold}, {"message", message}}, message);
       n->machine.power_cut(now, r.hold);
       drive(*n, now);
       return answer({});
     }
     case Op::kThaw: {
-      auto f = faults_.remove("freeze", r.node);
+      auto f = faults_.remove(kFreeze, r.node);
       if (!f) return answer(err(r.node + " is not frozen"));
       end_fault(*f, "thawed");
       return answer({});
@@ -161,35 +170,30 @@ void Supervisor::on_fault_request(Conn& c, uint32_t sid, const control::Request&
       if (faults_.has_any(kDiskKinds, r.node))
         return answer(err(r.node + " has a disk fault already (`fault clear` ends it)"));
       node::DiskFault f;
-      std::string kind, message;
+      std::string kind = fault_name(*control::fault_kind_of(r.op)), message;
       if (r.op == Op::kDiskStall) {
         f.kind = node::DiskFault::Kind::kStall;
-        kind = "disk-stall";
         message = "shared-disk I/O stalled" + for_text(r.for_ms, "fault clear");
       } else if (r.op == Op::kDiskSlow) {
         if (r.delay_ms <= 0) return answer(err("disk-slow needs --delay MS (more than 0)"));
         f = {node::DiskFault::Kind::kSlow, static_cast<uint32_t>(r.delay_ms)};
-        kind = "disk-slow";
         message = fmt::format("shared-disk I/O slowed by {} ms each{}", r.delay_ms, for_text(r.for_ms, "fault clear"));
       } else {
         f.kind = node::DiskFault::Kind::kError;
-        kind = "disk-error";
         message = "shared-disk I/O fails with EIO" + for_text(r.for_ms, "fault clear");
       }
       host_->set_disk_fault(r.node, f);
-      json params = json::object();
-      if (r.delay_ms > 0) params["delay_ms"] = r.delay_ms;
-      begin_fault(kind, r.node, r.for_ms, params, message);
+      begin_fault(kind, r.node, r.for_ms, params_of(r), message);
       return answer({});
     }
     default: break;
   }
-  if (faults_.has("freeze", r.node)) return answer(err(r.node + " is frozen already"));
+  if (faults_.has(kFreeze, r.node)) return answer(err(r.node + " is frozen already"));
   std::string node = r.node;
   int64_t for_ms = r.for_ms;
   host_->freeze(node, [this, node, for_ms, answer](Result<std::string> res) {
     if (!res) return answer(res.error());
-    begin_fault("freeze", node, for_ms, json::object(),
+    begin_fault(kFreeze, node, for_ms, json::object(),
                 "frozen (mconsole stop)" + for_text(for_ms, "fault thaw"));
     answer({});
   });

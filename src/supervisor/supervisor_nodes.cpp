@@ -94,7 +94,7 @@ void Supervisor::launch_now(ManagedNode& n, int64_t now) {
   n.machine.launched(now);
   n.started_wall = wall_ms();
   n.booted_ms = n.ready_ms = n.guest_boot_ms = 0;
-  auto link = host_->launch(n.spec);
+  auto link = host_->launch(spec_, n.spec);
   if (!link) {
     boot_gate_.done(name);
     n.machine.launch_failed(now, link.error().message);
@@ -160,7 +160,7 @@ void ManagedNode::on_hello(const AgentHello& h) {
 }
 
 void ManagedNode::accept_hello(const AgentHello& h) {
-  int64_t now = mono_ms();
+  int64_t now = sup.mono_ms();
   guest_boot_ms = h.uptime_ms;
   if (machine.booted() && !h.boot_id.empty() && h.boot_id != machine.boot_id()) {
     sup.bringup_->node_gone(spec.name);
@@ -172,7 +172,7 @@ void ManagedNode::accept_hello(const AgentHello& h) {
   sup.drive(*this, now);
 }
 
-void ManagedNode::on_heard() { machine.heard(mono_ms()); }
+void ManagedNode::on_heard() { machine.heard(sup.mono_ms()); }
 
 void ManagedNode::on_route_frame(const AgentLink::Route& r, FrameType t, std::string_view payload, bool last) {
   auto it = sup.conns_.find(r.conn);
@@ -183,7 +183,7 @@ void ManagedNode::on_route_frame(const AgentLink::Route& r, FrameType t, std::st
 
 void ManagedNode::on_dropped(const std::string& why) {
   // A guest that floods bad frames gets a few lines in the log, not thousands.
-  int64_t now = mono_ms();
+  int64_t now = sup.mono_ms();
   if (now - drop_window_start > kDropWindowMs) {
     if (drops_in_window > kDropsLoggedPerWindow)
       sup.record(spec.name, "frame_dropped", {{"reason", "more bad frames"}, {"count", drops_in_window - kDropsLoggedPerWindow}},
