@@ -56,12 +56,29 @@ Result<std::vector<std::vector<std::string>>> groups_at(const json& j) {
 }  // namespace
 
 bool is_fault_kind(std::string_view kind) {
-  return std::find(kFaultKinds.begin(), kFaultKinds.end(), kind) != kFaultKinds.end();
+  auto k = control::fault_kind_named(kind);
+  return k && std::find(kFaultKinds.begin(), kFaultKinds.end(), *k) != kFaultKinds.end();
 }
 
 std::string fault_kinds_list() {
   std::string out;
-  for (auto k : kFaultKinds) out += (out.empty() ? "" : ", ") + std::string(k);
+  for (auto k : kFaultKinds) out += (out.empty() ? "" : ", ") + std::string(control::fault_name(k));
+  return out;
+}
+
+Result<control::Fault> to_fault(const PlannedFault& f) {
+  auto kind = control::fault_kind_named(f.kind);
+  if (!kind || !is_fault_kind(f.kind)) return err(fmt::format("fault: unknown kind \"{}\"", f.kind));
+  control::Fault out;
+  out.kind = *kind;
+  out.node = f.node;
+  if (*kind != control::FaultKind::kCrash) out.for_ms = static_cast<int64_t>(f.for_s * 1000);
+  out.params.groups = f.groups;
+  if (*kind == control::FaultKind::kNet) {
+    out.params.delay_ms = f.delay_ms;
+    out.params.jitter_ms = f.jitter_ms;
+    out.params.loss_pct = f.loss_pct;
+  }
   return out;
 }
 

@@ -1,6 +1,7 @@
 // PlannedFault: one fault of a chaos schedule, what it does, to whom, when and for how long.
-// A plain value with its JSON form and a one-line description for people; planning lives
-// in chaos_schedule.h, carrying a fault out lives in the command that runs the schedule.
+// A plain value with its JSON form, a one-line description for people and the fault it
+// injects (wire/fault.h, where each kind gets its name); planning lives in chaos_schedule.h,
+// carrying a fault out in the command that runs the schedule.
 #pragma once
 
 #include <array>
@@ -11,14 +12,17 @@
 #include <vector>
 
 #include "sys/result.h"
+#include "wire/fault.h"
 
 namespace uc::chaos {
 
-// crash: power cut of one node (the manager restarts it); freeze: one node stopped;
-// partition: the nodes split in two groups; net: one node's link delays and drops;
-// disk-stall: one node's shared-disk I/O hangs.
-inline constexpr std::array<std::string_view, 5> kFaultKinds = {"crash", "freeze", "partition",
-                                                                "net", "disk-stall"};
+// The kinds a schedule plans: crash: power cut of one node (the manager restarts it);
+// freeze: one node stopped; partition: the nodes split in two groups; net: one node's link
+// delays and drops; disk-stall: one node's shared-disk I/O hangs.
+inline constexpr std::array<control::FaultKind, 5> kFaultKinds = {
+    control::FaultKind::kCrash, control::FaultKind::kFreeze, control::FaultKind::kPartition,
+    control::FaultKind::kNet, control::FaultKind::kDiskStall};
+// Whether `kind` names one of kFaultKinds.
 bool is_fault_kind(std::string_view kind);
 // "crash, freeze, partition, net, disk-stall": for error messages.
 std::string fault_kinds_list();
@@ -40,6 +44,10 @@ struct PlannedFault {
 nlohmann::json to_json(const PlannedFault& f);
 // The inverse of to_json; an error names the field that is missing or of the wrong type.
 Result<PlannedFault> planned_fault_from_json(const nlohmann::json& j);
+
+// The fault it injects: a crash has no duration (the restart is the manager's), the others
+// end by themselves after for_s.
+Result<control::Fault> to_fault(const PlannedFault& f);
 
 // "t=20.3 s  partition [node0] | [node1,node2] for 8.0 s"
 std::string describe(const PlannedFault& f);

@@ -11,7 +11,15 @@
 #include "sys/files.h"
 
 namespace uc::cli {
-namespace {
+// Named, not anonymous: unity builds put several commands in one translation unit.
+namespace cmd_bench {
+
+struct BenchOptions {
+  std::string suite = "all";  // ready, scale, failover, io, monitor, smoke, all
+  std::string json;           // write the results here (default: stdout)
+  std::string nodes;          // scale: node counts, "2 4 8"
+  int runs = 0;               // ready: runs (0: the script's default, 3)
+} o;
 
 // build/bin/umlcluster -> the source tree's bench/; an installed bin/umlcluster ->
 // share/umlcluster/bench/.
@@ -22,16 +30,18 @@ std::string find_bench_script() {
   return "";
 }
 
-}  // namespace
+void define(CLI::App& cmd, Globals&) {
+  cmd.add_option("--suite", o.suite, "ready, scale, failover, io, monitor, smoke or all (default)")
+      ->check(CLI::IsMember({"ready", "scale", "failover", "io", "monitor", "smoke", "all"}));
+  cmd.add_option("--json", o.json, "write the results to this file (default: stdout)");
+  cmd.add_option("--nodes", o.nodes, "scale: node counts (default \"2 4 8 16 32 64 128\")");
+  cmd.add_option("--runs", o.runs, "ready: runs of each (default 3)")->check(CLI::Range(1, 50));
+}
 
-int cmd_bench(const Globals& g, const BenchOptions& o) {
-  (void)g;
+int run(const Globals&) {
   std::string script = find_bench_script();
-  if (script.empty()) {
-    fmt::print(stderr, "umlcluster: bench: no bench/run.sh next to {} (it ships with the source tree)\n",
-               self_dir());
-    return kExitBadInput;
-  }
+  if (script.empty())
+    return fail(bad_input(fmt::format("bench: no bench/run.sh next to {} (it ships with the source tree)", self_dir())));
   std::vector<std::string> args = {"bash", script, "--suite", o.suite};
   if (!o.json.empty()) args.insert(args.end(), {"--json", o.json});
   if (!o.nodes.empty()) args.insert(args.end(), {"--nodes", o.nodes});
@@ -53,5 +63,12 @@ int cmd_bench(const Globals& g, const BenchOptions& o) {
   if (WIFEXITED(status)) return WEXITSTATUS(status) == 0 ? 0 : kExitFailed;
   return kExitFailed;
 }
+
+}  // namespace cmd_bench
+
+const Command kBench{"bench",
+                     "the benchmark suite: ready time, scale, failover, guest I/O and the monitor's cost, "
+                     "each figure beside its floor measured in the same run (bench/run.sh; needs root)",
+                     cmd_bench::define, cmd_bench::run};
 
 }  // namespace uc::cli

@@ -6,18 +6,26 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <functional>
+#include <optional>
 #include <thread>
 
 #include "chaos/chaos_report.h"
 #include "chaos/chaos_schedule.h"
 #include "cli/commands.h"
+#include "client/cluster_record.h"
+#include "client/cluster_target.h"
+#include "client/disk_check.h"
+#include "client/text_units.h"
 #include "client/verify_run.h"
 #include "events/event_log.h"
+#include "paths/state_paths.h"
 #include "sys/files.h"
 #include "verify/verify_report.h"
 
 namespace uc::cli {
-namespace {
+// Named, not anonymous: unity builds put several commands in one translation unit.
+namespace cmd_chaos {
 
 using Clock = std::chrono::steady_clock;
 constexpr auto kComeBackDeadline = std::chrono::seconds(300);
@@ -27,12 +35,22 @@ int64_t wall_now_ms() {
       .count();
 }
 
-Result<nlohmann::json> status_of(const std::string& socket) {
+struct ChaosCliOptions {
+  double duration_s = 120;
+  double interval_s = 20;
+  std::vector<std::string> faults{"crash", "freeze", "partition", "net", "disk-stall"};
+  uint64_t seed = 1;
+  std::string out;       // report folder (default umlcluster-chaos-NAME-TIME)
+  bool dry_run = false;  // print the schedule, inject nothing
+} co;
+
+Result<control::ClusterStatus> status_of(const std::string& socket) {
   auto c = ControlClient::connect(socket);
   if (!c) return c.error();
   auto r = c->request({control::Op::kStatus});
   if (!r) return r.error();
-  return r->status;
+  if (!r->status) return err("the cluster supervisor's status reply has no status");
+  return std::move(*r->status);
 }
 
 Status send(const std::string& socket, const control::Request& r) {
@@ -43,29 +61,18 @@ Status send(const std::string& socket, const control::Request& r) {
   return {};
 }
 
-control::Request request_for(const chaos::PlannedFault& f) {
-  control::Request r;
-  r.node = f.node;
-  r.for_ms = static_cast<int64_t>(f.for_s * 1000);
-  if (f.kind == "crash") r.op = control::Op::kCrash, r.for_ms = 0;
-  else if (f.kind == "freeze") r.op = control::Op::kFreeze;
-  else if (f.kind == "partition") r.op = control::Op::kPartition, r.groups = f.groups;
-  else if (f.kind == "net") {
-    r.op = control::Op::kNet;
-    r.delay_ms = f.delay_ms;
-    r.jitter_ms = f.jitter_ms;
-    r.loss_pct = f.loss_pct;
-  } else r.op = control::Op::kDiskStall;
-  return r;
+Status inject(const std::string& socket, const chaos::PlannedFault& f) {
+  auto fault = chaos::to_fault(f);
+  if (!fault) return fault.error();
+  return send(socket, control::request_for(*fault));
 }
 
 // Each node's state over time, from status samples.
 class StateTrack {
  public:
-  void sample(const nlohmann::json& status, double t) {
-    if (!status.contains("nodes")) return;
-    for (const auto& n : status["nodes"]) {
-      std::string node = n.value("name", ""), state = n.value("state", "");
+  void sample(const control::ClusterStatus& status, double t) {
+    for (const auto& n : status.nodes) {
+      const std::string &node = n.name, &state = n.state;
       auto& spans = spans_[node];
       if (!spans.empty() && spans.back().state == state) spans.back().to_s = t;
       else {
@@ -84,80 +91,84 @@ class StateTrack {
   std::map<std::string, std::vector<chaos::NodeStateSpan>> spans_;
 };
 
-bool all_running(const nlohmann::json& status) {
-  if (!status.contains("nodes") || status["nodes"].empty()) return false;
-  for (const auto& n : status["nodes"])
-    if (n.value("state", "") != "running") return false;
+bool all_running(const control::ClusterStatus& status) {
+  if (status.nodes.empty()) return false;
+  for (const auto& n : status.nodes)
+    if (n.state != "running") return false;
   return true;
 }
 
-}  // namespace
-
-int cmd_chaos(const Globals& g, const ChaosCliOptions& co) {
-  std::string name;
-  int rc = 0;
-  if (co.dry_run) {
-    auto n = target_cluster(g, /*needs_root=*/false, &rc);
-    if (!n) return rc;
-    name = *n;
-  } else {
-    auto c = connect_running(g, &name, &rc);
-    if (!c) return rc;
-  }
-  ClusterPaths p(name);
-  auto rec = read_record(p);
-  if (!rec || rec->spec.disks.empty()) {
-    print_error(rec ? "cluster " + name + " has no shared disk" : rec.error().message);
-    return kExitFailed;
-  }
+// The run's plan for the cluster `name`: its nodes, the options, the seed.
+Result<chaos::ChaosRun> plan_run(const std::string& name, const ClusterSpec& spec) {
   chaos::ChaosRun run;
   run.cluster = name;
   run.options.duration_s = co.duration_s;
   run.options.interval_s = co.interval_s;
   run.options.faults = co.faults;
   run.options.seed = co.seed;
-  for (const auto& n : rec->spec.nodes) run.options.nodes.push_back(n.name);
-  if (auto s = chaos::validate(run.options); !s) {
-    print_error("chaos: " + s.error().message);
-    return kExitBadInput;
-  }
+  for (const auto& n : spec.nodes) run.options.nodes.push_back(n.name);
+  if (auto s = chaos::validate(run.options); !s) return bad_input("chaos: " + s.error().message);
   run.plan = chaos::plan_chaos(run.options);
-  if (co.dry_run) {
-    if (g.json) {
-      nlohmann::json j = nlohmann::json::array();
-      for (const auto& f : run.plan) j.push_back(chaos::to_json(f));
-      fmt::print("{}\n", j.dump(2));
-    } else {
-      for (const auto& f : run.plan) fmt::print("{}\n", chaos::describe(f));
-    }
-    return 0;
-  }
-  auto status = status_of(p.control_socket());
-  if (!status || !all_running(*status)) {
-    print_error("chaos: every node must be running first (`umlcluster status`)");
-    return kExitFailed;
-  }
-  std::string out_dir = co.out.empty() ? fmt::format("umlcluster-chaos-{}-{}", name, time_stamp()) : co.out;
-  if (auto s = make_dirs(out_dir, 0755); !s) {
-    print_error(s.error().message);
-    return kExitFailed;
-  }
-  ProgressToStderr quiet(g.json);
-  fmt::print(stderr, "chaos on cluster {}: {} fault(s) over {} s (seed {}); reproduce with: {}\n", name,
-             run.plan.size(), co.duration_s, co.seed, chaos::reproduce_command(run.options, name));
-  for (const auto& f : run.plan) fmt::print(stderr, "  {}\n", chaos::describe(f));
+  return run;
+}
 
-  int64_t wall0 = wall_now_ms();
-  std::string id = time_stamp();
-  VerifyRunOptions vo{p.control_socket(), rec->spec.disks.front().mount + "/verify/chaos-" + id,
-                      p.dir + "/verify/chaos-" + id, co.duration_s, co.seed};
-  VerifyRun verify(vo);
-  if (auto s = verify.start(); !s) {
-    print_error("chaos: " + s.error().message);
-    return kExitFailed;
+void print_plan(const chaos::ChaosRun& run, bool json) {
+  if (json) {
+    nlohmann::json j = nlohmann::json::array();
+    for (const auto& f : run.plan) j.push_back(chaos::to_json(f));
+    fmt::print("{}\n", j.dump(2));
+  } else {
+    for (const auto& f : run.plan) fmt::print("{}\n", chaos::describe(f));
   }
+}
+
+// Clears the faults and waits (up to kComeBackDeadline) for every node to run again.
+bool come_back(const std::string& socket, StateTrack& states, const std::function<double()>& since) {
+  (void)send(socket, {control::Op::kClearFaults});
+  fmt::print(stderr, "chaos: faults cleared; waiting for every node to be running\n");
+  auto back_by = Clock::now() + kComeBackDeadline;
+  for (;;) {
+    auto st = status_of(socket);
+    if (st) states.sample(*st, since());
+    if (st && all_running(*st)) return true;
+    if (Clock::now() > back_by) return false;
+    std::this_thread::sleep_for(std::chrono::seconds(2));
+  }
+}
+
+// Every second of the run, zeros too: a node that stalls shows as a drop, not a line drawn
+// across the gap.
+void add_throughput(chaos::ChaosRun& run, const client::VerifyRun& verify) {
+  for (const auto& node : run.options.nodes) {
+    auto it = verify.acks_per_second().find(node);
+    for (int64_t sec = 0; sec < static_cast<int64_t>(co.duration_s); ++sec) {
+      double n = 0;
+      if (it != verify.acks_per_second().end())
+        if (auto s = it->second.find(sec); s != it->second.end()) n = static_cast<double>(s->second);
+      run.throughput.push_back({static_cast<double>(sec), node, n});
+    }
+  }
+}
+
+void add_events(chaos::ChaosRun& run, const ClusterPaths& p, int64_t wall0) {
+  cluster::EventFilter ef;
+  ef.since_ms = wall0;
+  if (auto evs = cluster::read_events(p.events(), ef))
+    for (const auto& e : *evs) run.events.push_back({(e.ts_ms - wall0) / 1000.0, e.node, e.type, cluster::render_event(e)});
+}
+
+// The workload under the schedule, then come-back, check and fsck, into `run`. The verify
+// report (if the check ran) and the fsck lines to print come back.
+Result<std::optional<verify::VerifyReport>> carry_out(chaos::ChaosRun& run, const ClusterPaths& p,
+                                                      const ClusterSpec& spec, std::string* fsck_lines) {
+  int64_t wall0 = wall_now_ms();
+  std::string id = client::time_stamp();
+  client::VerifyRunOptions vo{p.control_socket(), spec.disks.front().mount + "/verify/chaos-" + id,
+                              p.dir + "/verify/chaos-" + id, co.duration_s, co.seed};
+  client::VerifyRun verify(vo);
+  if (auto s = verify.start(); !s) return err("chaos: " + s.error().message);
   auto t0 = verify.started_at();
-  auto since = [&] { return std::chrono::duration<double>(Clock::now() - t0).count(); };
+  std::function<double()> since = [&] { return std::chrono::duration<double>(Clock::now() - t0).count(); };
   StateTrack states;
   auto pump_until = [&](Clock::time_point until) {
     while (Clock::now() < until) {
@@ -168,75 +179,109 @@ int cmd_chaos(const Globals& g, const ChaosCliOptions& co) {
   for (const auto& f : run.plan) {
     pump_until(t0 + std::chrono::milliseconds(static_cast<int64_t>(f.at_s * 1000)));
     chaos::AppliedFault a{f, since(), std::nullopt, ""};
-    if (auto s = send(p.control_socket(), request_for(f)); !s) a.error = s.error().message;
+    if (auto s = inject(p.control_socket(), f); !s) a.error = s.error().message;
     else a.ended_s = f.kind == "crash" ? a.started_s : a.started_s + f.for_s;
     fmt::print(stderr, "  applied {}{}\n", chaos::describe(f), a.error.empty() ? "" : ": " + a.error);
     run.applied.push_back(a);
   }
   pump_until(t0 + std::chrono::milliseconds(static_cast<int64_t>(co.duration_s * 1000)));
   verify.finish();
-  (void)send(p.control_socket(), {control::Op::kClearFaults});
-  fmt::print(stderr, "chaos: faults cleared; waiting for every node to be running\n");
-  auto back_by = Clock::now() + kComeBackDeadline;
-  for (;;) {
-    auto st = status_of(p.control_socket());
-    if (st) states.sample(*st, since());
-    if (st && all_running(*st)) {
-      run.all_nodes_back = true;
-      break;
-    }
-    if (Clock::now() > back_by) break;
-    std::this_thread::sleep_for(std::chrono::seconds(2));
-  }
+  run.all_nodes_back = come_back(p.control_socket(), states, since);
   fmt::print(stderr, "chaos: {}; reading the volume from every running node\n",
              run.all_nodes_back ? "every node is back" : "not every node came back");
-  auto report = verify.check();
-  if (report) {
-    run.verify = verify::to_json(*report);
-    run.verify_passed = report->passed();
+  std::optional<verify::VerifyReport> report;
+  if (auto r = verify.check()) {
+    run.verify = verify::to_json(*r);
+    run.verify_passed = r->passed();
+    report = std::move(*r);
   } else {
-    run.verify = {{"error", report.error().message}};
+    run.verify = {{"error", r.error().message}};
   }
-  std::string fsck_lines;
-  if (auto f = fsck_between_runs(p, name, rec->spec)) {
+  auto note = [](const std::string& m) { fmt::print(stderr, "{}", m); };
+  if (auto f = client::fsck_between_runs(p, run.cluster, spec, note)) {
     run.fsck_clean = f->clean;
     run.fsck_summary = f->summary + f->output;
-    fsck_lines = f->summary;
+    *fsck_lines = f->summary;
   } else {
-    run.fsck_summary = fsck_lines = "fsck could not run: " + f.error().message + "\n";
+    run.fsck_summary = *fsck_lines = "fsck could not run: " + f.error().message + "\n";
   }
-  // Every second of the run, zeros too: a node that stalls shows as a drop, not a line
-  // drawn across the gap.
-  for (const auto& node : run.options.nodes) {
-    auto it = verify.acks_per_second().find(node);
-    for (int64_t sec = 0; sec < static_cast<int64_t>(co.duration_s); ++sec) {
-      double n = 0;
-      if (it != verify.acks_per_second().end())
-        if (auto s = it->second.find(sec); s != it->second.end()) n = static_cast<double>(s->second);
-      run.throughput.push_back({static_cast<double>(sec), node, n});
-    }
-  }
-  cluster::EventFilter ef;
-  ef.since_ms = wall0;
-  if (auto evs = cluster::read_events(p.events(), ef))
-    for (const auto& e : *evs)
-      run.events.push_back({(e.ts_ms - wall0) / 1000.0, e.node, e.type, cluster::render_event(e)});
+  add_throughput(run, verify);
+  add_events(run, p, wall0);
   run.node_states = states.all();
+  return report;
+}
 
-  (void)write_file_atomic(out_dir + "/chaos.json", chaos::to_json(run).dump(2) + "\n", 0644);
-  (void)write_file_atomic(out_dir + "/chaos.html", chaos::render_chaos_html(run), 0644);
-  quiet.restore();
-  if (g.json) {
-    auto j = chaos::to_json(run);
+void define(CLI::App& cmd, Globals& g) {
+  name_option(cmd, g);
+  json_option(cmd, g);
+  cmd.add_option("--duration", co.duration_s, "seconds of workload and faults (default 120)");
+  cmd.add_option("--interval", co.interval_s, "seconds between faults (default 20, at least 10)");
+  cmd.add_option("--faults", co.faults, "kinds, comma-separated (default crash,freeze,partition,net,disk-stall)")
+      ->delimiter(',');
+  cmd.add_option("--seed", co.seed, "the schedule's seed: the same seed gives the same faults (default 1)");
+  cmd.add_option("--out", co.out, "report folder (default umlcluster-chaos-NAME-TIME)");
+  cmd.add_flag("--dry-run", co.dry_run, "print the schedule the seed gives, inject nothing");
+}
+
+// The cluster's name: a dry run needs no running cluster (nor root).
+Result<std::string> chaos_target(const Globals& g) {
+  if (co.dry_run) return client::target_cluster(g.name, g.file, /*needs_root=*/false);
+  auto c = client::connect_running(g.name, g.file);
+  if (!c) return c.error();
+  return c->name;
+}
+
+void print_result(const chaos::ChaosRun& cr, const std::optional<verify::VerifyReport>& report,
+                  const std::string& fsck_lines, const std::string& out_dir, bool json) {
+  if (json) {
+    auto j = chaos::to_json(cr);
     j["report_dir"] = out_dir;
     fmt::print("{}\n", j.dump(2));
-  } else {
-    if (report) fmt::print("{}", verify::render_text(*report));
-    fmt::print("{}", fsck_lines);
-    for (const auto& why : run.failure_reasons()) fmt::print("FAIL: {}\n", why);
-    fmt::print("{}; report: {}/chaos.html and chaos.json\n", run.passed() ? "chaos PASSED" : "chaos FAILED", out_dir);
+    return;
   }
-  return run.passed() ? 0 : kExitFailed;
+  if (report) fmt::print("{}", verify::render_text(*report));
+  fmt::print("{}", fsck_lines);
+  for (const auto& why : cr.failure_reasons()) fmt::print("FAIL: {}\n", why);
+  fmt::print("{}; report: {}/chaos.html and chaos.json\n", cr.passed() ? "chaos PASSED" : "chaos FAILED", out_dir);
 }
+
+int run(const Globals& g) {
+  auto name = chaos_target(g);
+  if (!name) return fail(name.error());
+  ClusterPaths p(*name);
+  auto rec = client::read_record(p);
+  if (!rec) return fail(rec.error());
+  if (rec->spec.disks.empty()) return fail(err("cluster " + *name + " has no shared disk"));
+  auto cr = plan_run(*name, rec->spec);
+  if (!cr) return fail(cr.error());
+  if (co.dry_run) {
+    print_plan(*cr, g.json);
+    return 0;
+  }
+  auto status = status_of(p.control_socket());
+  if (!status || !all_running(*status)) return fail(err("chaos: every node must be running first (`umlcluster status`)"));
+  std::string out_dir = co.out.empty() ? fmt::format("umlcluster-chaos-{}-{}", *name, client::time_stamp()) : co.out;
+  if (auto s = make_dirs(out_dir, 0755); !s) return fail(s.error());
+  ProgressToStderr quiet(g.json);
+  fmt::print(stderr, "chaos on cluster {}: {} fault(s) over {} s (seed {}); reproduce with: {}\n", *name,
+             cr->plan.size(), co.duration_s, co.seed, chaos::reproduce_command(cr->options, *name));
+  for (const auto& f : cr->plan) fmt::print(stderr, "  {}\n", chaos::describe(f));
+  std::string fsck_lines;
+  auto report = carry_out(*cr, p, rec->spec, &fsck_lines);
+  if (!report) return fail(report.error());
+  (void)write_file_atomic(out_dir + "/chaos.json", chaos::to_json(*cr).dump(2) + "\n", 0644);
+  (void)write_file_atomic(out_dir + "/chaos.html", chaos::render_chaos_html(*cr), 0644);
+  quiet.restore();
+  print_result(*cr, *report, fsck_lines, out_dir, g.json);
+  return cr->passed() ? 0 : kExitFailed;
+}
+
+}  // namespace cmd_chaos
+
+const Command kChaos{"chaos",
+                     "verify while a seeded schedule of faults hits the cluster; then "
+                     "every node must come back, nothing acknowledged may be lost and "
+                     "fsck must be clean (a JSON and HTML report)",
+                     cmd_chaos::define, cmd_chaos::run};
 
 }  // namespace uc::cli

@@ -11,13 +11,24 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <optional>
 
 #include "cli/commands.h"
+#include "client/cluster_target.h"
 #include "events/event_log.h"
+#include "paths/state_paths.h"
 #include "sys/files.h"
 
 namespace uc::cli {
-namespace {
+// Named, not anonymous: unity builds put several commands in one translation unit.
+namespace cmd_events {
+
+struct EventsOptions {
+  bool follow = false;
+  std::string since;               // "10m", "2026-11-25T22:10:00Z" (UTC), epoch ms; "" for all
+  std::string node;                // "" for every node and the cluster's own events
+  std::vector<std::string> types;  // "died", "o2net_*", ...; none for all
+} o;
 
 constexpr int kFollowPollMs = 200;
 
@@ -61,10 +72,7 @@ int follow(const std::string& path, const cluster::EventFilter& filter, bool jso
   for (const auto& f : cluster::event_log_files(path))
     if (f != path && !tail.holds(f)) older.push_back(f);
   auto history = cluster::read_events(older, filter);
-  if (!history) {
-    print_error(history.error().message);
-    return kExitFailed;
-  }
+  if (!history) return fail(history.error());
   for (const auto& e : *history) print(e, json);
   for (;;) {
     for (const auto& line : tail.poll()) {
@@ -79,41 +87,52 @@ int follow(const std::string& path, const cluster::EventFilter& filter, bool jso
   }
 }
 
-}  // namespace
+void define(CLI::App& cmd, Globals& g) {
+  name_option(cmd, g);
+  json_option(cmd, g);
+  cmd.add_flag("-F,--follow", o.follow, "keep printing new events until Ctrl-C");
+  cmd.add_option("--since", o.since,
+                 "only events since TIME: 30s, 10m, 2h, 1d (ago), 2026-11-25T22:10:00Z or "
+                 "\"2026-11-25 22:10:00\" (UTC), or epoch milliseconds");
+  cmd.add_option("--node", o.node, "only this node's events");
+  cmd.add_option("--type", o.types, "only these types: died, hung, evicted, recovery_begin, o2net_* ...")
+      ->delimiter(',');
+}
 
-int cmd_events(const Globals& g, const EventsOptions& o) {
-  int rc = 0;
-  auto name = target_cluster(g, /*needs_root=*/false, &rc);
-  if (!name) return rc;
-  cluster::EventFilter filter{std::nullopt, o.node, o.types};
-  if (!o.since.empty()) {
-    auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                   std::chrono::system_clock::now().time_since_epoch())
-                   .count();
-    auto since = cluster::parse_since(o.since, now);
-    if (!since) {
-      print_error("--since: " + since.error().message);
-      return kExitBadInput;
-    }
-    filter.since_ms = *since;
-  }
+// --since as epoch milliseconds, or none.
+Result<std::optional<int64_t>> since_ms() {
+  if (o.since.empty()) return std::optional<int64_t>();
+  auto now =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
+  auto since = cluster::parse_since(o.since, now);
+  if (!since) return bad_input("--since: " + since.error().message);
+  return std::optional<int64_t>(*since);
+}
+
+int run(const Globals& g) {
+  auto name = client::target_cluster(g.name, g.file, /*needs_root=*/false);
+  if (!name) return fail(name.error());
+  auto since = since_ms();
+  if (!since) return fail(since.error());
+  cluster::EventFilter filter{*since, o.node, o.types};
   ClusterPaths p(*name);
-  if (auto s = check_cluster(*name, p); !s) {
-    print_error(s.error().message);
-    return kExitFailed;
-  }
+  if (auto s = check_cluster(*name, p); !s) return fail(s.error());
   if (o.follow) return follow(p.events(), filter, g.json);
   auto files = cluster::event_log_files(p.events());
   auto events = cluster::read_events(files, filter);
-  if (!events) {
-    print_error(events.error().message);
-    return kExitFailed;
-  }
+  if (!events) return fail(events.error());
   for (const auto& e : *events) print(e, g.json);
   if (files.empty() && !g.json)
-    fmt::print(stderr, "umlcluster: cluster {} has recorded no events yet ({})\n", *name,
-               p.events());
+    fmt::print(stderr, "umlcluster: cluster {} has recorded no events yet ({})\n", *name, p.events());
   return 0;
 }
+
+}  // namespace cmd_events
+
+const Command kEvents{"events",
+                      "the cluster's event log: starts, deaths, restarts, fencing, and what OCFS2 says "
+                      "on each console (connections, evictions, recovery); kept across runs",
+                      cmd_events::define, cmd_events::run};
 
 }  // namespace uc::cli

@@ -5,18 +5,36 @@
 #include <map>
 
 #include "cli/commands.h"
+#include "client/cluster_record.h"
+#include "client/cluster_target.h"
 #include "kernel/kernel_build.h"
 #include "kernel/kernel_ref.h"
+#include "paths/state_paths.h"
 #include "sys/files.h"
 
 namespace uc::cli {
-namespace {
+// Named, not anonymous: unity builds put several commands in one translation unit.
+namespace cmd_kernel {
+
+struct KernelOptions {
+  std::string action;  // build, list, rm
+  std::string name;
+  std::string source;
+  std::string config = "paper";
+  std::vector<std::string> sets;
+  std::vector<std::string> patches;
+  int heartbeat_ms = 0;
+  int jobs = 0;
+  bool force = false;  // build: even if cached
+  std::vector<std::string> names;  // rm
+  bool rm_force = false;           // rm: even if a cluster's nodes use it
+} o;
 
 // Which clusters' nodes boot which built kernel: name -> "cluster/node" list.
 std::map<std::string, std::vector<std::string>> kernel_users() {
   std::map<std::string, std::vector<std::string>> users;
   for (const auto& name : list_dir(clusters_dir()))
-    if (auto rec = read_record(ClusterPaths(name)))
+    if (auto rec = client::read_record(ClusterPaths(name)))
       for (const auto& n : rec->spec.nodes)
         if (auto k = kernel::built_name(n.kernel)) users[*k].push_back(name + "/" + n.name);
   return users;
@@ -30,13 +48,8 @@ nlohmann::json record_json(const kernel::KernelRecord& r, const std::vector<std:
           {"built_at", r.built_at}, {"used_by", used_by}};
 }
 
-}  // namespace
-
-int cmd_kernel_build(const Globals& g, const KernelBuildOptions& o) {
-  if (auto r = require_root(); !r) {
-    print_error(r.error().message);
-    return kExitFailed;
-  }
+int build(const Globals& g) {
+  if (auto r = client::require_root(); !r) return fail(r.error());
   ProgressToStderr quiet(g.json);
   kernel::BuildRequest req{o.name, o.source, o.config, o.sets, o.patches, o.heartbeat_ms, o.jobs, o.force};
   auto out = kernel::build_kernel(req, [](const std::string& m) {
@@ -45,8 +58,10 @@ int cmd_kernel_build(const Globals& g, const KernelBuildOptions& o) {
   });
   quiet.restore();
   if (!out) {
-    print_error("kernel build failed: " + out.error().message);
-    return out.error().message.rfind("interrupted", 0) == 0 ? 130 : kExitFailed;
+    // The build says "interrupted" when a signal ended it.
+    bool stopped = out.error().message.rfind("interrupted", 0) == 0;
+    return fail(Error{"kernel build failed: " + out.error().message,
+                      stopped ? ErrorCode::kInterrupted : ErrorCode::kFailed});
   }
   const auto& r = out->record;
   if (g.json) {
@@ -67,7 +82,7 @@ int cmd_kernel_build(const Globals& g, const KernelBuildOptions& o) {
   return 0;
 }
 
-int cmd_kernel_list(const Globals& g) {
+int list(const Globals& g) {
   auto kernels = kernel::list_kernels();
   auto users = kernel_users();
   if (g.json) {
@@ -96,36 +111,68 @@ int cmd_kernel_list(const Globals& g) {
   return 0;
 }
 
-int cmd_kernel_rm(const Globals&, const std::vector<std::string>& names, bool force) {
-  if (auto r = require_root(); !r) {
-    print_error(r.error().message);
-    return kExitFailed;
-  }
+int rm() {
+  if (auto r = client::require_root(); !r) return fail(r.error());
   auto users = kernel_users();
   int rc = 0;
-  for (const auto& name : names) {
-    if (!users[name].empty() && !force) {
-      print_error(fmt::format("kernel {} is used by {}: its nodes could not start again "
-                              "(change their kernel, destroy the cluster, or --force)",
-                              name, users[name].front()));
-      rc = kExitFailed;
+  for (const auto& name : o.names) {
+    if (!users[name].empty() && !o.rm_force) {
+      rc = fail(err(fmt::format("kernel {} is used by {}: its nodes could not start again "
+                                "(change their kernel, destroy the cluster, or --force)",
+                                name, users[name].front())));
       continue;
     }
     if (auto s = kernel::remove_kernel(name); !s) {
-      print_error(s.error().message);
-      rc = kExitFailed;
+      rc = fail(s.error());
       continue;
     }
     fmt::print("removed kernel {}\n", name);
   }
   // Its object tree and patched source go too, unless another kernel was built from them.
   if (auto pruned = kernel::prune_build_trees(); !pruned) {
-    print_error(pruned.error().message);
-    rc = kExitFailed;
+    rc = fail(pruned.error());
   } else if (*pruned > 0) {
     fmt::print("removed {} build folder(s) no kernel uses\n", *pruned);
   }
   return rc;
 }
+
+void define(CLI::App& cmd, Globals& g) {
+  cmd.require_subcommand(1);
+  auto* b = cmd.add_subcommand("build", "build an ARCH=um kernel and its modules, out of tree, into the kernel cache");
+  b->add_option("--name", o.name, "its name in the cache (default: the config's name)");
+  b->add_option("--source", o.source,
+                "a kernel tree or tarball (default: Debian's linux-source-6.1, installed on demand)");
+  b->add_option("--config", o.config,
+                "paper (the paper's options, smallest), default (Debian's UML config) or a config file")
+      ->capture_default_str();
+  b->add_option("--set", o.sets, "OPTION=VALUE on top of the config (repeatable), e.g. OCFS2_DEBUG_FS=y");
+  b->add_option("--patch", o.patches, "a patch to apply with patch -p1 (repeatable, in order)")
+      ->check(CLI::ExistingFile);
+  b->add_option("--heartbeat-ms", o.heartbeat_ms,
+                "lab: OCFS2's disk heartbeat interval O2HB_REGION_TIMEOUT_MS, 100-2000 (its own: 2000)");
+  b->add_option("-j,--jobs", o.jobs, "compile jobs (default: the host's cores)");
+  b->add_flag("--force", o.force, "build even if the cache has this kernel from the same inputs");
+  json_option(*b, g);
+  b->callback([] { o.action = "build"; });
+  auto* l = cmd.add_subcommand("list", "the built kernels and the clusters that use them");
+  json_option(*l, g);
+  l->callback([] { o.action = "list"; });
+  auto* r = cmd.add_subcommand("rm", "remove built kernels");
+  r->add_option("name", o.names, "kernel names (see kernel list)")->required();
+  r->add_flag("--force", o.rm_force, "remove even if a cluster's nodes use it");
+  r->callback([] { o.action = "rm"; });
+}
+
+int run(const Globals& g) {
+  if (o.action == "build") return build(g);
+  if (o.action == "list") return list(g);
+  return rm();
+}
+
+}  // namespace cmd_kernel
+
+const Command kKernel{"kernel", "UML kernels built from source (kernel = \"built:NAME\" in a cluster file)", cmd_kernel::define,
+                      cmd_kernel::run};
 
 }  // namespace uc::cli

@@ -7,21 +7,32 @@
 #include <fmt/format.h>
 
 #include "cli/commands.h"
+#include "client/cluster_target.h"
+#include "paths/state_paths.h"
 #include "sys/files.h"
 
 namespace uc::cli {
+// Named, not anonymous: unity builds put several commands in one translation unit.
+namespace cmd_logs {
 
-int cmd_logs(const Globals& g, const std::string& node, bool follow, int lines) {
-  int rc = 0;
-  auto name = target_cluster(g, /*needs_root=*/false, &rc);
-  if (!name) return rc;
+std::string node;
+bool follow = false;
+int lines = 0;
+
+void define(CLI::App& cmd, Globals& g) {
+  name_option(cmd, g);
+  cmd.add_option("node", node, "node name")->required();
+  cmd.add_flag("-F,--follow", follow, "keep printing as the log grows");
+  cmd.add_option("--tail", lines, "only the last N lines");
+}
+
+int run(const Globals& g) {
+  auto name = client::target_cluster(g.name, g.file, /*needs_root=*/false);
+  if (!name) return fail(name.error());
   ClusterPaths p(*name);
   std::string path = p.node_log(node);
   auto fd = open_file(path, O_RDONLY);
-  if (!fd) {
-    print_error(fmt::format("no console log for node {} in cluster {} ({})", node, *name, path));
-    return kExitFailed;
-  }
+  if (!fd) return fail(err(fmt::format("no console log for node {} in cluster {} ({})", node, *name, path)));
   auto text = read_file(path);
   std::string all = text ? *text : "";
   size_t start = 0;
@@ -50,5 +61,9 @@ int cmd_logs(const Globals& g, const std::string& node, bool follow, int lines) 
     if (::read(in.get(), ev, sizeof ev) <= 0) return 0;
   }
 }
+
+}  // namespace cmd_logs
+
+const Command kLogs{"logs", "a node's kernel console log", cmd_logs::define, cmd_logs::run};
 
 }  // namespace uc::cli

@@ -3,13 +3,25 @@
 #include <fmt/format.h>
 
 #include "cli/commands.h"
+#include "client/cluster_record.h"
 #include "image/root_image.h"
 #include "kernel/kernel_store.h"
+#include "paths/state_paths.h"
 #include "sys/files.h"
 
 namespace uc::cli {
+// Named, not anonymous: unity builds put several commands in one translation unit.
+namespace cmd_names {
 
-int cmd_names(const Globals& g, const std::string& kind) {
+std::string kind;
+
+void define(CLI::App& cmd, Globals& g) {
+  cmd.group("");
+  cmd.add_option("kind", kind)->required();
+  cmd.add_option("-n,--name", g.name);
+}
+
+int run(const Globals& g) {
   if (kind == "clusters") {
     for (const auto& n : list_dir(clusters_dir())) fmt::print("{}\n", n);
   } else if (kind == "nodes") {
@@ -18,16 +30,20 @@ int cmd_names(const Globals& g, const std::string& kind) {
       auto all = list_dir(clusters_dir());
       name = all.size() == 1 ? all.front() : "ocfs2";
     }
-    if (auto rec = read_record(ClusterPaths(name)))
+    if (auto rec = client::read_record(ClusterPaths(name)))
       for (const auto& n : rec->spec.nodes) fmt::print("{}\n", n.name);
   } else if (kind == "kernels") {
     for (const auto& k : kernel::list_kernels()) fmt::print("{}\n", k.name);
   } else if (kind == "images") {
     for (const auto& i : image::list_images()) fmt::print("{}\n", i.key);
   } else {
-    return kExitBadInput;
+    return exit_code(ErrorCode::kBadInput);
   }
   return 0;
 }
+
+}  // namespace cmd_names
+
+const Command kNames{"__names", "", cmd_names::define, cmd_names::run};
 
 }  // namespace uc::cli

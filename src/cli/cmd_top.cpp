@@ -13,15 +13,27 @@
 #include <sstream>
 
 #include "cli/commands.h"
-#include "client/top_view.h"
 #include "client/cluster_sample.h"
+#include "client/cluster_target.h"
+#include "client/top_view.h"
 #include "sys/fd.h"
 #include "sys/process.h"
 
 namespace uc::cli {
-namespace {
+// Named, not anonymous: unity builds put several commands in one translation unit.
+namespace cmd_top {
 
 using Clock = std::chrono::steady_clock;
+using client::clamp_first;
+using client::ClusterLook;
+using client::decode_keys;
+using client::scroll;
+using client::TopKey;
+using client::visible_rows;
+
+double interval = 1.0;
+bool once = false;
+int count = 0;  // > 0: that many samples, printed, then exit; 0: the live view
 
 // `first` and `visible`: the node rows shown (visible 0: all of them).
 std::string render(const nlohmann::json& f, char sort_key, int first = 0, int visible = 0) {
@@ -105,16 +117,12 @@ class Screen {
   bool active_ = false;
 };
 
-}  // namespace
-
-namespace {
-
 // One refresh: the figures since the previous look, with the guests' own view.
 nlohmann::json refresh(ControlClient& c, ClusterLook& prev, double& prev_cpu, monitor::NodeSampler& pss) {
-  ClusterLook cur = look_at(c, pss, /*with_guests=*/true);
-  auto f = figures(prev, cur);
+  ClusterLook cur = client::look_at(c, pss, /*with_guests=*/true);
+  auto f = client::figures(prev, cur);
   double secs = std::chrono::duration<double>(cur.sample.at - prev.sample.at).count();
-  double cpu = own_cpu_seconds();
+  double cpu = client::own_cpu_seconds();
   f["sampler_cpu_percent"] = secs > 0 ? 100.0 * (cpu - prev_cpu) / secs : 0.0;
   std::time_t now = std::time(nullptr);
   std::tm tm{};
@@ -127,34 +135,23 @@ nlohmann::json refresh(ControlClient& c, ClusterLook& prev, double& prev_cpu, mo
   return f;
 }
 
-}  // namespace
 
-int cmd_top(const Globals& g, double interval, int count) {
-  int rc = 0;
-  std::string name;
-  auto c = connect_running(g, &name, &rc);
-  if (!c) return rc;
-  if (interval < 0.2) interval = 0.2;
-  auto wait_ms = static_cast<int>(interval * 1000);
-  double prev_cpu = own_cpu_seconds();
-  // One sample: every node's PSS. Repeated samples: as many as 2 ms a sample allows (a
-  // reading walks the node's page tables), the oldest first; `pss_age_s` says how old.
-  monitor::NodeSampler pss(std::chrono::microseconds(count == 1 ? 0 : 2000));
-  ClusterLook prev = look_at(*c, pss);
-  if (count > 0) {  // a fixed number of samples, for scripts: one JSON object a line
-    for (int i = 0; i < count; ++i) {
-      ::usleep(static_cast<useconds_t>(wait_ms) * 1000);  // CPU shares need an interval
-      auto f = refresh(*c, prev, prev_cpu, pss);
-      if (g.json) fmt::print("{}\n", count == 1 ? f.dump(2) : f.dump());
-      else fmt::print("{}{}", i ? "\n" : "", render(f, 'n'));
-      std::fflush(stdout);
-    }
-    return 0;
+// A fixed number of samples, for scripts: one JSON object a line.
+int print_samples(ControlClient& c, ClusterLook& prev, double& prev_cpu, monitor::NodeSampler& pss, int wait_ms,
+                  bool json) {
+  for (int i = 0; i < count; ++i) {
+    ::usleep(static_cast<useconds_t>(wait_ms) * 1000);  // CPU shares need an interval
+    auto f = refresh(c, prev, prev_cpu, pss);
+    if (json) fmt::print("{}\n", count == 1 ? f.dump(2) : f.dump());
+    else fmt::print("{}{}", i ? "\n" : "", render(f, 'n'));
+    std::fflush(stdout);
   }
-  if (!::isatty(STDOUT_FILENO)) {
-    print_error("top needs a terminal; use `umlcluster top --once --json` from scripts");
-    return kExitFailed;
-  }
+  return 0;
+}
+
+// The live view until q, Ctrl-C or SIGTERM.
+int live_view(ControlClient& c, const std::string& name, ClusterLook& prev, double& prev_cpu,
+              monitor::NodeSampler& pss, int wait_ms) {
   Fd sigfd = signal_fd({SIGINT, SIGTERM});
   Screen screen;
   fmt::print("\033[H\033[2Jumlcluster top: cluster {}: sampling...\n", name);
@@ -190,10 +187,42 @@ int cmd_top(const Globals& g, double interval, int count) {
       if (!last.is_null()) draw();
     }
     if (Clock::now() < next) continue;
-    last = refresh(*c, prev, prev_cpu, pss);
+    last = refresh(c, prev, prev_cpu, pss);
     draw();
     next = Clock::now() + std::chrono::milliseconds(wait_ms);
   }
 }
+
+void define(CLI::App& cmd, Globals& g) {
+  name_option(cmd, g);
+  json_option(cmd, g);
+  cmd.add_option("--interval", interval, "seconds between samples (default 1)");
+  cmd.add_flag("--once", once, "print one sample (over one interval) and exit");
+  cmd.add_option("--count", count, "print N samples and exit (with --json: one JSON object a line)")
+      ->check(CLI::PositiveNumber);
+}
+
+int run(const Globals& g) {
+  if (once) count = 1;
+  auto rc = client::connect_running(g.name, g.file);
+  if (!rc) return fail(rc.error());
+  const std::string& name = rc->name;
+  ControlClient* c = &rc->control;
+  if (interval < 0.2) interval = 0.2;
+  auto wait_ms = static_cast<int>(interval * 1000);
+  double prev_cpu = client::own_cpu_seconds();
+  // One sample: every node's PSS. Repeated samples: as many as 2 ms a sample allows (a
+  // reading walks the node's page tables), the oldest first; `pss_age_s` says how old.
+  monitor::NodeSampler pss(std::chrono::microseconds(count == 1 ? 0 : 2000));
+  ClusterLook prev = client::look_at(*c, pss);
+  if (count > 0) return print_samples(*c, prev, prev_cpu, pss, wait_ms, g.json);
+  if (!::isatty(STDOUT_FILENO))
+    return fail(err("top needs a terminal; use `umlcluster top --once --json` from scripts"));
+  return live_view(*c, name, prev, prev_cpu, pss, wait_ms);
+}
+
+}  // namespace cmd_top
+
+const Command kTop{"top", "live view of what each node costs the host (q quits)", cmd_top::define, cmd_top::run};
 
 }  // namespace uc::cli

@@ -1,268 +1,144 @@
-// `umlcluster up`: build or reuse the image, start the supervisor, wait for every node.
-#include <fcntl.h>
+// `umlcluster up`: build or reuse the image, start the supervisor, wait for every node; on
+// a running cluster, start the nodes that are stopped.
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <fmt/format.h>
-#include <algorithm>
-#include <map>
-#include <set>
+#include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
-#include "config/lab.h"
-#include "config/cluster_file.h"
-#include "ocfs2/cluster_conf.h"
-#include "sys/files.h"
-#include "sys/process.h"
+#include "client/cluster_definition.h"
+#include "client/cluster_prepare.h"
+#include "client/cluster_record.h"
+#include "client/lifecycle.h"
+#include "client/status_query.h"
+#include "paths/state_paths.h"
 
 namespace uc::cli {
-namespace {
+// Named, not anonymous: unity builds put several commands in one translation unit.
+namespace cmd_up {
 
 using Clock = std::chrono::steady_clock;
 
+struct UpOptions {
+  bool rebuild_image = false;
+  std::string from;  // a paper-style OCFS2 cluster.conf as the cluster definition
+  std::string lab;   // a lab folder (its cluster.toml) or a cluster file
+} o;
+
 double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
-}  // namespace
-
-// The definition a cluster was created with, give or take nodes added to it since (`node
-// add`): those stay. Returns false if the file says something else.
-// The manager's settings (restart policies, [manager]) are not part of what a cluster is:
-// they may change between runs.
-ClusterSpec with_policies_of(ClusterSpec recorded, const ClusterSpec& wanted) {
-  recorded.manager = wanted.manager;
-  for (auto& n : recorded.nodes)
-    if (const NodeSpec* w = wanted.find_node(n.name)) n.restart = w->restart;
-  return recorded;
+void note(const std::string& line) {
+  fmt::print("{}\n", line);
+  std::fflush(stdout);
 }
 
-// The order of the nodes is not part of it either: a paper-style cluster.conf may list its
-// node stanzas in any order, and OCFS2 knows a node by its number.
-bool same_cluster(const ClusterSpec& recorded, const ClusterSpec& wanted) {
-  if (recorded.nodes.size() < wanted.nodes.size()) return false;
-  ClusterSpec trimmed = with_policies_of(recorded, wanted);
-  trimmed.nodes.resize(wanted.nodes.size());
-  ClusterSpec w = wanted;
-  auto by_number = [](const NodeSpec& a, const NodeSpec& b) { return a.number < b.number; };
-  std::sort(trimmed.nodes.begin(), trimmed.nodes.end(), by_number);
-  std::sort(w.nodes.begin(), w.nodes.end(), by_number);
-  return nlohmann::json(trimmed) == nlohmann::json(w);
+// `up lab/`: the lab folder's cluster.toml (or the file given instead of a folder).
+Result<std::string> lab_file(const std::string& lab) {
+  struct stat st;
+  bool dir = ::stat(lab.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+  std::string file = dir ? lab + "/cluster.toml" : lab;
+  if (::access(file.c_str(), R_OK) != 0)
+    return bad_input(dir ? lab + " has no cluster.toml (a lab folder holds its cluster file)"
+                         : lab + ": no such lab folder or cluster file");
+  return file;
 }
 
-// The lab folder of a cluster file: its folder, if that holds a node folder or a script
-// for these nodes (config/lab.h).
-std::string lab_of(const Globals& g, const ClusterSpec& spec) {
-  if (g.file.empty()) return "";
-  std::string dir = real_path(g.file);
-  dir = dir.substr(0, dir.rfind('/'));
-  std::vector<std::string> names;
-  for (const auto& n : spec.nodes) names.push_back(n.name);
-  return is_lab(dir, names) ? dir : "";
+void print_full_status(ControlClient& c, const ClusterSpec& spec, ProgressToStderr& progress, bool json) {
+  if (auto st = client::full_status(c, spec)) {
+    progress.restore();
+    print_status(*st, json);
+  }
 }
 
-bool prepare_cluster(const Globals& g, ClusterSpec& spec, bool rebuild_image) {
+// The cluster runs: start the nodes that are stopped, if it is the same cluster.
+int start_stopped(ControlClient& c, const Globals& g, ClusterSpec& spec, ProgressToStderr& progress) {
   ClusterPaths p(spec.name);
-  std::string lab = lab_of(g, spec);
-  bool existed = path_exists(p.dir);
-  ClusterRecord rec;
-  if (existed && path_exists(p.spec())) {
-    auto old = read_record(p);
-    if (!old) {
-      print_error(old.error().message);
-      return false;
-    }
-    if (!same_cluster(old->spec, spec)) {
-      print_error(fmt::format(
-          "cluster {} exists (stopped) with a different definition than {}.\n"
-          "  Keep it: run `umlcluster up` with the file it was created from.\n"
-          "  Replace it: `umlcluster destroy -n {}` (deletes its disks), then up again.",
-          spec.name, g.file.empty() ? "the default" : g.file, spec.name));
-      return false;
-    }
-    rec = *old;
-    rec.spec = with_policies_of(old->spec, spec);
-    if (!g.file.empty()) rec.lab = lab;  // the file's folder now, lab or not
-    if (nlohmann::json(rec.spec) != nlohmann::json(old->spec) || rec.lab != old->lab) {
-      if (auto s = write_record(p, rec); !s) {
-        print_error(s.error().message);
-        return false;
-      }
-      fmt::print("cluster {}: restart policies and [manager] settings taken from {}\n", spec.name,
-                 g.file.empty() ? "the default" : g.file);
-    }
-    spec = rec.spec;  // with the nodes added since
-    if (path_exists(p.control_socket()))
-      fmt::print("cluster {}: recovering from a run that did not stop cleanly (supervisor pid {} "
-                 "is gone)\n", spec.name, supervisor_pid(p));
-    if (!path_exists(rec.image)) {
-      print_error(fmt::format("cluster {} was created on image {}, which is gone; its nodes' COW "
-                              "files need that exact image. `umlcluster destroy -n {}` and up again.",
-                              spec.name, rec.image, spec.name));
-      return false;
-    }
-  } else {
-    bool built = false;
-    auto img = build_image(spec, rebuild_image, &built);
-    if (!img) return false;
-    if (!built) fmt::print("image: cached ({})\n", *img);
-    rec.spec = spec;
-    rec.image = *img;
-    rec.lab = lab;
-    if (!lab.empty()) fmt::print("lab folder: {}\n", lab);
-    rec.created_at = std::chrono::duration_cast<std::chrono::seconds>(
-                         std::chrono::system_clock::now().time_since_epoch()).count();
-    if (auto s = make_dirs(clusters_dir(), 0700); !s) {
-      print_error(s.error().message);
-      return false;
-    }
-    if (auto s = make_dirs(p.dir, 0700); !s) {
-      print_error(s.error().message);
-      return false;
-    }
-    if (auto s = write_record(p, rec); !s) {
-      print_error(s.error().message);
-      if (!existed) (void)remove_tree(p.dir);
-      return false;
-    }
+  auto rec = client::read_record(p);
+  if (rec && client::same_cluster(rec->spec, spec)) {
+    if (nlohmann::json(client::with_policies_of(rec->spec, spec)) != nlohmann::json(rec->spec))
+      fmt::print("cluster {} is running: new restart policies or [manager] settings apply after "
+                 "`umlcluster down` and `up`\n",
+                 spec.name);
+    spec = rec->spec;
   }
-  return true;
-}
-
-bool wait_for_nodes(ControlClient& c, const nlohmann::json& snapshot,
-                    const std::vector<std::string>& only) {
-  client::WaitOptions o;
-  o.only = only;
-  o.on_progress = print_progress;
-  if (auto s = client::wait_until_ready(c, snapshot, o); !s) {
-    print_error(s.error().message);
-    return false;
-  }
-  return true;
-}
-
-Result<ClusterSpec> load_definition(const Globals& g, const std::string& from) {
-  if (from.empty()) return load_cluster_file(g.file);
-  if (!g.file.empty()) return err("give either -f (a cluster file) or --from (a cluster.conf), not both");
-  auto text = read_file(from);
-  if (!text) return text.error();
-  auto spec = ocfs2::parse_cluster_conf(*text, from);
-  if (!spec) return spec.error();
-  if (::access(spec->nodes.front().kernel.c_str(), X_OK) != 0)
-    return err("kernel " + spec->nodes.front().kernel + " is missing (install user-mode-linux)");
-  return spec;
-}
-
-std::optional<ClusterSpec> definition_for_root(const Globals& g, const std::string& from, int* rc) {
-  auto spec = load_definition(g, from);
-  if (!spec) {
-    print_error(spec.error().message);
-    *rc = kExitBadInput;
-    return std::nullopt;
-  }
-  if (auto r = require_root(); !r) {
-    print_error(r.error().message);
-    *rc = kExitFailed;
-    return std::nullopt;
-  }
-  return *spec;
-}
-
-int cmd_up(const Globals& given, const UpOptions& o) {
-  auto t0 = Clock::now();
-  int rc = 0;
-  Globals g = given;
-  // `up lab/`: the lab folder's cluster.toml.
-  if (!o.lab.empty()) {
-    if (!g.file.empty()) {
-      print_error("give either a lab folder or -f, not both");
-      return kExitBadInput;
-    }
-    struct stat st;
-    bool dir = ::stat(o.lab.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
-    g.file = dir ? o.lab + "/cluster.toml" : o.lab;
-    if (::access(g.file.c_str(), R_OK) != 0) {
-      print_error(dir ? o.lab + " has no cluster.toml (a lab folder holds its cluster file)"
-                      : o.lab + ": no such lab folder or cluster file");
-      return kExitBadInput;
-    }
-  }
-  ProgressToStderr progress(g.json);
-  auto spec = definition_for_root(g, o.from, &rc);
-  if (!spec) return rc;
-  ClusterPaths p(spec->name);
-
-  if (auto c = connect_supervisor(p)) {
-    auto rec = read_record(p);
-    if (rec && same_cluster(rec->spec, *spec)) {
-      if (nlohmann::json(with_policies_of(rec->spec, *spec)) != nlohmann::json(rec->spec))
-        fmt::print("cluster {} is running: new restart policies or [manager] settings apply after "
-                   "`umlcluster down` and `up`\n", spec->name);
-      *spec = rec->spec;
-    }
-    if (rec && !same_cluster(rec->spec, *spec)) {
-      print_error(fmt::format("cluster {} is running with a different definition than {}; "
-                              "`umlcluster down` it first (its disks are kept)", spec->name,
-                              g.file.empty() ? "the default" : g.file));
-      return kExitFailed;
-    }
-    auto reply = c->request({control::Op::kStart});
-    if (!reply) {
-      print_error(reply.error().message);
-      return kExitFailed;
-    }
-    if (reply->started.empty()) {
-      fmt::print("cluster {} is already up; nothing changed\n", spec->name);
-      progress.restore();
-      add_costs(reply->status);
-      print_status(reply->status, g.json);
-      return 0;
-    }
-    fmt::print("cluster {} is up; starting {} stopped node(s)\n", spec->name, reply->started.size());
-    if (!wait_for_nodes(*c, reply->status, reply->started)) return kExitFailed;
-    if (auto st = c->request({control::Op::kStatus})) {
-      add_costs(st->status);
-      add_o2cb_state(*c, *spec, st->status);
-      progress.restore();
-      print_status(st->status, g.json);
+  if (rec && !client::same_cluster(rec->spec, spec))
+    return fail(err(fmt::format("cluster {} is running with a different definition than {}; "
+                                "`umlcluster down` it first (its disks are kept)",
+                                spec.name, g.file.empty() ? "the default" : g.file)));
+  auto reply = c.request({control::Op::kStart});
+  if (!reply) return fail(reply.error());
+  if (reply->started.empty()) {
+    fmt::print("cluster {} is already up; nothing changed\n", spec.name);
+    progress.restore();
+    if (reply->status) {
+      client::add_costs(*reply->status);
+      print_status(*reply->status, g.json);
     }
     return 0;
   }
-
-  if (!prepare_cluster(g, *spec, o.rebuild_image)) return kExitFailed;
-
-  fmt::print("starting cluster {}: {} node(s) on {}\n", spec->name, spec->nodes.size(),
-             spec->subnet.str());
-  std::fflush(stdout);
-  auto boot0 = Clock::now();
-  if (auto s = start_supervisor(p, spec->name, /*start_nodes=*/true); !s) {
-    print_error(s.error().message);
-    return kExitFailed;
-  }
-  auto c = ControlClient::connect(p.control_socket());
-  if (!c) {
-    print_error(c.error().message);
-    return kExitFailed;
-  }
-  auto snap = c->request({control::Op::kSubscribe});
-  if (!snap) {
-    print_error(snap.error().message);
-    return kExitFailed;
-  }
-  if (!wait_for_nodes(*c, snap->status, {})) {
-    fmt::print(stderr, "stopping what started; the cluster's state and logs stay in {} "
-                       "(`umlcluster events` tells what happened)\n", p.dir);
-    (void)stop_cluster(p);
-    return kExitFailed;
-  }
-  fmt::print("cluster {} is up: {} node(s) ready in {:.1f} s ({:.1f} s in all)\n", spec->name,
-             spec->nodes.size(), since(boot0), since(t0));
-  if (auto st = c->request({control::Op::kStatus})) {
-    add_costs(st->status);
-    add_o2cb_state(*c, *spec, st->status);
-    progress.restore();
-    print_status(st->status, g.json);
-  }
+  fmt::print("cluster {} is up; starting {} stopped node(s)\n", spec.name, reply->started.size());
+  if (auto s = wait_for_nodes(c, *reply, reply->started); !s) return fail(s.error());
+  print_full_status(c, spec, progress, g.json);
   return 0;
 }
+
+int start_new(const Globals& g, ClusterSpec& spec, ProgressToStderr& progress, Clock::time_point t0) {
+  if (auto s = client::prepare_cluster(g.file, spec, o.rebuild_image, note); !s) return fail(s.error());
+  ClusterPaths p(spec.name);
+  fmt::print("starting cluster {}: {} node(s) on {}\n", spec.name, spec.nodes.size(), spec.subnet.str());
+  std::fflush(stdout);
+  auto boot0 = Clock::now();
+  if (auto s = client::start_supervisor(p, spec.name, /*start_nodes=*/true); !s) return fail(s.error());
+  auto c = ControlClient::connect(p.control_socket());
+  if (!c) return fail(c.error());
+  auto snap = c->request({control::Op::kSubscribe});
+  if (!snap) return fail(snap.error());
+  if (auto s = wait_for_nodes(*c, *snap, {}); !s) {
+    print_error(s.error().message);
+    fmt::print(stderr, "stopping what started; the cluster's state and logs stay in {} "
+                       "(`umlcluster events` tells what happened)\n",
+               p.dir);
+    (void)client::stop_cluster(p);
+    return kExitFailed;
+  }
+  fmt::print("cluster {} is up: {} node(s) ready in {:.1f} s ({:.1f} s in all)\n", spec.name, spec.nodes.size(),
+             since(boot0), since(t0));
+  print_full_status(*c, spec, progress, g.json);
+  return 0;
+}
+
+void define(CLI::App& cmd, Globals& g) {
+  file_option(cmd, g);
+  json_option(cmd, g);
+  cmd.add_flag("--rebuild-image", o.rebuild_image, "build the root image again even if cached");
+  cmd.add_option("lab", o.lab,
+                 "a lab folder: its cluster.toml, NODE/ folders of files for each node's root, "
+                 "shared.startup and NODE.startup (run once mounted), NODE.shutdown and shared.shutdown "
+                 "(run at down)");
+  cmd.add_option("--from", o.from, "take the cluster definition from an OCFS2 cluster.conf (the paper's Table 3)")
+      ->check(CLI::ExistingFile);
+}
+
+int run(const Globals& given) {
+  auto t0 = Clock::now();
+  Globals g = given;
+  if (!o.lab.empty()) {
+    if (!g.file.empty()) return fail(bad_input("give either a lab folder or -f, not both"));
+    auto file = lab_file(o.lab);
+    if (!file) return fail(file.error());
+    g.file = *file;
+  }
+  ProgressToStderr progress(g.json);
+  auto spec = client::definition_for_root(g.file, o.from);
+  if (!spec) return fail(spec.error());
+  if (auto c = client::connect_supervisor(ClusterPaths(spec->name))) return start_stopped(*c, g, *spec, progress);
+  return start_new(g, *spec, progress, t0);
+}
+
+}  // namespace cmd_up
+
+const Command kUp{"up", "create and start a cluster; returns when every node is ready", cmd_up::define, cmd_up::run};
 
 }  // namespace uc::cli

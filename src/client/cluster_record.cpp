@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sys/files.h"
+#include "wire/json_reader.h"
 
 namespace uc::client {
 
@@ -11,16 +12,17 @@ Result<ClusterRecord> read_record(const ClusterPaths& p) {
   if (!text) return text.error();
   auto j = nlohmann::json::parse(*text, nullptr, false);
   if (j.is_discarded()) return err(p.spec() + " is damaged (not JSON)");
-  try {
-    ClusterRecord r;
-    r.spec = j.at("spec").get<ClusterSpec>();
-    r.image = j.at("image").get<std::string>();
-    r.created_at = j.value("created_at", int64_t{0});
-    r.lab = j.value("lab", "");
-    return r;
-  } catch (const std::exception& e) {
-    return err(p.spec() + " is damaged: " + e.what());
-  }
+  if (!j.is_object() || !j.contains("spec")) return err(p.spec() + " is damaged: it has no \"spec\"");
+  auto spec = cluster_spec_from_json(j["spec"]);
+  if (!spec) return err(p.spec() + " is damaged: " + spec.error().message);
+  ClusterRecord r;
+  r.spec = std::move(*spec);
+  wire::JsonReader in(j, "");
+  in.need("image", &r.image);
+  in.get("created_at", &r.created_at);
+  in.get("lab", &r.lab);
+  if (auto s = in.status(); !s) return err(p.spec() + " is damaged: " + s.error().message);
+  return r;
 }
 
 Status write_record(const ClusterPaths& p, const ClusterRecord& r) {

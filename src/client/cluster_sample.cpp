@@ -4,15 +4,15 @@
 
 #include <algorithm>
 
-namespace uc::cli {
+namespace uc::client {
 
 using Clock = std::chrono::steady_clock;
 
 namespace {
 
 // The status's nodes; none when there is no status (a host-only look).
-nlohmann::json nodes_of(const nlohmann::json& status) {
-  return status.is_object() ? status.value("nodes", nlohmann::json::array()) : nlohmann::json::array();
+std::vector<control::NodeStatus> nodes_of(const std::optional<control::ClusterStatus>& status) {
+  return status ? status->nodes : std::vector<control::NodeStatus>{};
 }
 
 }  // namespace
@@ -31,13 +31,13 @@ ClusterLook look_at(ControlClient& c, monitor::NodeSampler& nodes, bool with_gue
   l.sample.at = Clock::now();
   l.sample.host = monitor::sample_host();
   std::map<std::string, pid_t> alive;
-  for (auto& n : nodes_of(l.status))
-    if (n.value("pid", 0) > 0) alive[n["name"]] = n["pid"].get<int>();
+  for (const auto& n : nodes_of(l.status))
+    if (n.pid > 0) alive[n.name] = n.pid;
   l.sample.nodes = nodes.sample(alive);
   if (with_guests) {
     std::vector<std::string> running;
-    for (auto& n : nodes_of(l.status))
-      if (n.value("state", "") == "running") running.push_back(n["name"]);
+    for (const auto& n : nodes_of(l.status))
+      if (n.state == "running") running.push_back(n.name);
     l.guests = read_guest_views(c, running);
   }
   return l;
@@ -47,9 +47,9 @@ nlohmann::json figures(const ClusterLook& a, const ClusterLook& b) {
   double secs = std::chrono::duration<double>(b.sample.at - a.sample.at).count();
   auto h = monitor::host_figures(a.sample, b.sample);
   nlohmann::json nodes = nlohmann::json::array();
-  for (auto& n : nodes_of(b.status)) {
-    std::string name = n["name"];
-    nlohmann::json j{{"name", name}, {"state", n["state"]}, {"address", n["address"]}};
+  for (const auto& n : nodes_of(b.status)) {
+    const std::string& name = n.name;
+    nlohmann::json j{{"name", name}, {"state", n.state}, {"address", n.address}};
     auto nb = b.sample.nodes.find(name);
     auto na = a.sample.nodes.find(name);
     if (nb != b.sample.nodes.end()) {
@@ -73,7 +73,7 @@ nlohmann::json figures(const ClusterLook& a, const ClusterLook& b) {
     }
     nodes.push_back(j);
   }
-  return {{"cluster", b.status.is_object() ? b.status.value("cluster", "") : ""},
+  return {{"cluster", b.status ? b.status->cluster : ""},
           {"interval_s", secs},
           {"host", {{"cpu_percent", h.cpu_busy},
                     {"cores_percent", h.core_busy},
@@ -90,4 +90,4 @@ double own_cpu_seconds() {
   return s(u.ru_utime) + s(u.ru_stime);
 }
 
-}  // namespace uc::cli
+}  // namespace uc::client

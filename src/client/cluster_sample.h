@@ -4,15 +4,16 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "client/guest_view_reader.h"
 #include "client/control_client.h"
 #include "monitor/sampler.h"
 
-namespace uc::cli {
+namespace uc::client {
 
 struct ClusterLook {
-  nlohmann::json status;  // the supervisor's status reply (null if it did not answer)
+  std::optional<control::ClusterStatus> status;  // the supervisor's (none if it did not answer)
   monitor::Sample sample;
   std::map<std::string, GuestView> guests;  // the running nodes' own view, when asked for
 };
@@ -28,4 +29,4 @@ nlohmann::json figures(const ClusterLook& a, const ClusterLook& b);
 // This process's own CPU time (user + system) in seconds.
 double own_cpu_seconds();
 
-}  // namespace uc::cli
+}  // namespace uc::client

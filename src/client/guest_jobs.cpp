@@ -3,11 +3,10 @@
 #include <poll.h>
 #include <signal.h>
 
-#include <nlohmann/json.hpp>
-
 #include "wire/guest_messages.h"
+#include "wire/session_messages.h"
 
-namespace uc::cli {
+namespace uc::client {
 namespace {
 
 constexpr uint32_t kSid = 1;
@@ -17,8 +16,10 @@ Result<ControlClient> open_session(const std::string& socket, const std::string&
                                    const std::vector<std::string>& argv) {
   auto c = ControlClient::connect(socket);
   if (!c) return c.error();
-  nlohmann::json req{{"node", node}, {"argv", argv}, {"tty", false}};
-  UC_TRY(c->send(FrameType::kExec, kSid, req.dump()));
+  session::ExecRequest req;
+  req.node = node;
+  req.argv = argv;
+  UC_TRY(c->send(FrameType::kExec, kSid, session::encode(req)));
   UC_TRY(c->send(FrameType::kStdinEof, kSid, ""));
   return c;
 }
@@ -38,7 +39,7 @@ Status GuestJobs::start(const std::string& job, const std::string& node, const s
 }
 
 void GuestJobs::signal_all(int sig) {
-  for (auto& [name, j] : jobs_) (void)j.client.send(FrameType::kSignal, kSid, nlohmann::json{{"signal", sig}}.dump());
+  for (auto& [name, j] : jobs_) (void)j.client.send(FrameType::kSignal, kSid, session::encode(session::SignalRequest{sig}));
 }
 
 void GuestJobs::run_until(Clock::time_point until, const LineHandler& on_line, const ExitHandler& on_exit) {
@@ -95,14 +96,14 @@ Result<std::string> GuestJobs::capture(const std::string& socket, const std::str
     auto f = c->read_frame(ms_until(deadline), &timed_out);
     if (!f) return f.error();
     if (timed_out || ms_until(deadline) == 0) {
-      (void)c->send(FrameType::kSignal, kSid, nlohmann::json{{"signal", SIGKILL}}.dump());
+      (void)c->send(FrameType::kSignal, kSid, session::encode(session::SignalRequest{SIGKILL}));
       return err(node + ": no complete answer within " + std::to_string(timeout_ms / 1000) + " s");
     }
     if (!*f) return err(node + ": lost the connection to the supervisor");
     if ((*f)->type == FrameType::kStdout) {
       out += (*f)->payload;
       if (out.size() > max_bytes) {
-        (void)c->send(FrameType::kSignal, kSid, nlohmann::json{{"signal", SIGKILL}}.dump());
+        (void)c->send(FrameType::kSignal, kSid, session::encode(session::SignalRequest{SIGKILL}));
         return err(node + ": more than " + std::to_string(max_bytes) + " bytes of output");
       }
     } else if ((*f)->type == FrameType::kExit) {
@@ -115,4 +116,4 @@ Result<std::string> GuestJobs::capture(const std::string& socket, const std::str
   }
 }
 
-}  // namespace uc::cli
+}  // namespace uc::client

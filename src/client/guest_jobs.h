@@ -13,7 +13,7 @@
 
 #include "client/control_client.h"
 
-namespace uc::cli {
+namespace uc::client {
 
 class GuestJobs {
  public:
@@ -44,4 +44,4 @@ class GuestJobs {
   std::map<std::string, Job> jobs_;
 };
 
-}  // namespace uc::cli
+}  // namespace uc::client

@@ -3,8 +3,9 @@
 #include <sstream>
 
 #include "client/node_probe.h"
+#include "wire/guest_messages.h"
 
-namespace uc::cli {
+namespace uc::client {
 namespace {
 
 constexpr const char* kFiles[] = {"/proc/loadavg", "/proc/meminfo", "/proc/mounts"};
@@ -24,16 +25,18 @@ std::map<std::string, GuestView> read_guest_views(ControlClient& c, const std::v
                                                   int timeout_ms) {
   std::map<std::string, GuestView> views;
   std::vector<std::string> old_agents;
-  nlohmann::json files = nlohmann::json::array();
-  for (const char* f : kFiles) files.push_back(f);
-  for (auto& [node, r] : request_on_nodes(c, nodes, {{"read", files}}, timeout_ms)) {
+  session::ExecRequest read;
+  read.read.assign(std::begin(kFiles), std::end(kFiles));
+  for (auto& [node, r] : request_on_nodes(c, nodes, read, timeout_ms)) {
     if (r.code == 126) {  // "bad exec request": an agent without the read session
       old_agents.push_back(node);
       continue;
     }
-    auto j = nlohmann::json::parse(r.out, nullptr, false);
-    if (r.code != 0 || !j.is_object()) continue;
-    views[node] = monitor::parse_guest_view(j.value(kFiles[0], ""), j.value(kFiles[1], ""), j.value(kFiles[2], ""));
+    if (r.code != 0) continue;
+    // The guest wrote this JSON: a node that sends anything else is left out, never trusted.
+    auto files = cluster::parse_guest_files(r.out);
+    if (!files) continue;
+    views[node] = monitor::parse_guest_view((*files)[kFiles[0]], (*files)[kFiles[1]], (*files)[kFiles[2]]);
   }
   if (!old_agents.empty())
     for (auto& [node, r] : run_on_nodes(c, old_agents, {"cat", kFiles[0], kFiles[1], kFiles[2]}, timeout_ms))
@@ -41,4 +44,4 @@ std::map<std::string, GuestView> read_guest_views(ControlClient& c, const std::v
   return views;
 }
 
-}  // namespace uc::cli
+}  // namespace uc::client

@@ -10,7 +10,7 @@
 #include "client/control_client.h"
 #include "monitor/guest_view.h"
 
-namespace uc::cli {
+namespace uc::client {
 
 using monitor::GuestView;
 
@@ -18,4 +18,4 @@ using monitor::GuestView;
 std::map<std::string, GuestView> read_guest_views(ControlClient& c, const std::vector<std::string>& nodes,
                                                   int timeout_ms = 3000);
 
-}  // namespace uc::cli
+}  // namespace uc::client

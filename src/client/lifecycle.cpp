@@ -61,15 +61,11 @@ Status start_supervisor(const ClusterPaths& p, const std::string& name, bool sta
              (line.empty() ? "it exited (see " + p.supervisor_log() + ")" : line));
 }
 
-Status wait_until_ready(ControlClient& c, const nlohmann::json& snapshot, const WaitOptions& o) {
+Status wait_until_ready(ControlClient& c, const control::Reply& reply, const WaitOptions& o) {
+  if (!reply.status) return err("the cluster supervisor's reply has no status to wait from");
   std::map<std::string, std::string> state;
-  if (snapshot.is_object() && snapshot.contains("nodes") && snapshot["nodes"].is_array())
-    for (const auto& n : snapshot["nodes"]) {
-      if (!n.is_object() || !n.contains("name") || !n["name"].is_string()) continue;
-      std::string name = n["name"];
-      if (o.only.empty() || std::count(o.only.begin(), o.only.end(), name))
-        state[name] = n.value("state", "");
-    }
+  for (const auto& n : reply.status->nodes)
+    if (o.only.empty() || std::count(o.only.begin(), o.only.end(), n.name)) state[n.name] = n.state;
   for (const auto& n : o.only)
     if (!state.count(n)) state[n] = "starting";
   auto done = [&] {

@@ -5,7 +5,6 @@
 #include <sys/types.h>
 
 #include <functional>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -36,8 +35,9 @@ struct WaitOptions {
 };
 // Waits until the nodes are running (O2CB online, volumes mounted). A node that crashes
 // meanwhile and restarts is waited for; one that fails (or gives up restarting) is an error
-// naming it. `snapshot`: a status reply from the same connection, after subscribing.
-Status wait_until_ready(ControlClient& c, const nlohmann::json& snapshot, const WaitOptions& o);
+// naming it. `reply`: the reply to a request that subscribed (start, subscribe, restart,
+// add_node): its status is the snapshot the events that follow it change.
+Status wait_until_ready(ControlClient& c, const control::Reply& reply, const WaitOptions& o);
 
 // Asks the supervisor to stop every node and waits until it has exited.
 Status stop_cluster(const ClusterPaths& p,

@@ -1,26 +1,26 @@
 #include "client/node_probe.h"
 
 #include <chrono>
-#include <nlohmann/json.hpp>
 
 #include "wire/guest_messages.h"
 
-namespace uc::cli {
+namespace uc::client {
 
 std::map<std::string, ProbeResult> run_on_nodes(ControlClient& c, const std::vector<std::string>& nodes,
                                                 const std::vector<std::string>& argv, int timeout_ms) {
-  return request_on_nodes(c, nodes, {{"argv", argv}}, timeout_ms);
+  session::ExecRequest r;
+  r.argv = argv;
+  return request_on_nodes(c, nodes, r, timeout_ms);
 }
 
 std::map<std::string, ProbeResult> request_on_nodes(ControlClient& c, const std::vector<std::string>& nodes,
-                                                    const nlohmann::json& request, int timeout_ms) {
+                                                    session::ExecRequest request, int timeout_ms) {
   std::map<std::string, ProbeResult> out;
   std::map<uint32_t, std::string> by_session;
   uint32_t sid = 100;
   for (const auto& n : nodes) {
-    nlohmann::json r = request;
-    r["node"] = n;
-    if (!c.send(FrameType::kExec, sid, r.dump())) continue;
+    request.node = n;
+    if (!c.send(FrameType::kExec, sid, session::encode(request))) continue;
     (void)c.send(FrameType::kStdinEof, sid, "");
     by_session[sid++] = n;
   }
@@ -46,4 +46,4 @@ std::map<std::string, ProbeResult> request_on_nodes(ControlClient& c, const std:
   return out;
 }
 
-}  // namespace uc::cli
+}  // namespace uc::client

@@ -3,13 +3,13 @@
 #pragma once
 
 #include <map>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "client/control_client.h"
+#include "wire/session_messages.h"
 
-namespace uc::cli {
+namespace uc::client {
 
 struct ProbeResult {
   int code = -1;
@@ -18,9 +18,9 @@ struct ProbeResult {
 
 std::map<std::string, ProbeResult> run_on_nodes(ControlClient& c, const std::vector<std::string>& nodes,
                                                 const std::vector<std::string>& argv, int timeout_ms);
-// The same with any session request (e.g. {"read": [paths]}, which the agent answers
-// without starting a process).
+// The same with any session request (e.g. a read session, which the agent answers without
+// starting a process); its node is set for each.
 std::map<std::string, ProbeResult> request_on_nodes(ControlClient& c, const std::vector<std::string>& nodes,
-                                                    const nlohmann::json& request, int timeout_ms);
+                                                    session::ExecRequest request, int timeout_ms);
 
-}  // namespace uc::cli
+}  // namespace uc::client

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-namespace uc::cli {
+namespace uc::client {
 
 std::vector<TopKey> decode_keys(std::string_view b) {
   std::vector<TopKey> out;
@@ -63,4 +63,4 @@ int scroll(int first, TopKey k, int total, int visible) {
 
 int visible_rows(int terminal_rows) { return std::max(1, terminal_rows - 7); }
 
-}  // namespace uc::cli
+}  // namespace uc::client

@@ -5,7 +5,7 @@
 #include <string_view>
 #include <vector>
 
-namespace uc::cli {
+namespace uc::client {
 
 enum class TopKey { kUp, kDown, kPageUp, kPageDown, kHome, kEnd, kQuit, kSortCpu, kSortMemory, kSortName };
 
@@ -19,4 +19,4 @@ int clamp_first(int first, int total, int visible);
 // Node rows that fit in a terminal of `rows` lines: the header takes 6, the footer 1.
 int visible_rows(int terminal_rows);
 
-}  // namespace uc::cli
+}  // namespace uc::client

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace uc::cli {
+namespace uc::client {
 namespace {
 
 TEST(TopView, DecodesLettersArrowsAndPagingKeys) {
@@ -36,4 +36,4 @@ TEST(TopView, ScrollingStaysInsideTheRows) {
 }
 
 }  // namespace
-}  // namespace uc::cli
+}  // namespace uc::client

@@ -12,7 +12,7 @@
 #include "verify/worker_lines.h"
 #include "verify/worker_script.h"
 
-namespace uc::cli {
+namespace uc::client {
 namespace {
 
 constexpr int kDumpTimeoutMs = 120000;
@@ -26,12 +26,10 @@ std::vector<std::string> VerifyRun::running_nodes() {
   std::vector<std::string> out;
   auto c = ControlClient::connect(o_.control_socket);
   if (!c) return out;
-  control::Request r;
-  r.op = control::Op::kStatus;
-  auto reply = c->request(r);
-  if (!reply || !reply->status.contains("nodes")) return out;
-  for (const auto& n : reply->status["nodes"])
-    if (n.value("state", "") == "running") out.push_back(n.value("name", ""));
+  auto reply = c->request({control::Op::kStatus});
+  if (!reply || !reply->status) return out;
+  for (const auto& n : reply->status->nodes)
+    if (n.state == "running") out.push_back(n.name);
   return out;
 }
 
@@ -132,4 +130,4 @@ Result<verify::VerifyReport> VerifyRun::check() {
   return report;
 }
 
-}  // namespace uc::cli
+}  // namespace uc::client

@@ -16,7 +16,7 @@
 #include "sys/result.h"
 #include "verify/verify_checker.h"
 
-namespace uc::cli {
+namespace uc::client {
 
 struct VerifyRunOptions {
   std::string control_socket;
@@ -66,4 +66,4 @@ class VerifyRun {
   std::map<std::string, std::map<int64_t, uint64_t>> per_second_;
 };
 
-}  // namespace uc::cli
+}  // namespace uc::client

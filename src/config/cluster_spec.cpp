@@ -172,4 +172,12 @@ void from_json(const nlohmann::json& j, ClusterSpec& c) {
   c.image.size = im.at("size");
 }
 
+Result<ClusterSpec> cluster_spec_from_json(const nlohmann::json& j) {
+  try {
+    return j.get<ClusterSpec>();
+  } catch (const std::exception& e) {
+    return err(e.what());
+  }
+}
+
 }  // namespace uc

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "config/ipv4.h"
+#include "sys/result.h"
 
 namespace uc {
 
@@ -124,5 +125,8 @@ struct ClusterSpec {
 // field existed (it takes the default) and throws nlohmann's exceptions on wrong types.
 void to_json(nlohmann::json& j, const ClusterSpec& c);
 void from_json(const nlohmann::json& j, ClusterSpec& c);
+// from_json for callers in other layers: the exceptions stay here, a damaged record is an
+// error saying what is wrong.
+Result<ClusterSpec> cluster_spec_from_json(const nlohmann::json& j);
 
 }  // namespace uc

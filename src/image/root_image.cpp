@@ -77,9 +77,7 @@ Result<std::string> image_key(const ImageRecipe& r) {
                   hash_hex(*agent));
 }
 
-Result<std::string> ensure_image(const ImageRecipe& r, const Progress& progress, bool rebuild,
-                                 bool* built) {
-  if (built) *built = false;
+Result<ImageBuild> ensure_image(const ImageRecipe& r, const Progress& progress, bool rebuild) {
   auto key = image_key(r);
   if (!key) return key.error();
   std::string dir = images_dir() + "/" + *key;
@@ -93,7 +91,7 @@ Result<std::string> ensure_image(const ImageRecipe& r, const Progress& progress,
     progress("waiting for another image build to finish");
     ::flock(lockfd->get(), LOCK_EX);
   }
-  if (!rebuild && path_exists(img) && path_exists(dir + "/manifest.json")) return img;
+  if (!rebuild && path_exists(img) && path_exists(dir + "/manifest.json")) return ImageBuild{img, false};
 
   auto t0 = std::chrono::steady_clock::now();
   auto tmp = TempDir::create(state_root(), ".image-build-");
@@ -155,7 +153,14 @@ Result<std::string> ensure_image(const ImageRecipe& r, const Progress& progress,
                    {"build_seconds", seconds_since(t0)}};
   UC_TRY(write_file_atomic(dir + "/manifest.json", m.dump(2) + "\n", 0600));
   progress(fmt::format("image {} built in {:.1f} s", *key, seconds_since(t0)));
-  if (built) *built = true;
+  return ImageBuild{img, true};
+}
+
+Result<ImageBuild> image_for(const ClusterSpec& spec, const Progress& progress, bool rebuild) {
+  auto recipe = recipe_for(spec.image, spec.nodes.front().kernel);
+  if (!recipe) return recipe.error();
+  auto img = ensure_image(*recipe, progress, rebuild);
+  if (!img) return err("image build failed: " + img.error().message);
   return img;
 }
 

@@ -41,9 +41,14 @@ using Progress = std::function<void(const std::string&)>;
 Result<ImageRecipe> recipe_for(const ImageSpec& spec, const std::string& kernel);
 std::string package_key(const ImageRecipe& r);
 Result<std::string> image_key(const ImageRecipe& r);
-// Path of the cached image for `r`, building it first if needed (or if `rebuild`).
-Result<std::string> ensure_image(const ImageRecipe& r, const Progress& progress, bool rebuild = false,
-                                 bool* built = nullptr);
+struct ImageBuild {
+  std::string path;    // rootfs.img
+  bool built = false;  // built now (not found in the cache)
+};
+// The cached image for `r`, building it first if needed (or if `rebuild`).
+Result<ImageBuild> ensure_image(const ImageRecipe& r, const Progress& progress, bool rebuild = false);
+// The same for a cluster's definition (its [image] and its first node's kernel).
+Result<ImageBuild> image_for(const ClusterSpec& spec, const Progress& progress, bool rebuild);
 std::vector<ImageInfo> list_images();
 Status remove_image(const std::string& key);
 

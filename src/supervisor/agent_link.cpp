@@ -51,17 +51,19 @@ void AgentLink::run_job(const std::vector<std::string>& argv, Done done, const s
   }
   uint32_t sid = next_session_++;
   jobs_[sid] = Job{std::move(done), "", ""};
-  send(FrameType::kExec, sid, nlohmann::json{{"argv", argv}}.dump());
+  session::ExecRequest exec;
+  exec.argv = argv;
+  send(FrameType::kExec, sid, session::encode(exec));
   constexpr size_t kChunk = kMaxPayload / 2;
   for (size_t at = 0; at < stdin_data.size(); at += kChunk)
     send(FrameType::kStdin, sid, std::string_view(stdin_data).substr(at, kChunk));
   send(FrameType::kStdinEof, sid, "");
 }
 
-uint32_t AgentLink::open_route(Route r, const nlohmann::json& exec_request) {
+uint32_t AgentLink::open_route(Route r, const session::ExecRequest& exec_request) {
   uint32_t sid = next_session_++;
   routes_[sid] = r;
-  send(FrameType::kExec, sid, exec_request.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  send(FrameType::kExec, sid, session::encode(exec_request));
   return sid;
 }
 
@@ -71,7 +73,7 @@ void AgentLink::forward(uint32_t sid, FrameType t, std::string_view payload) {
 
 void AgentLink::close_route(uint32_t sid) {
   if (!routes_.erase(sid)) return;
-  send(FrameType::kSignal, sid, nlohmann::json{{"signal", SIGKILL}}.dump());
+  send(FrameType::kSignal, sid, session::encode(session::SignalRequest{SIGKILL}));
 }
 
 void AgentLink::ping() { send(FrameType::kPing, 0, ""); }

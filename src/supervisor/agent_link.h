@@ -15,6 +15,7 @@
 
 #include "wire/frame.h"
 #include "wire/guest_messages.h"
+#include "wire/session_messages.h"
 #include "sys/fd.h"
 
 namespace uc::cluster {
@@ -45,7 +46,7 @@ class AgentLink {
   // Runs argv in the guest; `stdin_data` is its standard input (then EOF).
   void run_job(const std::vector<std::string>& argv, Done done, const std::string& stdin_data = "");
   // Opens a routed session with the CLI's exec request; returns the agent's session id.
-  uint32_t open_route(Route r, const nlohmann::json& exec_request);
+  uint32_t open_route(Route r, const session::ExecRequest& exec_request);
   // Forwards stdin, EOF, resize or a signal of a routed session.
   void forward(uint32_t agent_session, FrameType t, std::string_view payload);
   // The CLI went away: the session's process is killed, its output dropped.

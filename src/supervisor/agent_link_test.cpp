@@ -11,6 +11,12 @@
 namespace uc::cluster {
 namespace {
 
+session::ExecRequest exec(std::vector<std::string> argv) {
+  session::ExecRequest r;
+  r.argv = std::move(argv);
+  return r;
+}
+
 struct Recorder : AgentLink::Listener {
   std::vector<AgentHello> hellos;
   std::vector<std::string> dropped;
@@ -74,7 +80,7 @@ TEST(AgentLink, HostileFramesOfEveryKindAreDropped) {
     done = true;
     code = c;
   });
-  uint32_t route = h.link.open_route({7, 3}, {{"argv", {"x"}}});
+  uint32_t route = h.link.open_route({7, 3}, exec({"x"}));
   size_t before = h.rec.dropped.size();
   h.guest_sends(FrameType::kAck, 0, "toolong");
   h.guest_sends(FrameType::kRequest, 0, R"({"op":"down"})");  // host-only frame types
@@ -125,7 +131,7 @@ TEST(AgentLink, ResetFailsJobsAndEndsRoutes) {
     code = c;
     EXPECT_EQ(err, "node1 rebooted");
   });
-  h.link.open_route({4, 1}, {{"argv", {"x"}}});
+  h.link.open_route({4, 1}, exec({"x"}));
   h.link.reset(h.rec, "node1 rebooted", false);
   EXPECT_EQ(code, -1);
   ASSERT_EQ(h.rec.closed, 1);
@@ -138,7 +144,7 @@ TEST(AgentLink, ResetFailsJobsAndEndsRoutes) {
 TEST(AgentLink, TheWindowBoundsBytesInFlightUntilAcknowledged) {
   Harness h;
   h.guest_sends(FrameType::kHello, 0, R"({"version":4})");
-  uint32_t sid = h.link.open_route({1, 1}, {{"argv", {"cat"}}});
+  uint32_t sid = h.link.open_route({1, 1}, exec({"cat"}));
   h.host_sent();
   for (int i = 0; i < 10; ++i) h.link.forward(sid, FrameType::kStdin, std::string(1000, 'a'));
   std::string first = h.host_sent();

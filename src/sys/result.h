@@ -1,5 +1,7 @@
 // Result<T>: a value or an Error, the one error style of this project.
 // GCC 12 has no std::expected; this is the few dozen lines we need of it.
+// An Error says what went wrong for a person (message) and what kind of failure it is for
+// the program (code): the CLI turns the code into its exit code, in one place.
 #pragma once
 
 #include <string>
@@ -8,8 +10,16 @@
 
 namespace uc {
 
+enum class ErrorCode {
+  kFailed,     // the operation was tried and did not work (exit 1)
+  kBadInput,   // the user's arguments or files are wrong: nothing was tried (exit 2)
+  kCannotRun,  // exec: umlcluster could not run the command at all (exit 125)
+  kInterrupted,  // stopped by a signal (Ctrl-C) part-way (exit 130)
+};
+
 struct Error {
   std::string message;
+  ErrorCode code = ErrorCode::kFailed;
 };
 
 template <typename T>
@@ -49,6 +59,13 @@ class [[nodiscard]] Result<void> {
 using Status = Result<void>;
 
 inline Error err(std::string msg) { return Error{std::move(msg)}; }
+inline Error bad_input(std::string msg) { return Error{std::move(msg), ErrorCode::kBadInput}; }
+inline Error interrupted(std::string msg) { return Error{std::move(msg), ErrorCode::kInterrupted}; }
+// The same error as another kind of failure (e.g. any failure to start `exec` is kCannotRun).
+inline Error recoded(Error e, ErrorCode code) {
+  e.code = code;
+  return e;
+}
 
 // Error from errno: "what: strerror(errno)".
 Error errno_error(const std::string& what);

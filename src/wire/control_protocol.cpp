@@ -1,17 +1,31 @@
 #include "wire/control_protocol.h"
 
+#include "wire/json_reader.h"
+
 namespace uc::control {
 namespace {
 
 using json = nlohmann::json;
 
 constexpr std::pair<Op, const char*> kOps[] = {
-    {Op::kPing, "ping"},       {Op::kStatus, "status"}, {Op::kSubscribe, "subscribe"},
-    {Op::kStart, "start"},     {Op::kAddNode, "add_node"}, {Op::kDown, "down"},
-    {Op::kFreeze, "freeze"},   {Op::kThaw, "thaw"},     {Op::kCrash, "crash"},
-    {Op::kFaults, "faults"},   {Op::kClearFaults, "clear_faults"}, {Op::kPartition, "partition"},
-    {Op::kHeal, "heal"},       {Op::kNet, "net"},       {Op::kDiskStall, "disk_stall"},
-    {Op::kDiskSlow, "disk_slow"}, {Op::kDiskError, "disk_error"}, {Op::kRestart, "restart"},
+    {Op::kPing, "ping"},
+    {Op::kStatus, "status"},
+    {Op::kSubscribe, "subscribe"},
+    {Op::kStart, "start"},
+    {Op::kAddNode, "add_node"},
+    {Op::kDown, "down"},
+    {Op::kFreeze, "freeze"},
+    {Op::kThaw, "thaw"},
+    {Op::kCrash, "crash"},
+    {Op::kFaults, "faults"},
+    {Op::kClearFaults, "clear_faults"},
+    {Op::kPartition, "partition"},
+    {Op::kHeal, "heal"},
+    {Op::kNet, "net"},
+    {Op::kDiskStall, "disk_stall"},
+    {Op::kDiskSlow, "disk_slow"},
+    {Op::kDiskError, "disk_error"},
+    {Op::kRestart, "restart"},
 };
 
 // An integer field within [0, max], or an error naming it.
@@ -39,15 +53,9 @@ Status read_groups(const json& j, std::vector<std::vector<std::string>>* out) {
   return {};
 }
 
-Result<json> parse_object(std::string_view payload) {
-  auto j = json::parse(payload, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return err("not a JSON object");
-  return j;
-}
-
-std::string str(const json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : "";
+bool needs_node(Op op) {
+  auto kind = fault_kind_of(op);
+  return op == Op::kAddNode || op == Op::kThaw || (kind && fault_info(*kind).on_node);
 }
 
 }  // namespace
@@ -56,6 +64,12 @@ const char* op_name(Op op) {
   for (auto& [o, name] : kOps)
     if (o == op) return name;
   return "?";
+}
+
+std::optional<Op> op_named(std::string_view name) {
+  for (auto& [o, n] : kOps)
+    if (name == n) return o;
+  return std::nullopt;
 }
 
 std::string encode(const Request& r) {
@@ -69,82 +83,116 @@ std::string encode(const Request& r) {
   if (r.delay_ms > 0) j["delay_ms"] = r.delay_ms;
   if (r.jitter_ms > 0) j["jitter_ms"] = r.jitter_ms;
   if (r.loss_pct > 0) j["loss_pct"] = r.loss_pct;
-  return j.dump();
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 Result<Request> decode_request(std::string_view payload) {
-  auto j = parse_object(payload);
+  auto j = wire::parse_object(payload);
   if (!j) return j.error();
+  wire::JsonReader in(*j, "");
+  std::string op;
+  in.get("op", &op);
   Request r;
-  std::string op = str(*j, "op");
-  bool known = false;
-  for (auto& [o, name] : kOps)
-    if (op == name) r.op = o, known = true;
-  if (!known) return err("unknown request \"" + op + "\"");
-  if (auto it = j->find("nodes"); it != j->end()) {
-    if (!it->is_array()) return err("nodes is not a list");
-    for (auto& n : *it) {
-      if (!n.is_string()) return err("nodes holds something that is not a name");
-      r.nodes.push_back(n.get<std::string>());
-    }
-  }
-  r.node = str(*j, "node");
+  r.op = op_named(op).value_or(Op::kPing);
+  if (!op_named(op)) return err("unknown request \"" + op + "\"");
+  in.get("nodes", &r.nodes);
+  in.get("node", &r.node);
+  in.get("hold", &r.hold);
+  in.get("one_way", &r.one_way);
+  UC_TRY(in.status());
   UC_TRY(read_int(*j, "for_ms", 86400000, &r.for_ms));
   UC_TRY(read_int(*j, "delay_ms", 60000, &r.delay_ms));
   UC_TRY(read_int(*j, "jitter_ms", 60000, &r.jitter_ms));
-  for (const char* key : {"hold", "one_way"}) {
-    if (auto it = j->find(key); it != j->end()) {
-      if (!it->is_boolean()) return err(std::string(key) + " is not true or false");
-      (std::string(key) == "hold" ? r.hold : r.one_way) = it->get<bool>();
-    }
-  }
   if (auto it = j->find("loss_pct"); it != j->end()) {
     if (!it->is_number() || it->get<double>() < 0 || it->get<double>() > 100)
       return err("loss_pct must be 0-100");
     r.loss_pct = it->get<double>();
   }
   UC_TRY(read_groups(*j, &r.groups));
-  bool needs_node = r.op == Op::kAddNode || r.op == Op::kFreeze || r.op == Op::kThaw ||
-                    r.op == Op::kCrash || r.op == Op::kNet || r.op == Op::kDiskStall ||
-                    r.op == Op::kDiskSlow || r.op == Op::kDiskError;
-  if (needs_node && r.node.empty())
-    return err(std::string(op_name(r.op)) + " needs a node");
+  if (needs_node(r.op) && r.node.empty()) return err(std::string(op_name(r.op)) + " needs a node");
   return r;
+}
+
+Request request_for(const Fault& f) {
+  Request r;
+  r.op = fault_info(f.kind).op;
+  r.node = f.node;
+  r.for_ms = f.for_ms;
+  r.hold = f.hold;
+  r.groups = f.params.groups;
+  r.one_way = f.params.one_way;
+  r.delay_ms = f.params.delay_ms;
+  r.jitter_ms = f.params.jitter_ms;
+  r.loss_pct = f.params.loss_pct;
+  return r;
+}
+
+Result<Fault> fault_of(const Request& r) {
+  auto kind = fault_kind_of(r.op);
+  if (!kind) return err(std::string(op_name(r.op)) + " is not a fault");
+  Fault f;
+  f.kind = *kind;
+  f.node = r.node;
+  f.for_ms = r.for_ms;
+  f.hold = r.hold;
+  f.params = {r.groups, r.one_way, r.delay_ms, r.jitter_ms, r.loss_pct};
+  return f;
 }
 
 std::string encode(const Reply& r) {
   json j{{"ok", r.ok}};
   if (!r.error.empty()) j["error"] = r.error;
   if (!r.started.empty()) j["started"] = r.started;
-  if (!r.status.is_null()) j["status"] = r.status;
-  if (!r.faults.is_null()) j["faults"] = r.faults;
+  if (r.status) j["status"] = to_json(*r.status);
+  if (r.faults) {
+    json faults = json::array();
+    for (const auto& f : *r.faults) faults.push_back(to_json(f));
+    j["faults"] = faults;
+  }
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 Result<Reply> decode_reply(std::string_view payload) {
-  auto j = parse_object(payload);
+  auto j = wire::parse_object(payload);
   if (!j) return j.error();
+  wire::JsonReader in(*j, "");
   Reply r;
-  auto ok = j->find("ok");
-  r.ok = ok != j->end() && ok->is_boolean() && ok->get<bool>();
-  r.error = str(*j, "error");
-  if (auto it = j->find("started"); it != j->end() && it->is_array())
-    for (auto& n : *it)
-      if (n.is_string()) r.started.push_back(n.get<std::string>());
-  if (auto it = j->find("status"); it != j->end() && it->is_object()) r.status = *it;
-  if (auto it = j->find("faults"); it != j->end() && it->is_array()) r.faults = *it;
+  r.ok = false;  // a reply that does not say ok is not one
+  in.get("ok", &r.ok);
+  in.get("error", &r.error);
+  in.get("started", &r.started);
+  if (const json* status = in.object("status")) {
+    auto s = cluster_status_from_json(*status, "status");
+    if (!s) return s.error();
+    r.status = std::move(*s);
+  }
+  if (const json* faults = in.list("faults")) {
+    r.faults.emplace();
+    for (size_t i = 0; i < faults->size(); ++i) {
+      auto f = fault_record_from_json((*faults)[i], in.path("faults", i));
+      if (!f) return f.error();
+      r.faults->push_back(std::move(*f));
+    }
+  }
+  UC_TRY(in.status());
   return r;
 }
 
 std::string encode(const Progress& p) {
-  return json{{"node", p.node}, {"state", p.state}, {"type", p.type}, {"message", p.message}}
-      .dump(-1, ' ', false, json::error_handler_t::replace);
+  return json{{"node", p.node}, {"state", p.state}, {"type", p.type}, {"message", p.message}}.dump(
+      -1, ' ', false, json::error_handler_t::replace);
 }
 
 Result<Progress> decode_progress(std::string_view payload) {
-  auto j = parse_object(payload);
+  auto j = wire::parse_object(payload);
   if (!j) return j.error();
-  Progress p{str(*j, "node"), str(*j, "state"), str(*j, "type"), str(*j, "message")};
+  wire::JsonReader in(*j, "");
+  Progress p;
+  in.get("node", &p.node);
+  in.get("state", &p.state);
+  in.get("type", &p.type);
+  in.get("message", &p.message);
+  UC_TRY(in.status());
   if (p.node.empty()) return err("an event without a node");
   return p;
 }

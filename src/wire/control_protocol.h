@@ -1,39 +1,22 @@
 // The control protocol between the CLI and a cluster's supervisor, in one place: every
 // request and reply as a struct with encode/decode. Frames carry them (wire/frame.h):
 // kRequest (CLI -> supervisor), kReply (the answer), kEvent (progress of the nodes, to
-// connections that subscribed). Decoding never throws; a bad request gets an error reply.
+// connections that subscribed). Decoding never throws; a bad request gets an error reply,
+// and a reply with a bad field is an error naming it. The sessions that kExec opens carry
+// their own messages (wire/session_messages.h).
 #pragma once
 
-#include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "sys/result.h"
+#include "wire/cluster_status.h"
+#include "wire/control_op.h"
+#include "wire/fault.h"
 
 namespace uc::control {
-
-enum class Op {
-  kPing,       // is the supervisor there
-  kStatus,     // the cluster and each node (NodeStatus below, as JSON)
-  kSubscribe,  // progress events from now on; replies with the status
-  kStart,      // start `nodes` (all when empty) that are stopped or failed
-  kAddNode,    // `node` was added to the cluster's record: learn it, boot it
-  kDown,       // stop every node; the reply comes when all are down
-  kFreeze,     // `node`: mconsole stop (the whole kernel stops, nothing dies); `for_ms`
-  kThaw,       // `node`: mconsole go
-  kCrash,      // `node`: a power cut (every host process killed); `hold`: no restart
-  kFaults,     // the active faults
-  kClearFaults,  // end every active fault
-  kPartition,  // `groups`: frames between them dropped by the switch; `one_way`; `for_ms`
-  kHeal,       // end the partition and every slow link
-  kNet,        // `node`'s link: `delay_ms`, `jitter_ms`, `loss_pct`; `for_ms`
-  kDiskStall,  // `node`'s shared-disk I/O hangs; `for_ms`
-  kDiskSlow,   // each of `node`'s shared-disk I/Os waits `delay_ms`; `for_ms`
-  kDiskError,  // `node`'s shared-disk I/O fails with EIO; `for_ms`
-  kRestart,    // `nodes`: a graceful stop, then a fresh boot (e.g. on a rebuilt kernel)
-};
-const char* op_name(Op op);
 
 struct Request {
   Op op = Op::kPing;
@@ -50,12 +33,17 @@ struct Request {
 std::string encode(const Request& r);
 Result<Request> decode_request(std::string_view payload);
 
+// A fault as the request that starts it, and back (the supervisor's side); the request's
+// op must start a fault (fault_kind_of).
+Request request_for(const Fault& f);
+Result<Fault> fault_of(const Request& r);
+
 struct Reply {
   bool ok = true;
   std::string error;
-  std::vector<std::string> started;  // kStart, kRestart
-  nlohmann::json status;             // kStatus, kSubscribe, kStart, kAddNode: the cluster's status
-  nlohmann::json faults;             // kFaults, kClearFaults: [{id, kind, node, started_at_ms, ends_at_ms}]
+  std::vector<std::string> started;             // kStart, kRestart
+  std::optional<ClusterStatus> status;           // kStatus, kSubscribe, kStart, kAddNode, kRestart
+  std::optional<std::vector<FaultRecord>> faults;  // kFaults; kClearFaults, kHeal: those ended
 };
 std::string encode(const Reply& r);
 Result<Reply> decode_reply(std::string_view payload);

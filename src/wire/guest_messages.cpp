@@ -2,18 +2,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "wire/json_reader.h"
+
 namespace uc::cluster {
 namespace {
 
 using json = nlohmann::json;
 
-Result<json> parse_object(std::string_view payload) {
-  if (!json_depth_within(payload, kMaxJsonDepth)) return err("nested too deeply");
-  auto j = json::parse(payload, nullptr, false);
-  if (j.is_discarded()) return err("not JSON");
-  if (!j.is_object()) return err("not a JSON object");
-  return j;
-}
+Result<json> parse_object(std::string_view payload) { return wire::parse_object(payload, kMaxJsonDepth); }
 
 // An integer field within [lo, hi]; `absent` when missing.
 Result<int64_t> int_field(const json& j, const char* key, int64_t lo, int64_t hi, int64_t absent) {
@@ -89,6 +85,28 @@ Result<SessionExit> parse_exit(std::string_view payload) {
   if (!error) return error.error();
   e.error = *error;
   return e;
+}
+
+std::string encode_hello(const AgentHello& h) {
+  json j{{"version", h.version}, {"hostname", h.hostname}, {"boot_id", h.boot_id}};
+  if (h.uptime_ms >= 0) j["uptime_ms"] = h.uptime_ms;
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string GuestFiles::operator[](const std::string& path) const {
+  auto it = files.find(path);
+  return it == files.end() ? "" : it->second;
+}
+
+Result<GuestFiles> parse_guest_files(std::string_view payload) {
+  auto j = parse_object(payload);
+  if (!j) return j.error();
+  GuestFiles out;
+  for (const auto& [path, content] : j->items()) {
+    if (!content.is_string()) return err(path.substr(0, 64) + " is not a file's content");
+    out.files[path] = content.get<std::string>();
+  }
+  return out;
 }
 
 std::string encode_exit(const SessionExit& e) {

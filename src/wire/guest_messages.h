@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -23,6 +24,8 @@ struct AgentHello {
   std::string boot_id;     // the guest kernel's random boot id ("" from old agents)
 };
 Result<AgentHello> parse_hello(std::string_view payload);
+// The agent's side; uptime_ms is sent as a number (-1: not said, then left out).
+std::string encode_hello(const AgentHello& h);
 
 // The end of a session: {code, signal}, and from the supervisor {error}.
 struct SessionExit {
@@ -32,5 +35,15 @@ struct SessionExit {
 };
 Result<SessionExit> parse_exit(std::string_view payload);
 std::string encode_exit(const SessionExit& e);
+
+// A read session's stdout (session_messages.h, ExecRequest::read): one JSON object, each
+// path the agent could read -> its content. Every value must be a string; the whole is
+// bounded by what the caller collected.
+struct GuestFiles {
+  std::map<std::string, std::string> files;
+  // The file's content, "" if the agent did not send it.
+  std::string operator[](const std::string& path) const;
+};
+Result<GuestFiles> parse_guest_files(std::string_view payload);
 
 }  // namespace uc::cluster

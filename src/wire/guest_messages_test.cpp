@@ -77,5 +77,29 @@ TEST(GuestMessages, ExitIsCheckedAndReencoded) {
   EXPECT_FALSE(encode_exit({1, 0, "\xff\xfe"}).empty());
 }
 
+// The agents write these bytes by hand today; the structs must read and write the same.
+TEST(GuestMessages, HelloAndExitBytesArePinned) {
+  EXPECT_EQ(encode_exit({0, 0, ""}), R"({"code":0,"signal":0})");
+  EXPECT_EQ(encode_exit({125, 0, "node0 is stopped"}), R"({"code":125,"error":"node0 is stopped","signal":0})");
+  AgentHello h{4, "node1", 1834, "0f3e-9a"};
+  EXPECT_EQ(encode_hello(h), R"({"boot_id":"0f3e-9a","hostname":"node1","uptime_ms":1834,"version":4})");
+  auto back = parse_hello(encode_hello(h));
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->uptime_ms, 1834);
+  EXPECT_EQ(back->boot_id, h.boot_id);
+  EXPECT_EQ(parse_hello(encode_hello({4, "n", -1, ""}))->uptime_ms, -1);
+}
+
+TEST(GuestMessages, ReadSessionFilesAreStringsOrRefused) {
+  auto f = parse_guest_files(R"({"/proc/loadavg":"0.01 0.02 0.03 1/50 99\n","/proc/mounts":""})");
+  ASSERT_TRUE(f) << f.error().message;
+  EXPECT_EQ((*f)["/proc/loadavg"], "0.01 0.02 0.03 1/50 99\n");
+  EXPECT_EQ((*f)["/proc/meminfo"], "");
+  for (const char* p : {R"({"/proc/loadavg":1})", R"({"/proc/loadavg":null})", R"({"/proc/x":["a"]})", "[]", "",
+                        R"({"/proc/loadavg":"cut)"})
+    EXPECT_FALSE(parse_guest_files(p)) << p;
+  EXPECT_FALSE(parse_guest_files("{\"a\":" + std::string(10000, '[')));
+}
+
 }  // namespace
 }  // namespace uc::cluster
