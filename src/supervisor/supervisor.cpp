@@ -19,13 +19,13 @@ Result<SupervisorSetup> load_setup(const std::string& name, bool start_nodes) {
   SupervisorSetup s;
   s.name = name;
   s.start_nodes = start_nodes;
-  try {
-    s.spec = j.at("spec").get<ClusterSpec>();
-    s.image = j.at("image").get<std::string>();
-    s.lab = j.value("lab", "");
-  } catch (const std::exception& e) {
-    return err(paths.spec() + ": " + e.what());
-  }
+  if (!j.is_object() || !j.contains("spec")) return err(paths.spec() + ": no spec");
+  auto spec = cluster_spec_from_json(j["spec"]);
+  if (!spec) return err(paths.spec() + ": " + spec.error().message);
+  s.spec = std::move(*spec);
+  if (!j.contains("image") || !j["image"].is_string()) return err(paths.spec() + ": no image");
+  s.image = j["image"].get<std::string>();
+  if (j.contains("lab") && j["lab"].is_string()) s.lab = j["lab"].get<std::string>();
   return s;
 }
 

@@ -148,7 +148,14 @@ class Supervisor : public ocfs2::NodeRunner, public ocfs2::DiskStore {
   void add_node_fds(PollSet& set);
 
   // supervisor_faults.cpp
+  using FaultRecords = std::optional<std::vector<control::FaultRecord>>;
+  using FaultAnswer = std::function<void(Status, FaultRecords)>;
   void on_fault_request(Conn& c, uint32_t sid, const control::Request& r);
+  Status partition(const control::Request& r);
+  Status slow_link(const control::Request& r);
+  Status crash(ManagedNode& n, bool hold);
+  Status disk_fault(const control::Request& r);
+  void freeze(const std::string& node, int64_t for_ms, const FaultAnswer& answer);
   void end_fault(const ActiveFault& f, const std::string& how);
   void end_due_faults(int64_t now);
   void begin_fault(const std::string& kind, const std::string& node, int64_t for_ms, json params,
@@ -156,10 +163,18 @@ class Supervisor : public ocfs2::NodeRunner, public ocfs2::DiskStore {
   void push_net_rules();  // the partition and slow links, to the switch
   std::vector<control::FaultRecord> fault_records() const;
 
+  // supervisor_requests.cpp
+  void on_request(Conn& c, uint32_t sid, const control::Request& r);
+  control::Reply status_reply();
+  Status check_nodes(const std::vector<std::string>& names);  // each exists, not stopping
+  Result<control::Reply> start_nodes(Conn& c, const std::vector<std::string>& names);
+  Result<control::Reply> restart_nodes(Conn& c, const std::vector<std::string>& names);
+  Result<control::Reply> add_node(Conn& c, const std::string& node);
+
   // control_server.cpp
   void on_conn_readable(int fd);
   void on_client_frame(Conn& c, const Frame& f);
-  void on_request(Conn& c, uint32_t sid, const control::Request& r);
+
   void on_exec(Conn& c, const Frame& f);
   void close_conn(int fd);
   void flush_conns();

@@ -102,8 +102,7 @@ void Supervisor::begin_fault(const std::string& kind, const std::string& node, i
 
 void Supervisor::on_fault_request(Conn& c, uint32_t sid, const control::Request& r) {
   using control::Op;
-  using Records = std::optional<std::vector<control::FaultRecord>>;
-  auto answer = [this, fd = c.fd.get(), sid](Status s, Records faults = std::nullopt) {
+  FaultAnswer answer = [this, fd = c.fd.get(), sid](Status s, FaultRecords faults) {
     control::Reply reply;
     reply.ok = s.ok();
     if (!s) reply.error = s.error().message;
@@ -111,6 +110,7 @@ void Supervisor::on_fault_request(Conn& c, uint32_t sid, const control::Request&
     if (auto it = conns_.find(fd); it != conns_.end())
       send_to(it->second, FrameType::kReply, sid, control::encode(reply));
   };
+  auto done = [&](Status s) { answer(std::move(s), std::nullopt); };
   switch (r.op) {
     case Op::kFaults: return answer({}, fault_records());
     case Op::kClearFaults: {
@@ -120,82 +120,93 @@ void Supervisor::on_fault_request(Conn& c, uint32_t sid, const control::Request&
     }
     case Op::kHeal: {
       auto ended = faults_.remove_kinds({kPartition, kNet});
-      if (ended.empty()) return answer(err("the network is whole: no partition or slow link to heal"));
+      if (ended.empty()) return done(err("the network is whole: no partition or slow link to heal"));
       for (const auto& f : ended) end_fault(f, "healed");
       return answer({}, records_of(ended));
     }
-    case Op::kPartition: {
-      std::vector<std::string> names;
-      for (const auto& n : spec_.nodes) names.push_back(n.name);
-      if (auto s = check_partition(r.groups, names); !s) return answer(s);
-      if (faults_.has(kPartition, "")) return answer(err("a partition is active already (`fault heal` ends it)"));
-      std::string message = fmt::format("network partitioned {}{}{}", describe_groups(r.groups),
-                                        r.one_way ? " (one way: only frames from the first group are dropped)" : "",
-                                        for_text(r.for_ms, "fault heal"));
-      begin_fault(kPartition, "", r.for_ms, params_of(r), message);
-      return answer({});
-    }
+    case Op::kPartition: return done(partition(r));
     default: break;
   }
   ManagedNode* n = find(r.node);
-  if (!n) return answer(err("no node named " + r.node));
-  if (r.op == Op::kNet) {
-    if (faults_.has(kNet, r.node)) return answer(err(r.node + "'s link is impaired already (`fault heal` ends it)"));
-    if (r.delay_ms == 0 && r.jitter_ms == 0 && r.loss_pct == 0)
-      return answer(err("a slow link needs --delay, --jitter or --loss"));
-    std::string message = fmt::format("link slowed: delay {} ms, jitter {} ms, loss {}%{}", r.delay_ms, r.jitter_ms,
-                                      r.loss_pct, for_text(r.for_ms, "fault heal"));
-    begin_fault(kNet, r.node, r.for_ms, params_of(r), message);
-    return answer({});
-  }
-  if (!host_->running(r.node)) return answer(err(r.node + " is not running"));
-  int64_t now = mono_ms();
+  if (!n) return done(err("no node named " + r.node));
+  if (r.op == Op::kNet) return done(slow_link(r));
+  if (!host_->running(r.node)) return done(err(r.node + " is not running"));
   switch (r.op) {
-    case Op::kCrash: {
-      std::string message = r.hold ? "crash (power cut), held down" : "crash (power cut)";
-      record(r.node, "fault_started", {{"kind", fault_name(FaultKind::kCrash)}, {"hold", r.hold}, {"message", message}}, message);
-      n->machine.power_cut(now, r.hold);
-      drive(*n, now);
-      return answer({});
-    }
+    case Op::kCrash: return done(crash(*n, r.hold));
     case Op::kThaw: {
       auto f = faults_.remove(kFreeze, r.node);
-      if (!f) return answer(err(r.node + " is not frozen"));
+      if (!f) return done(err(r.node + " is not frozen"));
       end_fault(*f, "thawed");
-      return answer({});
+      return done({});
     }
     case Op::kDiskStall:
     case Op::kDiskSlow:
-    case Op::kDiskError: {
-      if (faults_.has_any(kDiskKinds, r.node))
-        return answer(err(r.node + " has a disk fault already (`fault clear` ends it)"));
-      node::DiskFault f;
-      std::string kind = fault_name(*control::fault_kind_of(r.op)), message;
-      if (r.op == Op::kDiskStall) {
-        f.kind = node::DiskFault::Kind::kStall;
-        message = "shared-disk I/O stalled" + for_text(r.for_ms, "fault clear");
-      } else if (r.op == Op::kDiskSlow) {
-        if (r.delay_ms <= 0) return answer(err("disk-slow needs --delay MS (more than 0)"));
-        f = {node::DiskFault::Kind::kSlow, static_cast<uint32_t>(r.delay_ms)};
-        message = fmt::format("shared-disk I/O slowed by {} ms each{}", r.delay_ms, for_text(r.for_ms, "fault clear"));
-      } else {
-        f.kind = node::DiskFault::Kind::kError;
-        message = "shared-disk I/O fails with EIO" + for_text(r.for_ms, "fault clear");
-      }
-      host_->set_disk_fault(r.node, f);
-      begin_fault(kind, r.node, r.for_ms, params_of(r), message);
-      return answer({});
-    }
-    default: break;
+    case Op::kDiskError: return done(disk_fault(r));
+    case Op::kFreeze: return freeze(r.node, r.for_ms, answer);
+    default: return done(err("not a fault"));
   }
-  if (faults_.has(kFreeze, r.node)) return answer(err(r.node + " is frozen already"));
-  std::string node = r.node;
-  int64_t for_ms = r.for_ms;
+}
+
+Status Supervisor::partition(const control::Request& r) {
+  std::vector<std::string> names;
+  for (const auto& n : spec_.nodes) names.push_back(n.name);
+  UC_TRY(check_partition(r.groups, names));
+  if (faults_.has(kPartition, "")) return err("a partition is active already (`fault heal` ends it)");
+  std::string message = fmt::format("network partitioned {}{}{}", describe_groups(r.groups),
+                                    r.one_way ? " (one way: only frames from the first group are dropped)" : "",
+                                    for_text(r.for_ms, "fault heal"));
+  begin_fault(kPartition, "", r.for_ms, params_of(r), message);
+  return {};
+}
+
+Status Supervisor::slow_link(const control::Request& r) {
+  if (faults_.has(kNet, r.node)) return err(r.node + "'s link is impaired already (`fault heal` ends it)");
+  if (r.delay_ms == 0 && r.jitter_ms == 0 && r.loss_pct == 0)
+    return err("a slow link needs --delay, --jitter or --loss");
+  std::string message = fmt::format("link slowed: delay {} ms, jitter {} ms, loss {}%{}", r.delay_ms, r.jitter_ms,
+                                    r.loss_pct, for_text(r.for_ms, "fault heal"));
+  begin_fault(kNet, r.node, r.for_ms, params_of(r), message);
+  return {};
+}
+
+Status Supervisor::crash(ManagedNode& n, bool hold) {
+  std::string message = hold ? "crash (power cut), held down" : "crash (power cut)";
+  record(n.spec.name, "fault_started", {{"kind", fault_name(FaultKind::kCrash)}, {"hold", hold}, {"message", message}},
+         message);
+  int64_t now = mono_ms();
+  n.machine.power_cut(now, hold);
+  drive(n, now);
+  return {};
+}
+
+Status Supervisor::disk_fault(const control::Request& r) {
+  using control::Op;
+  if (faults_.has_any(kDiskKinds, r.node)) return err(r.node + " has a disk fault already (`fault clear` ends it)");
+  node::DiskFault f;
+  std::string kind = fault_name(*control::fault_kind_of(r.op)), message;
+  if (r.op == Op::kDiskStall) {
+    f.kind = node::DiskFault::Kind::kStall;
+    message = "shared-disk I/O stalled" + for_text(r.for_ms, "fault clear");
+  } else if (r.op == Op::kDiskSlow) {
+    if (r.delay_ms <= 0) return err("disk-slow needs --delay MS (more than 0)");
+    f = {node::DiskFault::Kind::kSlow, static_cast<uint32_t>(r.delay_ms)};
+    message = fmt::format("shared-disk I/O slowed by {} ms each{}", r.delay_ms, for_text(r.for_ms, "fault clear"));
+  } else {
+    f.kind = node::DiskFault::Kind::kError;
+    message = "shared-disk I/O fails with EIO" + for_text(r.for_ms, "fault clear");
+  }
+  host_->set_disk_fault(r.node, f);
+  begin_fault(kind, r.node, r.for_ms, params_of(r), message);
+  return {};
+}
+
+// Answered once the kernel said it stopped (mconsole's reply comes through the poll loop).
+void Supervisor::freeze(const std::string& node, int64_t for_ms, const FaultAnswer& answer) {
+  if (faults_.has(kFreeze, node)) return answer(err(node + " is frozen already"), std::nullopt);
   host_->freeze(node, [this, node, for_ms, answer](Result<std::string> res) {
-    if (!res) return answer(res.error());
-    begin_fault(kFreeze, node, for_ms, json::object(),
-                "frozen (mconsole stop)" + for_text(for_ms, "fault thaw"));
-    answer({});
+    if (!res) return answer(res.error(), std::nullopt);
+    begin_fault(kFreeze, node, for_ms, json::object(), "frozen (mconsole stop)" + for_text(for_ms, "fault thaw"));
+    answer({}, std::nullopt);
   });
 }
 
