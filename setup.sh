@@ -17,14 +17,15 @@ fi
 # Run: the UML kernel and its modules, mmdebstrap for the root image, e2fsprogs for mke2fs,
 # ocfs2-tools for `umlcluster fsck` (fsck.ocfs2 -n on a stopped cluster's disk) and the
 # benchmarks' floor, jq for `umlcluster bench`.
-packages=(g++ cmake make pkg-config libcli11-dev libtomlplusplus-dev nlohmann-json3-dev
-          libfmt-dev libgtest-dev googletest libbenchmark-dev dpkg-dev
+packages=(g++ cmake make pkg-config libcli11-dev libtomlplusplus-dev nlohmann-json3-dev libfmt-dev
           user-mode-linux mmdebstrap e2fsprogs ocfs2-tools tar coreutils jq)
-# Tests only: a real browser for the HTML report, a real terminal for `top`, and what
-# `umlcluster kernel build` needs (the test builds a kernel; a user's first build installs
-# these on demand).
+# Tests only: GoogleTest and Google Benchmark, dpkg-dev for the Debian package's test, a real
+# browser for the HTML report, a real terminal for `top`, clang-format and clang-tidy for the
+# lint tests, and what `umlcluster kernel build` needs (the test builds a kernel; a user's
+# first build installs these on demand).
 if [ "$mode" = test ]; then
-  packages+=(chromium tmux linux-source-6.1 gcc libc6-dev flex bison bc kmod xz-utils patch)
+  packages+=(libgtest-dev googletest libbenchmark-dev dpkg-dev chromium tmux clang-format clang-tidy
+             linux-source-6.1 gcc libc6-dev flex bison bc kmod xz-utils patch)
 fi
 missing=()
 for p in "${packages[@]}"; do
@@ -37,7 +38,9 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 echo "==> building"
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+tests=OFF
+[ "$mode" = test ] && tests=ON
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DUC_TESTS=$tests >/dev/null
 if [ "$mode" = test ]; then
   cmake --build build -j"$(nproc)"
 else
