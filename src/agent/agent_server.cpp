@@ -2,21 +2,19 @@
 
 #include <fcntl.h>
 #include <poll.h>
-#include <pty.h>
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
-#include <termios.h>
 #include <unistd.h>
-#include <utmp.h>
 
-#include <cstring>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <vector>
 
 #include "agent/guest_setup.h"
+#include "agent/kmsg_log.h"
+#include "agent/session_launch.h"
 #include "sys/files.h"
 
 namespace uc::agent {
@@ -31,39 +29,16 @@ std::string read_uptime_ms() {
   return std::to_string(static_cast<long long>(up * 1000));
 }
 
-[[noreturn]] void exec_child(const std::vector<std::string>& argv,
-                             const std::map<std::string, std::string>& env) {
-  sigset_t none;
-  sigemptyset(&none);
-  sigprocmask(SIG_SETMASK, &none, nullptr);
-  for (int s = 1; s < NSIG; ++s) signal(s, SIG_DFL);
-  ::clearenv();
-  ::setenv("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", 1);
-  ::setenv("HOME", "/root", 1);
-  ::setenv("USER", "root", 1);
-  ::setenv("LOGNAME", "root", 1);
-  ::setenv("SHELL", "/bin/bash", 1);
-  for (const auto& [k, v] : env) ::setenv(k.c_str(), v.c_str(), 1);
-  if (::chdir("/root") != 0) (void)!::chdir("/");
-  std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  ::execvp(args[0], args.data());
-  int e = errno;
-  std::string msg = "umlcluster: cannot run " + argv[0] + ": " + strerror(e) + "\n";
-  (void)!::write(2, msg.data(), msg.size());
-  ::_exit(e == ENOENT ? 127 : 126);
-}
-
 }  // namespace
 
-AgentServer::AgentServer(int link_fd, bool is_init) : link_(link_fd), is_init_(is_init) {
+AgentServer::AgentServer(int link_fd, bool is_init, std::optional<SessionCgroups> cgroups)
+    : link_(link_fd), is_init_(is_init), cgroups_(std::move(cgroups)) {
   set_nonblocking(link_);
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGCHLD);
   if (is_init_) {
-    sigaddset(&set, SIGINT);   // Ctrl-Alt-Del from the host's management console
+    sigaddset(&set, SIGINT);  // Ctrl-Alt-Del from the host's management console
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGPWR);
   }
@@ -73,7 +48,7 @@ AgentServer::AgentServer(int link_fd, bool is_init) : link_(link_fd), is_init_(i
 }
 
 void AgentServer::send(FrameType t, uint32_t session, std::string_view payload) {
-  link_out_ += encode_frame(t, session, payload);
+  if (link_open_) link_out_ += encode_frame(t, session, payload);
 }
 
 void AgentServer::send_hello() {
@@ -83,8 +58,8 @@ void AgentServer::send_hello() {
   std::string boot_id;
   std::ifstream b("/proc/sys/kernel/random/boot_id");
   std::getline(b, boot_id);
-  nlohmann::json j{{"version", 4}, {"hostname", host}, {"uptime_ms", read_uptime_ms()},
-                   {"boot_id", boot_id}};
+  nlohmann::json j{
+      {"version", 4}, {"hostname", host}, {"uptime_ms", read_uptime_ms()}, {"boot_id", boot_id}};
   send(FrameType::kHello, 0, j.dump());
 }
 
@@ -114,46 +89,31 @@ void AgentServer::start_session(uint32_t id, const std::string& request_json) {
   if (j.contains("env") && j["env"].is_object())
     for (auto& [k, v] : j["env"].items())
       if (v.is_string()) env[k] = v.get<std::string>();
-  bool tty = j.value("tty", false);
+  LaunchSpec spec{std::move(argv), std::move(env), j.value("tty", false)};
+  spec.rows = static_cast<unsigned short>(j.value("rows", 24));
+  spec.cols = static_cast<unsigned short>(j.value("cols", 80));
+  auto l = launch_session(spec);
+  if (!l) return fail(l.error().message);
+  std::string cgroup;
+  if (cgroups_) {
+    auto cg = cgroups_->create();
+    Status in = cg ? cgroups_->add(*cg, l->reaper) : Status(cg.error());
+    if (in) {
+      cgroup = *cg;
+    } else {
+      log_kmsg("session " + std::to_string(id) + ": " + in.error().message +
+               "; owned by its process tree instead");
+      if (cg) cgroups_->retire(*cg);
+    }
+  }
+  l->go.reset();  // the reaper starts the command now: inside the cgroup, if there is one
 
   auto s = std::make_unique<Session>();
-  s->tty = tty;
-  if (tty) {
-    winsize ws{};
-    ws.ws_row = static_cast<unsigned short>(j.value("rows", 24));
-    ws.ws_col = static_cast<unsigned short>(j.value("cols", 80));
-    int master = -1;
-    pid_t pid = ::forkpty(&master, nullptr, nullptr, &ws);
-    if (pid < 0) return fail(std::string("forkpty: ") + strerror(errno));
-    if (pid == 0) exec_child(argv, env);
-    set_cloexec(master);
-    set_nonblocking(master);
-    s->pid = pid;
-    s->out = Fd(master);
-  } else {
-    int in[2], out[2], er[2];
-    if (::pipe2(in, O_CLOEXEC) != 0) return fail("pipe");
-    if (::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(er, O_CLOEXEC) != 0) return fail("pipe");
-    pid_t pid = ::fork();
-    if (pid < 0) return fail(std::string("fork: ") + strerror(errno));
-    if (pid == 0) {
-      ::setsid();
-      ::dup2(in[0], 0);
-      ::dup2(out[1], 1);
-      ::dup2(er[1], 2);
-      exec_child(argv, env);
-    }
-    ::close(in[0]);
-    ::close(out[1]);
-    ::close(er[1]);
-    s->pid = pid;
-    s->in = Fd(in[1]);
-    s->out = Fd(out[0]);
-    s->err = Fd(er[0]);
-    set_nonblocking(in[1]);
-    set_nonblocking(out[0]);
-    set_nonblocking(er[0]);
-  }
+  s->procs = SessionProcs(l->reaper, cgroup, cgroups_ ? &*cgroups_ : nullptr);
+  s->tty = spec.tty;
+  s->in = std::move(l->in);
+  s->out = std::move(l->out);
+  s->err = std::move(l->err);
   sessions_[id] = std::move(s);
 }
 
@@ -192,9 +152,15 @@ void AgentServer::handle(const Frame& f) {
   auto it = sessions_.find(f.session);
   Session* s = it == sessions_.end() ? nullptr : it->second.get();
   switch (f.type) {
-    case FrameType::kHello: send_hello(); break;
-    case FrameType::kPing: send(FrameType::kPong, f.session, f.payload); break;
-    case FrameType::kExec: start_session(f.session, f.payload); break;
+    case FrameType::kHello:
+      send_hello();
+      break;
+    case FrameType::kPing:
+      send(FrameType::kPong, f.session, f.payload);
+      break;
+    case FrameType::kExec:
+      start_session(f.session, f.payload);
+      break;
     case FrameType::kStdin:
       if (s && !s->in_eof) s->pending_in += f.payload;
       break;
@@ -216,10 +182,16 @@ void AgentServer::handle(const Frame& f) {
       if (s && !s->exited) {
         auto j = nlohmann::json::parse(f.payload, nullptr, false);
         int sig = j.is_discarded() ? SIGKILL : j.value("signal", SIGKILL);
-        if (sig > 0 && sig < NSIG) ::kill(-s->pid, sig), ::kill(s->pid, sig);
+        if (sig <= 0 || sig >= NSIG) break;
+        // SIGKILL is how the host ends a session (timeout, killed exec, closed route): every
+        // process of it goes, not just the command's process group. The reaper's exit is
+        // then reported as always (code 137, signal 9).
+        Status done = sig == SIGKILL ? s->procs.end() : s->procs.signal(sig);
+        if (!done) log_kmsg("session " + std::to_string(f.session) + ": " + done.error().message);
       }
       break;
-    default: break;  // unknown or host-only frames are ignored
+    default:
+      break;  // unknown or host-only frames are ignored
   }
 }
 
@@ -235,8 +207,10 @@ void AgentServer::pump_output(uint32_t id, Session& s, int fd, FrameType type, b
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && errno == EAGAIN) return;
     // EOF (or EIO from a pty whose other side closed).
-    if (fd == s.out.get()) s.out.reset();
-    else if (fd == s.err.get()) s.err.reset();
+    if (fd == s.out.get())
+      s.out.reset();
+    else if (fd == s.err.get())
+      s.err.reset();
     return;
   }
 }
@@ -247,11 +221,21 @@ void AgentServer::reap() {
     pid_t pid = ::waitpid(-1, &status, WNOHANG);
     if (pid <= 0) return;
     for (auto& [id, s] : sessions_)
-      if (s->pid == pid) {
+      if (s->procs.reaper() == pid) {
         s->exited = true;
         s->status = status;
       }
   }
+  // Orphans of ended sessions come here to be reaped: their cgroups may be empty now.
+  if (cgroups_) cgroups_->sweep();
+}
+
+// The host that asked for these sessions can no longer hear them: nobody will ask to end
+// them, so they end now (SessionProcs' destructor).
+void AgentServer::end_all_sessions() {
+  if (!sessions_.empty())
+    log_kmsg("the host link closed: ending " + std::to_string(sessions_.size()) + " session(s)");
+  sessions_.clear();
 }
 
 void AgentServer::finish_exited() {
@@ -267,6 +251,7 @@ void AgentServer::finish_exited() {
     int code = WIFEXITED(s.status) ? WEXITSTATUS(s.status) : 128 + WTERMSIG(s.status);
     int sig = WIFSIGNALED(s.status) ? WTERMSIG(s.status) : 0;
     send(FrameType::kExit, it->first, nlohmann::json{{"code", code}, {"signal", sig}}.dump());
+    s.procs.finish();
     it = sessions_.erase(it);
   }
 }
@@ -282,7 +267,9 @@ int AgentServer::run() {
       FrameType type;
     };
     std::vector<Ref> refs;
-    fds.push_back({link_, static_cast<short>(POLLIN | (link_out_.empty() ? 0 : POLLOUT)), 0});
+    // A closed link stays closed (a hung-up tty polls readable for ever): it is left out.
+    fds.push_back({link_open_ ? link_ : -1,
+                   static_cast<short>(POLLIN | (link_out_.empty() ? 0 : POLLOUT)), 0});
     fds.push_back({sigfd_, POLLIN, 0});
     bool room = link_out_.size() < kLinkHighWater;
     for (auto& [id, s] : sessions_) {
@@ -309,8 +296,12 @@ int AgentServer::run() {
         send(FrameType::kAck, 0, encode_u32(static_cast<uint32_t>(n)));
         decoder_.feed(std::string_view(buf, static_cast<size_t>(n)));
         while (auto f = decoder_.next()) handle(*f);
-      } else if (n == 0 && !is_init_) {
-        return 0;
+      } else if (n == 0 || (n < 0 && errno == EIO)) {
+        // The host closed its end: UML hangs the tty up, and a hung-up tty stays so.
+        end_all_sessions();
+        if (!is_init_) return 0;
+        link_open_ = false;
+        link_out_.clear();
       }
     }
     if (fds[1].revents & POLLIN) {
@@ -327,8 +318,10 @@ int AgentServer::run() {
       auto& s = *it->second;
       if (refs[i].type == FrameType::kStdin) {
         ssize_t n = ::write(refs[i].fd, s.pending_in.data(), s.pending_in.size());
-        if (n > 0) s.pending_in.erase(0, static_cast<size_t>(n));
-        else if (n < 0 && errno != EAGAIN) s.pending_in.clear();
+        if (n > 0)
+          s.pending_in.erase(0, static_cast<size_t>(n));
+        else if (n < 0 && errno != EAGAIN)
+          s.pending_in.clear();
       } else if (pf.fd == s.out.get() || pf.fd == s.err.get()) {
         pump_output(refs[i].id, s, refs[i].fd, refs[i].type, false);
       }

@@ -18,25 +18,17 @@
 #include <sstream>
 #include <vector>
 
+#include "agent/kmsg_log.h"
 #include "config/ipv4.h"
 
 namespace uc::agent {
 namespace {
 
-void log(const std::string& msg) {
-  // Kernel log: shows in `umlcluster logs` (the node's console) next to the kernel's lines.
-  int fd = ::open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
-  if (fd < 0) return;
-  std::string line = "umlcluster-agent: " + msg + "\n";
-  (void)!::write(fd, line.data(), line.size());
-  ::close(fd);
-}
-
 void try_mount(const char* src, const char* dst, const char* type, unsigned long flags,
                const char* data = nullptr) {
   ::mkdir(dst, 0755);
   if (::mount(src, dst, type, flags, data) != 0 && errno != EBUSY && errno != ENOENT)
-    log(std::string("mount ") + dst + ": " + strerror(errno));
+    log_kmsg(std::string("mount ") + dst + ": " + strerror(errno));
 }
 
 void write_text(const std::string& path, const std::string& text) {
@@ -66,7 +58,7 @@ bool set_iface(const char* name, const Ipv4* addr, const Ipv4* mask) {
     ok = false;
   }
   ::close(s);
-  if (!ok) log(std::string("cannot configure ") + name + ": " + strerror(errno));
+  if (!ok) log_kmsg(std::string("cannot configure ") + name + ": " + strerror(errno));
   return ok;
 }
 
@@ -85,10 +77,29 @@ std::map<std::string, std::string> read_boot_params(const std::string& cmdline) 
   return out;
 }
 
+std::vector<DevLink> std_dev_links() {
+  return {{"fd", "/proc/self/fd"},
+          {"stdin", "/proc/self/fd/0"},
+          {"stdout", "/proc/self/fd/1"},
+          {"stderr", "/proc/self/fd/2"}};
+}
+
+Status make_dev_links(const std::string& dev_dir) {
+  for (const auto& l : std_dev_links()) {
+    std::string path = dev_dir + "/" + l.name;
+    // Whatever is there already stays (a link from an earlier set-up, or one made on purpose).
+    if (::symlink(l.target.c_str(), path.c_str()) != 0 && errno != EEXIST)
+      return errno_error("cannot link " + path + " to " + l.target);
+  }
+  return {};
+}
+
 void mount_basics() {
   try_mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC);
   try_mount("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC);
   try_mount("devtmpfs", "/dev", "devtmpfs", MS_NOSUID, "mode=0755");
+  // devtmpfs has device nodes only; bash's <(...) needs /dev/fd.
+  if (auto s = make_dev_links("/dev"); !s) log_kmsg(s.error().message);
   try_mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, "gid=5,mode=0620,ptmxmode=0666");
   try_mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777");
   try_mount("tmpfs", "/run", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755");
@@ -113,11 +124,12 @@ void mount_modules(const std::map<std::string, std::string>& params) {
   if (!params.count("modules")) return;
   std::string dev = modules_device(params);
   if (dev.empty()) {
-    log("uc.modules=" + params.at("modules") + " is not a ubd device; keeping the image's modules");
+    log_kmsg("uc.modules=" + params.at("modules") +
+             " is not a ubd device; keeping the image's modules");
     return;
   }
   if (::mount(dev.c_str(), "/lib/modules", "ext4", MS_RDONLY | MS_NOSUID | MS_NODEV, nullptr) != 0)
-    log("mount " + dev + " on /lib/modules: " + strerror(errno));
+    log_kmsg("mount " + dev + " on /lib/modules: " + strerror(errno));
 }
 
 void apply_identity(const std::map<std::string, std::string>& p) {
@@ -156,7 +168,7 @@ void apply_identity(const std::map<std::string, std::string>& p) {
 }
 
 void shutdown_guest() {
-  log("shutting down");
+  log_kmsg("shutting down");
   ::kill(-1, SIGTERM);
   for (int i = 0; i < 40; ++i) {  // up to 2 s for processes to end
     while (::waitpid(-1, nullptr, WNOHANG) > 0) {
