@@ -18,7 +18,7 @@ RunResult run_cli(const std::vector<std::string>& args, const std::string& stdin
 RunResult run_cli_env(const std::vector<std::string>& args, const std::vector<std::string>& env,
                       const std::string& stdin_data = "");
 // Any program (argv[0] a path or a name on PATH).
-RunResult run_program(const std::vector<std::string>& argv, const std::vector<std::string>& env = {},
-                      const std::string& stdin_data = "");
+RunResult run_program(const std::vector<std::string>& argv,
+                      const std::vector<std::string>& env = {}, const std::string& stdin_data = "");
 
 }  // namespace uc::test

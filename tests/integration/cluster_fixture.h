@@ -1,12 +1,15 @@
-// What the integration tests share: the test's state directory, the running cluster's
+// What the integration tests share: the group's state directory, the running cluster's
 // status, its host pids, and the pids seen so far (ended by pid at teardown).
 #pragma once
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cli_runner.h"
@@ -14,10 +17,9 @@
 
 namespace uc::test {
 
-extern std::set<std::string> g_interfaces_before;
-extern std::vector<int> g_known_pids;
-
+// This group's $UMLCLUSTER_HOME (test-home/GROUP), and where the groups' caches live.
 inline std::string home() { return UMLCLUSTER_TEST_HOME; }
+inline std::string shared_home() { return UMLCLUSTER_TEST_SHARED; }
 
 inline std::set<std::string> host_interfaces() {
   auto v = list_dir("/sys/class/net");
@@ -42,12 +44,59 @@ inline std::vector<int> cluster_pids(const nlohmann::json& s) {
   return pids;
 }
 
-inline bool alive(int pid) {
-  // A zombie has exited; only a process that still runs counts.
+// The state letter and start time (clock ticks after boot) of a process, from its stat.
+inline bool proc_stat(int pid, char* state, uint64_t* start) {
   auto st = read_file("/proc/" + std::to_string(pid) + "/stat");
   if (!st) return false;
   auto close = st->rfind(')');
-  return close != std::string::npos && st->substr(close + 2, 1) != "Z";
+  if (close == std::string::npos) return false;
+  std::istringstream f(st->substr(close + 2));
+  std::string field;
+  f >> *state;
+  for (int i = 4; i <= 21; ++i) f >> field;  // ppid ... itrealvalue
+  return static_cast<bool>(f >> *start);
+}
+
+inline bool alive(int pid) {
+  // A zombie has exited; only a process that still runs counts.
+  char state = 'Z';
+  uint64_t start = 0;
+  return proc_stat(pid, &state, &start) && state != 'Z';
+}
+
+// Host pids seen of this group's clusters, each with its start time: teardown ends by pid
+// only a process that is still that one (a pid the kernel gave to another since is spared).
+class KnownPids {
+ public:
+  void push_back(int pid) {
+    char state;
+    uint64_t start = 0;
+    if (proc_stat(pid, &state, &start)) seen_.insert({pid, start});
+  }
+  std::vector<int> still_running() const {
+    std::vector<int> out;
+    for (auto [pid, start] : seen_) {
+      char state = 'Z';
+      uint64_t now = 0;
+      if (proc_stat(pid, &state, &now) && state != 'Z' && now == start) out.push_back(pid);
+    }
+    return out;
+  }
+  void clear() { seen_.clear(); }
+
+ private:
+  std::set<std::pair<int, uint64_t>> seen_;
+};
+
+extern std::set<std::string> g_interfaces_before;
+extern KnownPids g_known_pids;
+
+// Remembers the host pids of cluster `name` (if it answers), for the teardown.
+inline void track_cluster(const std::string& name) {
+  auto st = run_cli({"status", "-n", name, "--json"});
+  auto s = nlohmann::json::parse(st.out, nullptr, false);
+  if (!s.is_discarded() && s.contains("nodes"))
+    for (int p : cluster_pids(s)) g_known_pids.push_back(p);
 }
 
 }  // namespace uc::test

@@ -1,12 +1,10 @@
-// Integration tests on real UML nodes: the default (paper's) cluster is brought up once
-// for the whole suite, in a state directory of the test's own, and always torn down.
+// The default (paper's) cluster on real UML nodes, brought up by the group's environment
+// (group_environment.cpp): status, exec on each node, the sandbox and the host untouched.
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <chrono>
-#include <fstream>
-#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <set>
@@ -16,38 +14,7 @@
 #include "sys/files.h"
 
 namespace uc::test {
-
-std::set<std::string> g_interfaces_before;
-std::vector<int> g_known_pids;
-
 namespace {
-
-class ClusterEnvironment : public ::testing::Environment {
- public:
-  void SetUp() override {
-    ::setenv("UMLCLUSTER_HOME", home().c_str(), 1);
-    g_interfaces_before = host_interfaces();
-    (void)run_cli({"down"});
-    (void)run_cli({"destroy", "--yes"});
-    auto t0 = std::chrono::steady_clock::now();
-    auto r = run_cli({"up"});
-    double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    std::printf("[ up      ] %.1f s (image built or reused included)\n%s%s", s, r.out.c_str(), r.err.c_str());
-    ASSERT_EQ(r.code, 0) << r.out << r.err;
-    g_known_pids = cluster_pids(status());
-  }
-  void TearDown() override {
-    auto st = status();
-    for (int p : cluster_pids(st)) g_known_pids.push_back(p);
-    (void)run_cli({"down"});
-    // Whatever a failed test left behind: end it by pid, never by name.
-    for (int p : g_known_pids)
-      if (alive(p)) ::kill(p, SIGKILL);
-    (void)run_cli({"destroy", "--yes"});
-  }
-};
-
-const auto* const g_env = ::testing::AddGlobalTestEnvironment(new ClusterEnvironment);
 
 TEST(Up, DefaultClusterIsRunning) {
   auto s = status();
@@ -72,7 +39,8 @@ TEST(Up, AgainChangesNothing) {
 }
 
 TEST(Exec, HostnameAndAddressOfEachNode) {
-  for (auto [node, addr] : {std::pair{"node0", "192.168.0.112/24"}, std::pair{"node1", "192.168.0.116/24"}}) {
+  for (auto [node, addr] :
+       {std::pair{"node0", "192.168.0.112/24"}, std::pair{"node1", "192.168.0.116/24"}}) {
     auto r = run_cli({"exec", node, "--", "hostname"});
     EXPECT_EQ(r.code, 0) << r.err;
     EXPECT_EQ(r.out, std::string(node) + "\n");
@@ -141,9 +109,7 @@ TEST(Sandbox, GuestHostfsCannotReadHostFiles) {
   EXPECT_EQ(r.out.find("\nhome\n"), std::string::npos) << r.out;
 }
 
-TEST(Isolation, HostNetworkIsUntouched) {
-  EXPECT_EQ(host_interfaces(), g_interfaces_before);
-}
+TEST(Isolation, HostNetworkIsUntouched) { EXPECT_EQ(host_interfaces(), g_interfaces_before); }
 
 TEST(Isolation, StateIsOwnerOnly) {
   struct stat st;

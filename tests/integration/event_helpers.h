@@ -20,7 +20,8 @@ using nlohmann::json;
 
 inline int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch()).count();
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 // (Before a new cluster's `up` made its folder there are none: not an error here.)
@@ -47,7 +48,8 @@ inline Match on_a_survivor(const std::string& dead, const std::string& type) {
 }
 
 // The first event since `since_ms` that matches, waiting up to `timeout_s` for it.
-inline std::optional<json> wait_event(const std::string& cluster, int64_t since_ms, const Match& m, int timeout_s) {
+inline std::optional<json> wait_event(const std::string& cluster, int64_t since_ms, const Match& m,
+                                      int timeout_s) {
   auto give_up = Clock::now() + std::chrono::seconds(timeout_s);
   do {
     for (auto& e : events(cluster, since_ms))
@@ -60,7 +62,8 @@ inline std::optional<json> wait_event(const std::string& cluster, int64_t since_
 inline std::string dump(const std::vector<json>& es) {
   std::string s;
   for (auto& e : es)
-    s += e.value("node", "-") + " " + e.value("type", "") + " " + e.value("line", e.value("reason", "")) + "\n";
+    s += e.value("node", "-") + " " + e.value("type", "") + " " +
+         e.value("line", e.value("reason", "")) + "\n";
   return s;
 }
 
@@ -71,6 +74,19 @@ inline json node_status(const std::string& cluster, const std::string& node) {
     for (auto& n : s["nodes"])
       if (n["name"] == node) return n;
   return {};
+}
+
+// The host pids of one node (all of the cluster's are remembered for the teardown).
+inline std::vector<int> node_pids(const std::string& cluster, const std::string& node) {
+  auto r = run_cli({"status", "-n", cluster, "--json"});
+  auto s = json::parse(r.out, nullptr, false);
+  std::vector<int> pids;
+  if (s.is_discarded()) return pids;
+  for (int p : cluster_pids(s)) g_known_pids.push_back(p);
+  for (auto& n : s["nodes"])
+    if (n["name"] == node)
+      for (auto& p : n["pids"]) pids.push_back(p);
+  return pids;
 }
 
 inline double secs_between(const json& a, const json& b) {

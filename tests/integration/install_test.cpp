@@ -23,8 +23,9 @@ TEST(Install, AScratchPrefixRunsFromAnotherDirectory) {
   std::string prefix = tmp->path() + "/usr";
   auto r = run_program({"cmake", "--install", UMLCLUSTER_BUILD_DIR, "--prefix", prefix});
   ASSERT_EQ(r.code, 0) << r.out << r.err;
-  for (const char* f : {"/bin/umlcluster", "/lib/umlcluster/umlclusterd", "/lib/umlcluster/umlcluster-switch",
-                        "/lib/umlcluster/umlcluster-agent", "/share/umlcluster/bench/run.sh"})
+  for (const char* f :
+       {"/bin/umlcluster", "/lib/umlcluster/umlclusterd", "/lib/umlcluster/umlcluster-switch",
+        "/lib/umlcluster/umlcluster-agent", "/share/umlcluster/bench/run.sh"})
     EXPECT_TRUE(executable(prefix + f)) << f;
   for (const char* f : {"/share/man/man1/umlcluster.1", "/share/man/man5/umlcluster.toml.5",
                         "/share/bash-completion/completions/umlcluster",
@@ -35,7 +36,9 @@ TEST(Install, AScratchPrefixRunsFromAnotherDirectory) {
   EXPECT_EQ(r.out, "umlcluster 0.1.0\n") << r.err;
   // A cluster from the installed tool: its supervisor is the installed helper.
   std::string file = tmp->path() + "/inst.toml";
-  ASSERT_TRUE(write_file_atomic(file, "[cluster]\nname = \"inst\"\n\n[[node]]\nname = \"solo0\"\naddress = \"192.168.0.112\"\n"));
+  ASSERT_TRUE(write_file_atomic(
+      file,
+      "[cluster]\nname = \"inst\"\n\n[[node]]\nname = \"solo0\"\naddress = \"192.168.0.112\"\n"));
   r = run_program({"sh", "-c", "cd / && " + bin + " up -f " + file});
   auto st = run_program({bin, "status", "-n", "inst", "--json"});
   auto s = nlohmann::json::parse(st.out, nullptr, false);
@@ -46,7 +49,8 @@ TEST(Install, AScratchPrefixRunsFromAnotherDirectory) {
   char exe[4096] = {};
   std::string link = "/proc/" + std::to_string(s.value("supervisor_pid", 0)) + "/exe";
   ssize_t n = ::readlink(link.c_str(), exe, sizeof exe - 1);
-  EXPECT_EQ(std::string(exe, n > 0 ? static_cast<size_t>(n) : 0), prefix + "/lib/umlcluster/umlclusterd");
+  EXPECT_EQ(std::string(exe, n > 0 ? static_cast<size_t>(n) : 0),
+            prefix + "/lib/umlcluster/umlclusterd");
   r = run_program({bin, "exec", "-n", "inst", "solo0", "--", "hostname"});
   EXPECT_EQ(r.out, "solo0\n") << r.err;
   EXPECT_EQ(run_program({bin, "down", "-n", "inst"}).code, 0);
@@ -56,29 +60,52 @@ TEST(Install, AScratchPrefixRunsFromAnotherDirectory) {
 TEST(Install, TheDebianPackageInstallsWithAptAndRemovesCleanly) {
   auto tmp = TempDir::create("/tmp", "uc-deb-");
   ASSERT_TRUE(tmp);
-  auto r = run_program({"cpack", "-G", "DEB", "--config", UMLCLUSTER_BUILD_DIR "/CPackConfig.cmake", "-B", tmp->path()});
+  auto r = run_program({"cpack", "-G", "DEB", "--config", UMLCLUSTER_BUILD_DIR "/CPackConfig.cmake",
+                        "-B", tmp->path()});
   ASSERT_EQ(r.code, 0) << r.out << r.err;
   std::string deb = tmp->path() + "/umlcluster_0.1.0_amd64.deb";
   ASSERT_TRUE(path_exists(deb)) << r.out;
   auto depends = run_program({"dpkg-deb", "-f", deb, "Depends"});
-  for (const char* p : {"user-mode-linux", "mmdebstrap", "e2fsprogs", "ocfs2-tools", "libfmt9", "libc6"})
+  for (const char* p :
+       {"user-mode-linux", "mmdebstrap", "e2fsprogs", "ocfs2-tools", "libfmt9", "libc6"})
     EXPECT_NE(depends.out.find(p), std::string::npos) << p << " in " << depends.out;
   auto contents = run_program({"dpkg-deb", "-c", deb});
-  for (const char* f : {"./usr/bin/umlcluster", "./usr/lib/umlcluster/umlclusterd", "./usr/share/man/man1/umlcluster.1",
-                        "./usr/share/man/man5/umlcluster.toml.5", "./usr/share/bash-completion/completions/umlcluster"})
+  for (const char* f :
+       {"./usr/bin/umlcluster", "./usr/lib/umlcluster/umlclusterd",
+        "./usr/share/man/man1/umlcluster.1", "./usr/share/man/man5/umlcluster.toml.5",
+        "./usr/share/bash-completion/completions/umlcluster"})
     EXPECT_NE(contents.out.find(f), std::string::npos) << f;
   // On the machine, with apt, unless a umlcluster package is installed already (not ours to touch).
-  if (run_program({"dpkg", "-s", "umlcluster"}).code == 0) GTEST_SKIP() << "a umlcluster package is installed";
+  auto dpkg_status = [] {
+    return run_program({"dpkg-query", "-W", "-f=${Status}", "umlcluster"}).out;
+  };
+  if (dpkg_status() == "install ok installed") GTEST_SKIP() << "a umlcluster package is installed";
   r = run_program({"apt-get", "install", "-y", "-q", "--no-install-recommends", deb});
+  // Whatever fails below, the package does not stay on the machine.
+  struct Purge {
+    bool done = false;
+    ~Purge() {
+      if (!done) (void)run_program({"apt-get", "purge", "-y", "-q", "umlcluster"});
+    }
+  } purge;
   ASSERT_EQ(r.code, 0) << r.out << r.err;
-  r = run_program({"sh", "-c", "cd / && umlcluster --version && ls /usr/share/man/man5/umlcluster.toml.5* "
-                                "/usr/share/bash-completion/completions/umlcluster"});
-  EXPECT_EQ(r.out, "umlcluster 0.1.0\n/usr/share/bash-completion/completions/umlcluster\n"
-                   "/usr/share/man/man5/umlcluster.toml.5\n") << r.err;
+  r = run_program({"sh", "-c",
+                   "cd / && umlcluster --version && ls /usr/share/man/man5/umlcluster.toml.5* "
+                   "/usr/share/bash-completion/completions/umlcluster"});
+  EXPECT_EQ(r.out,
+            "umlcluster 0.1.0\n/usr/share/bash-completion/completions/umlcluster\n"
+            "/usr/share/man/man5/umlcluster.toml.5\n")
+      << r.err;
   r = run_program({"apt-get", "remove", "-y", "-q", "umlcluster"});
   EXPECT_EQ(r.code, 0) << r.out << r.err;
   EXPECT_FALSE(path_exists("/usr/bin/umlcluster"));
   EXPECT_FALSE(path_exists("/usr/lib/umlcluster"));
+  EXPECT_NE(dpkg_status(), "install ok installed");
+  // A package with maintainer scripts (CPack adds ldconfig's when it holds a shared object)
+  // stays known to dpkg as removed until it is purged; then nothing of it is left.
+  r = run_program({"apt-get", "purge", "-y", "-q", "umlcluster"});
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  purge.done = true;
   EXPECT_NE(run_program({"dpkg", "-s", "umlcluster"}).code, 0);
 }
 

@@ -1,4 +1,5 @@
-// Runs last (linked last): stops, checks, destroys and recreates the suite's cluster.
+// The default cluster's life: down for the report's baseline, down and up with a forced
+// fsck between, a killed supervisor, and at last destroyed and recreated from cluster.conf.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -27,14 +28,15 @@ TEST(Report, ReproducesThePapersTable4InEveryFormat) {
   auto dir = TempDir::create("/tmp", "uc-report");
   ASSERT_TRUE(dir);
   std::string out = dir->path() + "/r";
-  auto r = run_cli({"report", "--window", "2", "--interval", "0.5", "-o", out, "--keep-up", "--json"});
+  auto r =
+      run_cli({"report", "--window", "2", "--interval", "0.5", "-o", out, "--keep-up", "--json"});
   for (int p : cluster_pids(status())) g_known_pids.push_back(p);
   ASSERT_EQ(r.code, 0) << r.err;
   auto j = nlohmann::json::parse(r.out, nullptr, false);
   ASSERT_FALSE(j.is_discarded()) << r.out;
   // The fields the README documents.
-  for (auto* f : {"cluster", "generated_at", "host", "window_s", "interval_s", "settle_s", "duration_s",
-                  "sampler_cpu_percent", "rows", "series", "events", "paper_table4"})
+  for (auto* f : {"cluster", "generated_at", "host", "window_s", "interval_s", "settle_s",
+                  "duration_s", "sampler_cpu_percent", "rows", "series", "events", "paper_table4"})
     EXPECT_TRUE(j.contains(f)) << f;
   ASSERT_EQ(j["rows"].size(), nodes + 1);
   std::vector<std::string> phases;
@@ -42,8 +44,9 @@ TEST(Report, ReproducesThePapersTable4InEveryFormat) {
   for (size_t i = 0; i < j["rows"].size(); ++i) {
     auto& row = j["rows"][i];
     phases.push_back(row["phase"]);
-    for (auto* f : {"label", "started_node", "ready_after_s", "nodes_running", "cpu_percent",
-                    "cpu_cores_percent", "mem_used_bytes", "mem_total_bytes", "load", "delta", "nodes"})
+    for (auto* f :
+         {"label", "started_node", "ready_after_s", "nodes_running", "cpu_percent",
+          "cpu_cores_percent", "mem_used_bytes", "mem_total_bytes", "load", "delta", "nodes"})
       EXPECT_TRUE(row.contains(f)) << f << " in " << row.dump();
     EXPECT_EQ(row["cpu_cores_percent"].size(), cores);
     EXPECT_GT(row.value("mem_used_bytes", 0.0), 0);
@@ -66,7 +69,8 @@ TEST(Report, ReproducesThePapersTable4InEveryFormat) {
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), static_cast<long>(nodes) + 2) << csv;
   EXPECT_NE(csv.find("\nnode1,node1,node1,"), std::string::npos) << csv;
   auto series = slurp(out + "/series.csv");
-  EXPECT_EQ(std::count(series.begin(), series.end(), '\n'), static_cast<long>(j["series"].size()) + 1);
+  EXPECT_EQ(std::count(series.begin(), series.end(), '\n'),
+            static_cast<long>(j["series"].size()) + 1);
   auto txt = slurp(out + "/report.txt");
   EXPECT_NE(txt.find("Table 4"), std::string::npos) << txt;
   EXPECT_NE(txt.find("\nnode1 "), std::string::npos) << txt;
@@ -96,7 +100,8 @@ TEST(Lifecycle, DataSurvivesDownAndUpAndTheVolumeChecksClean) {
   r = run_cli({"up"});
   ASSERT_EQ(r.code, 0) << r.out << r.err;
   for (int p : cluster_pids(status())) g_known_pids.push_back(p);
-  EXPECT_EQ(r.out.find("formatting"), std::string::npos) << "up formatted the volume again:\n" << r.out;
+  EXPECT_EQ(r.out.find("formatting"), std::string::npos) << "up formatted the volume again:\n"
+                                                         << r.out;
   r = run_cli({"exec", "node1", "--", "cat", "/cluster/kept.txt"});
   EXPECT_EQ(r.out, "kept\n") << r.err;
 }
@@ -155,68 +160,6 @@ TEST(Lifecycle, DownLeavesNothingAndUpReusesTheImage) {
   r = run_cli({"up", "--from", UMLCLUSTER_SOURCE_DIR "/tests/data/paper-cluster-reordered.conf"});
   EXPECT_EQ(r.code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("is already up; nothing changed"), std::string::npos) << r.out << r.err;
-}
-
-}  // namespace
-}  // namespace uc::test
-namespace uc::test {
-namespace {
-
-struct ProcStat {
-  int pid = 0, ppid = 0, session = 0;
-  std::string comm;
-};
-
-std::vector<ProcStat> processes() {
-  std::vector<ProcStat> out;
-  for (const auto& e : list_dir("/proc")) {
-    if (e.empty() || !std::all_of(e.begin(), e.end(), ::isdigit)) continue;
-    auto st = read_file("/proc/" + e + "/stat");
-    if (!st) continue;
-    auto open = st->find('('), close = st->rfind(')');
-    if (open == std::string::npos || close == std::string::npos) continue;
-    ProcStat p;
-    p.pid = std::stoi(e);
-    p.comm = st->substr(open + 1, close - open - 1);
-    char state;
-    int pgrp;
-    if (std::sscanf(st->c_str() + close + 2, "%c %d %d %d", &state, &p.ppid, &pgrp, &p.session) != 4) continue;
-    if (state != 'Z') out.push_back(p);
-  }
-  return out;
-}
-
-TEST(Interrupt, AnUpKilledBySigtermLeavesNoChildAndNoHalfMadeFolder) {
-  auto dir = TempDir::create("/tmp", "uc-intr-");
-  ASSERT_TRUE(dir);
-  std::string file = dir->path() + "/intr.toml";
-  // A package list of its own: its image is not cached, so up runs mmdebstrap.
-  ASSERT_TRUE(write_file_atomic(file, "[cluster]\nname = \"intr\"\n\n[image]\npackages = [\"less\"]\n"));
-  auto images = list_dir(home() + "/images");
-  SpawnOptions o;
-  o.argv = {umlcluster_binary(), "up", "-f", file};
-  auto up = spawn(o);
-  ASSERT_TRUE(up);
-  int mm = 0;
-  for (int i = 0; i < 600 && !mm && up->running(); ++i) {
-    for (const auto& p : processes())
-      if (p.ppid == up->pid() && p.comm == "mmdebstrap") mm = p.pid;
-    if (!mm) ::usleep(100000);
-  }
-  ASSERT_GT(mm, 0) << "up never started mmdebstrap";
-  ::usleep(2000000);  // well into its download and install
-  up->signal(SIGTERM);
-  int st = up->wait();
-  EXPECT_FALSE(WIFEXITED(st) && WEXITSTATUS(st) == 0);
-  // mmdebstrap ran in a session of its own: nothing of that session is left.
-  std::vector<std::string> left;
-  for (const auto& p : processes())
-    if (p.session == mm || p.pid == mm) left.push_back(std::to_string(p.pid) + " " + p.comm);
-  EXPECT_TRUE(left.empty()) << left.front();
-  for (const auto& e : list_dir(home()))
-    EXPECT_NE(e.rfind(".image-build-", 0), 0u) << "half-made build folder " << e;
-  EXPECT_FALSE(path_exists(home() + "/clusters/intr"));
-  EXPECT_EQ(list_dir(home() + "/images"), images);
 }
 
 }  // namespace

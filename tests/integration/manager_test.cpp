@@ -1,6 +1,7 @@
-// The cluster manager on real nodes and real OCFS2: a node killed, frozen, rebooted from
-// inside, fed hostile frames; a formatter killed mid-format; the restart policy's "no" and
-// its limit. Events are read back through `umlcluster events --json`, as a user would.
+// The cluster manager on real nodes and real OCFS2, on the group's default cluster: a node
+// fed hostile frames, killed, frozen, rebooted from inside; timed and held-down faults.
+// (Its restart policy and a formatter killed mid-format: manager_own_clusters_test.cpp.)
+// Events are read back through `umlcluster events --json`, as a user would.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <unistd.h>
@@ -21,18 +22,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using nlohmann::json;
 
-std::vector<int> node_pids(const std::string& cluster, const std::string& node) {
-  auto r = run_cli({"status", "-n", cluster, "--json"});
-  auto s = json::parse(r.out, nullptr, false);
-  std::vector<int> pids;
-  if (s.is_discarded()) return pids;
-  for (int p : cluster_pids(s)) g_known_pids.push_back(p);
-  for (auto& n : s["nodes"])
-    if (n["name"] == node)
-      for (auto& p : n["pids"]) pids.push_back(p);
-  return pids;
-}
-
 // fsync'ed, checksummed records appended to a file of the node's own; stdout says which
 // were acknowledged (after fsync).
 RunResult write_records(const std::string& node, const std::string& file, int count, int pause_ms) {
@@ -46,7 +35,8 @@ RunResult write_records(const std::string& node, const std::string& file, int co
 }
 
 // Every acknowledged record of `w` is in `content`, whole and with its checksum.
-void expect_acknowledged_intact(const RunResult& w, const std::string& node, const std::string& content) {
+void expect_acknowledged_intact(const RunResult& w, const std::string& node,
+                                const std::string& content) {
   std::set<int> acked;
   std::istringstream a(w.out);
   for (std::string l; std::getline(a, l);) acked.insert(std::atoi(l.c_str()));
@@ -71,10 +61,10 @@ void expect_acknowledged_intact(const RunResult& w, const std::string& node, con
   }
   int lost = 0;
   for (int i : acked) lost += seen.count(i) == 0;
-  EXPECT_EQ(lost, 0) << lost << " of " << acked.size() << " acknowledged records of " << node << " lost";
+  EXPECT_EQ(lost, 0) << lost << " of " << acked.size() << " acknowledged records of " << node
+                     << " lost";
   EXPECT_EQ(corrupt, 0) << corrupt << " torn or corrupt records of " << node;
 }
-
 
 TEST(Manager, HostileFramesFromGuestRootLeaveEverythingRunning) {
   auto frame = [](uint8_t type, uint32_t sid, const std::string& payload) {
@@ -90,15 +80,16 @@ TEST(Manager, HostileFramesFromGuestRootLeaveEverythingRunning) {
       frame(1, 0, R"({"version":99999999999999999999999999})"),
       frame(1, 0, R"({"version":-4,"uptime_ms":"-1"})"),
       frame(1, 0, R"({"hostname":{"a":[1,2,3]},"boot_id":7})"),
-      frame(1, 0, std::string(20000, '[')),                       // deep nesting
+      frame(1, 0, std::string(20000, '[')),  // deep nesting
       frame(1, 0, "\xff\xfe not json at all"),
-      frame(4, 0, "toolong"),                                     // an ack of the wrong size
-      frame(15, 777, R"({"code":"zero","signal":"nine"})"),       // exit of no session
+      frame(4, 0, "toolong"),                                // an ack of the wrong size
+      frame(15, 777, R"({"code":"zero","signal":"nine"})"),  // exit of no session
       frame(15, 1, R"({"code":1e308})"),
-      frame(20, 0, R"({"op":"down"})"),                           // a request, from a guest
+      frame(20, 0, R"({"op":"down"})"),  // a request, from a guest
       frame(21, 0, R"({"ok":true})"),
       std::string("UC\015\001\000\000\000\377\377\377\377", 11),  // a length past the maximum
-      frame(1, 0, R"({"version":4,"hostname":"node1","boot_id":"00000000-0000-4000-8000-00000000f0f0"})"),
+      frame(1, 0,
+            R"({"version":4,"hostname":"node1","boot_id":"00000000-0000-4000-8000-00000000f0f0"})"),
   };
   std::string flood;
   for (int i = 0; i < 2000; ++i) flood += frame(1, 0, R"({"version":"flood"})");
@@ -107,11 +98,13 @@ TEST(Manager, HostileFramesFromGuestRootLeaveEverythingRunning) {
   auto before = status();
   std::string boot_id = node_status("ocfs2", "node1").value("boot_id", "");
   for (size_t i = 0; i < hostile.size(); ++i) {
-    auto r = run_cli({"exec", "--timeout", "30", "node1", "--", "sh", "-c", "cat > /dev/tty1"}, hostile[i]);
+    auto r = run_cli({"exec", "--timeout", "30", "node1", "--", "sh", "-c", "cat > /dev/tty1"},
+                     hostile[i]);
     EXPECT_EQ(r.code, 0) << "frame " << i << ": " << r.err;
     auto s = status();
     ASSERT_EQ(s.value("supervisor_pid", 0), before.value("supervisor_pid", -1)) << "frame " << i;
-    for (auto& n : s["nodes"]) EXPECT_EQ(n["state"], "running") << "frame " << i << ": " << n.dump();
+    for (auto& n : s["nodes"])
+      EXPECT_EQ(n["state"], "running") << "frame " << i << ": " << n.dump();
   }
   for (auto node : {"node0", "node1"}) {
     auto r = run_cli({"exec", "--timeout", "30", node, "--", "hostname"});
@@ -164,8 +157,12 @@ TEST(Manager, KillNineWhileNode0WritesIsSeenRecoveredAndRejoined) {
   EXPECT_EQ(node_status("ocfs2", "node1")["state"], "running");
   EXPECT_EQ(node_status("ocfs2", "node1")["last_cause"], "crashed");
   EXPECT_GE(node_status("ocfs2", "node1")["restarts"].get<int>(), 1);
-  if (rec_end) std::printf("[ measured ] kill -9 to the survivors' recovery end: %.1f s\n", secs_between(*died, *rec_end));
-  if (replay_end) std::printf("[ measured ] kill -9 to journal replay end: %.1f s\n", secs_between(*died, *replay_end));
+  if (rec_end)
+    std::printf("[ measured ] kill -9 to the survivors' recovery end: %.1f s\n",
+                secs_between(*died, *rec_end));
+  if (replay_end)
+    std::printf("[ measured ] kill -9 to journal replay end: %.1f s\n",
+                secs_between(*died, *replay_end));
   std::printf("[ measured ] kill -9 to node1 rejoined: %.1f s\n", secs_between(*died, *rejoined));
   // Every fsync'ed record, before and during, as the restarted node reads them.
   ASSERT_EQ(during.code, 0) << during.err;
@@ -216,19 +213,22 @@ TEST(Manager, AFrozenNodeIsReportedHungFencedByTheHostAndRestarted) {
   ASSERT_TRUE(log);
   EXPECT_NE(log->find("sysrq: Show Blocked State"), std::string::npos);
   // The survivors use the volume, and the restarted node sees what they wrote.
-  r = run_cli({"exec", "--timeout", "60", "node0", "--", "sh", "-c", "echo after-fence > /cluster/after-fence"});
+  r = run_cli({"exec", "--timeout", "60", "node0", "--", "sh", "-c",
+               "echo after-fence > /cluster/after-fence"});
   EXPECT_EQ(r.code, 0) << r.err;
   r = run_cli({"exec", "--timeout", "60", "node1", "--", "cat", "/cluster/after-fence"});
   EXPECT_EQ(r.out, "after-fence\n") << r.err;
   if (auto frozen = wait_event("ocfs2", t0, is("node1", "fault_started"), 0))
     std::printf("[ measured ] frozen to hung %.1f s, to fenced %.1f s, to rejoined %.1f s\n",
-                secs_between(*frozen, *hung), secs_between(*frozen, *fenced), secs_between(*frozen, *rejoined));
+                secs_between(*frozen, *hung), secs_between(*frozen, *fenced),
+                secs_between(*frozen, *rejoined));
 }
 
 TEST(Manager, ARebootFromInsideIsSeenAsRebootedAndRejoins) {
   int64_t t0 = now_ms();
   std::string boot_before = node_status("ocfs2", "node1").value("boot_id", "");
-  auto r = run_cli({"exec", "--timeout", "30", "node1", "--", "sh", "-c", "echo b > /proc/sysrq-trigger"});
+  auto r = run_cli(
+      {"exec", "--timeout", "30", "node1", "--", "sh", "-c", "echo b > /proc/sysrq-trigger"});
   EXPECT_EQ(r.code, 125);  // the session ends with its node's boot
   EXPECT_NE(r.err.find("rebooted"), std::string::npos) << r.err;
   auto rejoined = wait_event("ocfs2", t0, is("node1", "rejoined"), 120);
@@ -237,7 +237,8 @@ TEST(Manager, ARebootFromInsideIsSeenAsRebootedAndRejoins) {
   auto rebooted = wait_event("ocfs2", t0, is("node1", "rebooted"), 1);
   ASSERT_TRUE(rebooted) << dump(es);
   EXPECT_EQ((*rebooted)["cause"], "rebooted");
-  EXPECT_EQ(wait_event("ocfs2", t0, is("node1", "died"), 0), std::nullopt) << "the process did not end";
+  EXPECT_EQ(wait_event("ocfs2", t0, is("node1", "died"), 0), std::nullopt)
+      << "the process did not end";
   auto n = node_status("ocfs2", "node1");
   EXPECT_EQ(n["state"], "running");
   EXPECT_NE(n.value("boot_id", ""), boot_before);
@@ -291,94 +292,6 @@ TEST(Manager, ExecTimeoutEndsWith124) {
   auto r = run_cli({"exec", "--timeout", "1", "node0", "--", "sleep", "30"});
   EXPECT_EQ(r.code, 124) << r.err;
   EXPECT_LT(Clock::now() - t, std::chrono::seconds(10));
-}
-
-// Clusters of their own, beside the suite's (each has its own network namespace).
-struct OwnCluster {
-  std::string name;
-  explicit OwnCluster(std::string n) : name(std::move(n)) { (void)run_cli({"destroy", "-n", name, "--yes"}); }
-  ~OwnCluster() {
-    auto st = run_cli({"status", "-n", name, "--json"});
-    auto s = json::parse(st.out, nullptr, false);
-    if (!s.is_discarded())
-      for (int p : cluster_pids(s)) g_known_pids.push_back(p);
-    (void)run_cli({"down", "-n", name});
-    (void)run_cli({"destroy", "-n", name, "--yes"});
-  }
-};
-
-std::string cluster_file(const std::string& name, const std::string& text) {
-  std::string path = home() + "/" + name + ".toml";
-  EXPECT_TRUE(write_file_atomic(path, text, 0600).ok());
-  return path;
-}
-
-TEST(Manager, RestartNoKeepsACrashedNodeDown) {
-  OwnCluster c("solo");
-  auto f = cluster_file("solo", "[cluster]\nname = \"solo\"\n[[node]]\nname = \"node0\"\n"
-                                "address = \"192.168.0.112\"\nrestart = \"no\"\n");
-  auto r = run_cli({"up", "-f", f});
-  ASSERT_EQ(r.code, 0) << r.out << r.err;
-  int64_t t0 = now_ms();
-  for (int p : node_pids("solo", "node0")) ::kill(p, SIGKILL);
-  auto died = wait_event("solo", t0, is("node0", "died"), 30);
-  ASSERT_TRUE(died);
-  ::sleep(3);
-  EXPECT_EQ(wait_event("solo", t0, is("node0", "restarting"), 0), std::nullopt);
-  auto n = node_status("solo", "node0");
-  EXPECT_EQ(n["state"], "failed");
-  EXPECT_EQ(n["restart"], "no");
-  EXPECT_EQ(n["last_cause"], "crashed");
-  EXPECT_NE(n.value("error", "").find("restart = \"no\""), std::string::npos) << n.dump();
-  // `up` starts it again.
-  r = run_cli({"up", "-f", f});
-  EXPECT_EQ(r.code, 0) << r.out << r.err;
-}
-
-TEST(Manager, TheRestartLimitStopsANodeThatDiesOnEveryBoot) {
-  OwnCluster c("loop");
-  // Its init exits at once: the kernel panics on every boot.
-  auto f = cluster_file("loop", "[cluster]\nname = \"loop\"\n[[node]]\nname = \"node0\"\n"
-                                "address = \"192.168.0.112\"\nkernel_args = [\"init=/bin/false\"]\n"
-                                "[manager]\nrestart_limit = 3\nbackoff_initial_ms = 100\n");
-  int64_t t0 = now_ms();
-  auto r = run_cli({"up", "-f", f});
-  EXPECT_EQ(r.code, 1);
-  EXPECT_NE(r.err.find("restart limit"), std::string::npos) << r.out << r.err;
-  auto es = events("loop", t0);
-  int restarts = 0, panics = 0;
-  for (auto& e : es) {
-    restarts += e.value("type", "") == "restarting";
-    panics += e.value("type", "") == "died" && e.value("cause", "") == "panicked";
-  }
-  EXPECT_EQ(restarts, 3) << dump(es);
-  EXPECT_EQ(panics, 4) << dump(es);
-  EXPECT_TRUE(wait_event("loop", t0, is("node0", "gave_up"), 0)) << dump(es);
-}
-
-TEST(Manager, AFormatterKilledMidFormatIsReplacedAndTheClusterComesUp) {
-  OwnCluster c("fmt");
-  // A large volume: mkfs.ocfs2 takes long enough to be caught in the act.
-  auto f = cluster_file("fmt", "[cluster]\nname = \"fmt\"\n[[disk]]\nname = \"shared\"\nsize = \"16G\"\n");
-  int64_t t0 = now_ms();
-  RunResult up;
-  std::thread t([&] { up = run_cli({"up", "-f", f}); });
-  auto formatting = wait_event("fmt", t0, [](const json& e) { return e.value("type", "") == "formatting"; }, 120);
-  std::string victim = formatting ? formatting->value("node", "") : "";
-  if (formatting)
-    for (int p : node_pids("fmt", victim)) ::kill(p, SIGKILL);
-  t.join();
-  auto es = events("fmt", t0);
-  ASSERT_TRUE(formatting) << dump(es);
-  ASSERT_TRUE(wait_event("fmt", t0, is(victim, "died"), 0)) << dump(es);
-  ASSERT_FALSE(wait_event("fmt", t0, is(victim, "formatted"), 0)) << "killed too late:\n" << dump(es);
-  EXPECT_EQ(up.code, 0) << up.out << up.err;
-  std::string other = victim == "node0" ? "node1" : "node0";
-  auto again = wait_event("fmt", t0, is(other, "formatted"), 0);
-  EXPECT_TRUE(again) << dump(es);
-  EXPECT_TRUE(wait_event("fmt", t0, is(victim, "rejoined"), 0)) << dump(es);
-  auto r = run_cli({"exec", "-n", "fmt", victim, "--", "sh", "-c", "echo ok > /cluster/x && cat /cluster/x"});
-  EXPECT_EQ(r.out, "ok\n") << r.err;
 }
 
 }  // namespace

