@@ -2,8 +2,8 @@
 // of every exec byte and every guest packet.
 #include <benchmark/benchmark.h>
 
-#include "wire/frame.h"
 #include "net/switch_core.h"
+#include "wire/frame.h"
 
 namespace {
 
@@ -18,7 +18,8 @@ void BM_DecodeStdoutFrames(benchmark::State& state) {
     while (auto f = d.next()) n += static_cast<int>(f->payload.size());
     benchmark::DoNotOptimize(n);
   }
-  state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * static_cast<int64_t>(stream.size()));
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) *
+                          static_cast<int64_t>(stream.size()));
 }
 BENCHMARK(BM_DecodeStdoutFrames)->Arg(64)->Arg(4096)->Arg(16384);
 
@@ -32,7 +33,8 @@ void BM_SwitchRoutesKnownUnicast(benchmark::State& state) {
     f[6] = '\xfe', f[7] = '\xfd', f[11] = static_cast<char>(src);
     return f;
   };
-  for (int p = 1; p <= ports; ++p) sw.route(static_cast<uc::net::PortId>(p), frame(255, p));  // learn
+  for (int p = 1; p <= ports; ++p)
+    sw.route(static_cast<uc::net::PortId>(p), frame(255, p));  // learn
   std::string f = frame(2, 1);
   for (auto _ : state) benchmark::DoNotOptimize(sw.route(1, f));
 }

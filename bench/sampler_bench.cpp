@@ -69,12 +69,14 @@ const char* kGuestMounts =
     "sysfs /sys sysfs rw,nosuid,nodev,noexec,relatime 0 0\ndevtmpfs /dev devtmpfs rw,nosuid 0 0\n"
     "devpts /dev/pts devpts rw,nosuid,noexec,relatime,gid=5,mode=620 0 0\n"
     "tmpfs /dev/shm tmpfs rw,nosuid,nodev 0 0\ntmpfs /run tmpfs rw,nosuid,nodev,mode=755 0 0\n"
-    "configfs /sys/kernel/config configfs rw,relatime 0 0\nocfs2_dlmfs /dlm ocfs2_dlmfs rw,relatime 0 0\n"
+    "configfs /sys/kernel/config configfs rw,relatime 0 0\nocfs2_dlmfs /dlm ocfs2_dlmfs "
+    "rw,relatime 0 0\n"
     "/dev/ubdb /cluster ocfs2 rw,relatime,heartbeat=local,nointr,data=ordered 0 0\n";
 
 void BM_ParseGuestView(benchmark::State& state) {
   for (auto _ : state)
-    benchmark::DoNotOptimize(uc::monitor::parse_guest_view("0.00 0.01 0.00 1/43 312\n", kGuestMeminfo, kGuestMounts));
+    benchmark::DoNotOptimize(
+        uc::monitor::parse_guest_view("0.00 0.01 0.00 1/43 312\n", kGuestMeminfo, kGuestMounts));
 }
 BENCHMARK(BM_ParseGuestView);
 

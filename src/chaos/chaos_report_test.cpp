@@ -2,11 +2,10 @@
 
 #include <gtest/gtest.h>
 
-#include "support/test_text.h"
-
 #include <functional>
 
 #include "report/html_escape.h"
+#include "support/test_text.h"
 
 namespace uc::chaos {
 namespace {

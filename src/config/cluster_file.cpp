@@ -101,7 +101,8 @@ class TableReader {
 
   void str(const std::string& k, std::string& out) {
     if (auto* n = t_.get(k)) {
-      if (auto v = n->value<std::string>()) out = *v;
+      if (auto v = n->value<std::string>())
+        out = *v;
       else
         fail(k, "expected a string");
     }
@@ -113,7 +114,8 @@ class TableReader {
         fail(k, "expected an integer");
       else if (*v < INT_MIN || *v > INT_MAX)
         fail(k, fmt::format("{} is out of range", *v));
-      else out = static_cast<int>(*v);
+      else
+        out = static_cast<int>(*v);
     }
   }
   void size(const std::string& k, uint64_t& out) {
@@ -130,7 +132,8 @@ class TableReader {
         fail(k, fmt::format("\"{}\" is too large (no size passes 1P)", *n->value<std::string>()));
       else if (!v)
         fail(k, "expected a size such as \"128M\" or \"1G\"");
-      else out = *v;
+      else
+        out = *v;
     }
   }
   void strings(const std::string& k, std::vector<std::string>& out) {
@@ -142,8 +145,10 @@ class TableReader {
       }
       out.clear();
       for (auto& e : *arr) {
-        if (auto v = e.value<std::string>()) out.push_back(*v);
-        else d_.add(line_of(e), field(k), "expected an array of strings");
+        if (auto v = e.value<std::string>())
+          out.push_back(*v);
+        else
+          d_.add(line_of(e), field(k), "expected an array of strings");
       }
     }
   }
@@ -192,8 +197,10 @@ std::vector<const toml::table*> table_array(const toml::table& root, const char*
     return out;
   }
   for (auto& e : *arr) {
-    if (auto* t = e.as_table()) out.push_back(t);
-    else d.add(line_of(e), key, "expected [[" + std::string(key) + "]] tables");
+    if (auto* t = e.as_table())
+      out.push_back(t);
+    else
+      d.add(line_of(e), key, "expected [[" + std::string(key) + "]] tables");
   }
   return out;
 }
@@ -403,11 +410,16 @@ std::optional<uint64_t> parse_size(const std::string& s, bool* too_large) {
   std::string unit(p, s.data() + s.size());
   for (auto& ch : unit) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
   uint64_t mul = 0;
-  if (unit.empty() || unit == "M" || unit == "MB" || unit == "MIB") mul = kMiB;
-  else if (unit == "G" || unit == "GB" || unit == "GIB") mul = 1024 * kMiB;
-  else if (unit == "K" || unit == "KB" || unit == "KIB") mul = 1024;
-  else if (unit == "T" || unit == "TB" || unit == "TIB") mul = 1024 * 1024 * kMiB;
-  else return std::nullopt;
+  if (unit.empty() || unit == "M" || unit == "MB" || unit == "MIB")
+    mul = kMiB;
+  else if (unit == "G" || unit == "GB" || unit == "GIB")
+    mul = 1024 * kMiB;
+  else if (unit == "K" || unit == "KB" || unit == "KIB")
+    mul = 1024;
+  else if (unit == "T" || unit == "TB" || unit == "TIB")
+    mul = 1024 * 1024 * kMiB;
+  else
+    return std::nullopt;
   if (huge || n > kMaxSize / mul) {
     if (too_large) *too_large = true;
     return std::nullopt;

@@ -12,9 +12,9 @@ namespace uc {
 struct FieldDoc {
   const char* table;  // cluster, defaults, node, disk, o2cb, manager, image
   const char* key;
-  const char* type;   // string, integer, size, list of strings
+  const char* type;      // string, integer, size, list of strings
   const char* fallback;  // the default, as the user would write it or say it
-  const char* doc;    // its meaning and limits
+  const char* doc;       // its meaning and limits
 };
 
 struct TableDoc {

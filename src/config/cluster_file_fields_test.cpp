@@ -12,10 +12,12 @@ namespace {
 TEST(ClusterFileFields, EveryTableIsDocumentedAndHasItsKeys) {
   std::vector<std::string> tables;
   for (const auto& t : cluster_file_tables()) tables.push_back(t.name);
-  EXPECT_EQ(tables, (std::vector<std::string>{"cluster", "defaults", "node", "disk", "o2cb", "manager", "image"}));
+  EXPECT_EQ(tables, (std::vector<std::string>{"cluster", "defaults", "node", "disk", "o2cb",
+                                              "manager", "image"}));
   for (const auto& t : tables) EXPECT_FALSE(keys_of(t).empty()) << t;
   for (const auto& f : cluster_file_fields())
-    EXPECT_NE(std::find(tables.begin(), tables.end(), f.table), tables.end()) << f.table << "." << f.key;
+    EXPECT_NE(std::find(tables.begin(), tables.end(), f.table), tables.end())
+        << f.table << "." << f.key;
 }
 
 TEST(ClusterFileFields, TheParserAcceptsExactlyTheDocumentedKeys) {
@@ -27,7 +29,8 @@ TEST(ClusterFileFields, TheParserAcceptsExactlyTheDocumentedKeys) {
   auto keys = keys_of("manager");
   std::sort(keys.begin(), keys.end());
   for (const auto& k : keys) allowed += (allowed.empty() ? "" : ", ") + k;
-  EXPECT_EQ(c.error().message, "f.toml:3: manager.no_such_key: unknown field (allowed: " + allowed + ")");
+  EXPECT_EQ(c.error().message,
+            "f.toml:3: manager.no_such_key: unknown field (allowed: " + allowed + ")");
 }
 
 }  // namespace

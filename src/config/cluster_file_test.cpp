@@ -104,7 +104,8 @@ TEST(ClusterFile, JournalsShrinkToFitManySlots) {
   EXPECT_EQ(journal_size_for(1024 * kMiB, 4), 0u);  // mkfs's own 64M fit
   EXPECT_EQ(journal_size_for(1024 * kMiB, 18), 28 * kMiB);
   EXPECT_EQ(journal_size_for(1024 * kMiB, 130), 4 * kMiB);
-  auto e = error_of("[cluster]\nnode_count = 64\nsubnet = \"192.168.0.0/22\"\n[[disk]]\nsize = \"256M\"\n");
+  auto e = error_of(
+      "[cluster]\nnode_count = 64\nsubnet = \"192.168.0.0/22\"\n[[disk]]\nsize = \"256M\"\n");
   EXPECT_NE(e.find("disk[0].size: 256M is too small for 66 node slots"), std::string::npos) << e;
   EXPECT_NE(e.find("give at least 528M"), std::string::npos) << e;
   auto big = parse("[cluster]\nnode_count = 128\nsubnet = \"192.168.0.0/22\"\n");
@@ -117,7 +118,8 @@ TEST(ClusterFile, BootParallelIsRead) {
   auto r = parse("[manager]\nboot_parallel = 3\n");
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ(r->manager.boot_parallel, 3);
-  EXPECT_NE(error_of("[manager]\nboot_parallel = 300\n").find("manager.boot_parallel"), std::string::npos);
+  EXPECT_NE(error_of("[manager]\nboot_parallel = 300\n").find("manager.boot_parallel"),
+            std::string::npos);
 }
 
 TEST(ClusterFile, SyntaxErrorNamesFileAndLine) {
@@ -126,33 +128,41 @@ TEST(ClusterFile, SyntaxErrorNamesFileAndLine) {
 }
 
 TEST(ClusterFile, DuplicateNames) {
-  auto e = error_of("[[node]]\nname = \"a\"\naddress = \"192.168.0.1\"\n"
-                    "[[node]]\nname = \"a\"\naddress = \"192.168.0.2\"\n");
-  EXPECT_NE(e.find("cluster.toml:5: node[1].name: duplicate node name \"a\""), std::string::npos) << e;
+  auto e = error_of(
+      "[[node]]\nname = \"a\"\naddress = \"192.168.0.1\"\n"
+      "[[node]]\nname = \"a\"\naddress = \"192.168.0.2\"\n");
+  EXPECT_NE(e.find("cluster.toml:5: node[1].name: duplicate node name \"a\""), std::string::npos)
+      << e;
 }
 
 TEST(ClusterFile, DuplicateAddresses) {
-  auto e = error_of("[[node]]\nname = \"a\"\naddress = \"192.168.0.1\"\n"
-                    "[[node]]\nname = \"b\"\naddress = \"192.168.0.1\"\n");
+  auto e = error_of(
+      "[[node]]\nname = \"a\"\naddress = \"192.168.0.1\"\n"
+      "[[node]]\nname = \"b\"\naddress = \"192.168.0.1\"\n");
   EXPECT_NE(e.find("cluster.toml:6: node[1].address: duplicate address 192.168.0.1"),
-            std::string::npos) << e;
+            std::string::npos)
+      << e;
 }
 
 TEST(ClusterFile, AddressOutsideSubnet) {
   auto e = error_of("[[node]]\nname = \"a\"\naddress = \"10.0.0.1\"\n");
-  EXPECT_NE(e.find("cluster.toml:3: node[0].address: 10.0.0.1 is outside the subnet 192.168.0.0/24"),
-            std::string::npos) << e;
+  EXPECT_NE(
+      e.find("cluster.toml:3: node[0].address: 10.0.0.1 is outside the subnet 192.168.0.0/24"),
+      std::string::npos)
+      << e;
 }
 
 TEST(ClusterFile, NetworkAndBroadcastAddressesAreRefused) {
-  EXPECT_NE(error_of("[[node]]\naddress = \"192.168.0.255\"\n").find("broadcast"), std::string::npos);
+  EXPECT_NE(error_of("[[node]]\naddress = \"192.168.0.255\"\n").find("broadcast"),
+            std::string::npos);
   EXPECT_NE(error_of("[[node]]\naddress = \"192.168.0.0\"\n").find("network"), std::string::npos);
 }
 
 TEST(ClusterFile, BadAddressSyntax) {
   auto e = error_of("[[node]]\naddress = \"192.168.0.1234\"\n");
   EXPECT_NE(e.find("cluster.toml:2: node[0].address: \"192.168.0.1234\" is not an IPv4 address"),
-            std::string::npos) << e;
+            std::string::npos)
+      << e;
 }
 
 TEST(ClusterFile, InvalidHostname) {
@@ -176,8 +186,10 @@ TEST(ClusterFile, MemoryTooSmallInDefaultsPointsAtDefaults) {
 TEST(ClusterFile, MissingKernel) {
   auto r = parse_cluster_toml("[[node]]\nkernel = \"/nonexistent/linux\"\n", "cluster.toml", true);
   ASSERT_FALSE(r.ok());
-  EXPECT_NE(r.error().message.find("cluster.toml:2: node[0].kernel: kernel /nonexistent/linux does not exist"),
-            std::string::npos) << r.error().message;
+  EXPECT_NE(r.error().message.find(
+                "cluster.toml:2: node[0].kernel: kernel /nonexistent/linux does not exist"),
+            std::string::npos)
+      << r.error().message;
 }
 
 TEST(ClusterFile, UnknownFieldIsAnError) {
@@ -532,11 +544,14 @@ TEST(ClusterFile, ASizeTooLargeSaysSoWithTheLimit) {
   auto c = parse_cluster_toml("[[disk]]\nname = \"shared\"\nsize = \"100T\"\n", "big.toml", false);
   ASSERT_FALSE(c);
   EXPECT_EQ(c.error().message,
-            "big.toml:3: disk[0].size: 100T is too large: at most 15T (a disk is a sparse file on the host, "
+            "big.toml:3: disk[0].size: 100T is too large: at most 15T (a disk is a sparse file on "
+            "the host, "
             "and ext4 holds files up to 16T)");
-  auto huge = parse_cluster_toml("[[disk]]\nname = \"shared\"\nsize = \"5000T\"\n", "big.toml", false);
+  auto huge =
+      parse_cluster_toml("[[disk]]\nname = \"shared\"\nsize = \"5000T\"\n", "big.toml", false);
   ASSERT_FALSE(huge);
-  EXPECT_EQ(huge.error().message, "big.toml:3: disk[0].size: \"5000T\" is too large (no size passes 1P)");
+  EXPECT_EQ(huge.error().message,
+            "big.toml:3: disk[0].size: \"5000T\" is too large (no size passes 1P)");
   auto image = parse_cluster_toml("[image]\nsize = \"100G\"\n", "big.toml", false);
   ASSERT_FALSE(image);
   EXPECT_EQ(image.error().message, "big.toml:2: image.size: 100G is too large: at most 64G");

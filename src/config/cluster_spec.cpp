@@ -40,7 +40,9 @@ uint64_t default_disk_size(int slots) {
 
 O2cbSpec o2cb_defaults_for(size_t nodes) {
   if (nodes <= kLabTimeoutsUpTo) return O2cbSpec{};
-  return O2cbSpec{.heartbeat_threshold = 31, .idle_timeout_ms = 20000, .keepalive_delay_ms = 8000,
+  return O2cbSpec{.heartbeat_threshold = 31,
+                  .idle_timeout_ms = 20000,
+                  .keepalive_delay_ms = 8000,
                   .reconnect_delay_ms = 2000};
 }
 

@@ -48,7 +48,7 @@ struct DiskSpec {
   std::string mount = "/cluster";
   std::vector<std::string> nodes;  // empty: every node
   std::string label;
-  int slots = 0;                   // 0: nodes + room to grow
+  int slots = 0;                    // 0: nodes + room to grow
   std::string heartbeat = "local";  // local | global
 };
 

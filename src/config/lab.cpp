@@ -1,9 +1,8 @@
 #include "config/lab.h"
 
 #include <fcntl.h>
-#include <sys/stat.h>
-
 #include <fmt/format.h>
+#include <sys/stat.h>
 
 #include "sys/files.h"
 #include "sys/logged_run.h"
@@ -22,7 +21,8 @@ bool is_file(const std::string& p) {
   return ::lstat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
-Status add_script(const std::string& dir, const std::string& name, int timeout_s, std::vector<LabStep>& out) {
+Status add_script(const std::string& dir, const std::string& name, int timeout_s,
+                  std::vector<LabStep>& out) {
   std::string path = dir + "/" + name;
   if (!is_file(path)) return {};
   auto text = read_file(path);
@@ -43,8 +43,8 @@ Result<std::string> tar_of(const std::string& folder) {
   if (!st) return err("cannot pack " + folder + ": " + st.error().message);
   struct stat s;
   if (::stat(tar.c_str(), &s) == 0 && static_cast<size_t>(s.st_size) > kMaxLabFiles)
-    return err(fmt::format("{} packs to {} MB: a node folder may hold at most {} MB", folder, s.st_size >> 20,
-                           kMaxLabFiles >> 20));
+    return err(fmt::format("{} packs to {} MB: a node folder may hold at most {} MB", folder,
+                           s.st_size >> 20, kMaxLabFiles >> 20));
   return read_file(tar);
 }
 
@@ -54,7 +54,8 @@ bool is_lab(const std::string& dir, const std::vector<std::string>& nodes) {
   if (dir.empty()) return false;
   if (is_file(dir + "/shared.startup") || is_file(dir + "/shared.shutdown")) return true;
   for (const auto& n : nodes)
-    if (is_dir(dir + "/" + n) || is_file(dir + "/" + n + ".startup") || is_file(dir + "/" + n + ".shutdown"))
+    if (is_dir(dir + "/" + n) || is_file(dir + "/" + n + ".startup") ||
+        is_file(dir + "/" + n + ".shutdown"))
       return true;
   return false;
 }
@@ -67,7 +68,8 @@ Result<std::vector<LabStep>> lab_startup(const std::string& dir, const std::stri
     if (!tar) return tar.error();
     // Directories that exist in the image keep their owner and mode (no --overwrite-dir):
     // node0/etc/ of the user's does not turn the guest's /etc into the user's.
-    steps.push_back({node + "/ (files)", {"tar", "-xpf", "-", "-C", "/", "--numeric-owner", "--no-overwrite-dir"},
+    steps.push_back({node + "/ (files)",
+                     {"tar", "-xpf", "-", "-C", "/", "--numeric-owner", "--no-overwrite-dir"},
                      *tar});
   }
   UC_TRY(add_script(dir, "shared.startup", kLabStartupTimeoutS, steps));
@@ -83,10 +85,12 @@ Result<std::vector<LabStep>> lab_shutdown(const std::string& dir, const std::str
   return steps;
 }
 
-std::string lab_failure(const std::string& node, const LabStep& step, int code, const std::string& output) {
+std::string lab_failure(const std::string& node, const LabStep& step, int code,
+                        const std::string& output) {
   std::string why = code == 124 ? "timed out" : fmt::format("failed with exit code {}", code);
   std::string tail = last_lines(output, 10);
-  return fmt::format("{}: lab {} {}{}", node, step.what, why, tail.empty() ? "" : "; its last lines:\n" + tail);
+  return fmt::format("{}: lab {} {}{}", node, step.what, why,
+                     tail.empty() ? "" : "; its last lines:\n" + tail);
 }
 
 }  // namespace uc

@@ -32,6 +32,7 @@ Result<std::vector<LabStep>> lab_startup(const std::string& dir, const std::stri
 // What to run in `node` at `down`: NODE.shutdown, shared.shutdown.
 Result<std::vector<LabStep>> lab_shutdown(const std::string& dir, const std::string& node);
 // The message of a failed step: the node, the step, its exit code and its last lines.
-std::string lab_failure(const std::string& node, const LabStep& step, int code, const std::string& output);
+std::string lab_failure(const std::string& node, const LabStep& step, int code,
+                        const std::string& output);
 
 }  // namespace uc

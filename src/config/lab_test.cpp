@@ -41,7 +41,8 @@ TEST(Lab, StepsComeInOrderAndOnlyThoseThatExist) {
 
 TEST(Lab, AFailureNamesTheNodeTheStepItsCodeAndLastLines) {
   LabStep s{"node0.startup", {}, ""};
-  EXPECT_EQ(lab_failure("node0", s, 3, "a\nb\nc\n"), "node0: lab node0.startup failed with exit code 3; its last lines:\na\nb\nc");
+  EXPECT_EQ(lab_failure("node0", s, 3, "a\nb\nc\n"),
+            "node0: lab node0.startup failed with exit code 3; its last lines:\na\nb\nc");
   EXPECT_EQ(lab_failure("node0", s, 124, ""), "node0: lab node0.startup timed out");
   std::string many;
   for (int i = 0; i < 30; ++i) many += std::to_string(i) + "\n";

@@ -2,9 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include "support/test_text.h"
-
 #include "config/cluster_file.h"
+#include "support/test_text.h"
 
 namespace uc {
 namespace {

@@ -114,8 +114,10 @@ void check_disks(const ClusterSpec& c, Problems& p) {
   std::map<std::string, size_t> names, mounts;
   // UML has 16 ubd devices: the root, the disks and a built kernel's modules.
   if (c.disks.size() > kMaxDisks)
-    p.disk(kMaxDisks, "name", fmt::format("at most {} disks (UML has 16 block devices: the root, "
-                                          "the disks and a built kernel's modules)", kMaxDisks));
+    p.disk(kMaxDisks, "name",
+           fmt::format("at most {} disks (UML has 16 block devices: the root, "
+                       "the disks and a built kernel's modules)",
+                       kMaxDisks));
   for (size_t i = 0; i < c.disks.size(); ++i) {
     const auto& d = c.disks[i];
     if (!is_valid_hostname(d.name))
@@ -131,11 +133,13 @@ void check_disks(const ClusterSpec& c, Problems& p) {
     if (d.heartbeat != "local" && d.heartbeat != "global")
       p.disk(i, "heartbeat",
              fmt::format("\"{}\" is not a heartbeat mode (local or global)", d.heartbeat));
-    if (d.size < 256 * kMiB) p.disk(i, "size", "an OCFS2 volume needs at least 256M");
+    if (d.size < 256 * kMiB)
+      p.disk(i, "size", "an OCFS2 volume needs at least 256M");
     else if (d.size > kMaxDiskSize)
-      p.disk(i, "size", fmt::format("{} is too large: at most {} (a disk is a sparse file on the host, "
-                                    "and ext4 holds files up to 16T)",
-                                    format_size(d.size), format_size(kMaxDiskSize)));
+      p.disk(i, "size",
+             fmt::format("{} is too large: at most {} (a disk is a sparse file on the host, "
+                         "and ext4 holds files up to 16T)",
+                         format_size(d.size), format_size(kMaxDiskSize)));
     if (d.label.size() > 63) p.disk(i, "label", "at most 63 characters");
     std::set<std::string> listed;
     for (const auto& n : d.nodes) {
@@ -217,10 +221,12 @@ void check_image(const ImageSpec& im, Problems& p) {
   if (im.suite.empty() ||
       im.suite.find_first_not_of("abcdefghijklmnopqrstuvwxyz-") != std::string::npos)
     p.add("image", "suite", fmt::format("\"{}\" is not a Debian suite name", im.suite));
-  if (im.size < 512 * kMiB) p.add("image", "size", "a root image needs at least 512M");
+  if (im.size < 512 * kMiB)
+    p.add("image", "size", "a root image needs at least 512M");
   else if (im.size > kMaxImageSize)
-    p.add("image", "size", fmt::format("{} is too large: at most {}", format_size(im.size),
-                                       format_size(kMaxImageSize)));
+    p.add("image", "size",
+          fmt::format("{} is too large: at most {}", format_size(im.size),
+                      format_size(kMaxImageSize)));
 }
 
 }  // namespace

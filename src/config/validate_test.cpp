@@ -3,12 +3,11 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
-#include "support/test_text.h"
-
 #include <functional>
 
 #include "config/cluster_file.h"
 #include "config/node_add.h"
+#include "support/test_text.h"
 
 namespace uc {
 namespace {

@@ -1,26 +1,28 @@
 #include "kernel/kernel_build.h"
 
+#include <fmt/format.h>
 #include <ftw.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
-#include <fmt/format.h>
 #include <thread>
 
-#include "paths/state_paths.h"
 #include "kernel/kernel_config.h"
 #include "kernel/kernel_ref.h"
-#include "sys/logged_run.h"
+#include "paths/state_paths.h"
 #include "sys/files.h"
+#include "sys/logged_run.h"
 
 namespace uc::kernel {
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+double since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
 
 std::string stem(const std::string& path) {
   std::string base = path.substr(path.find_last_of('/') + 1);
@@ -43,7 +45,8 @@ Result<Inputs> read_inputs(const BuildRequest& r) {
   if (!valid_kernel_name(in.name))
     return err("--name " + in.name + ": not a kernel name (" + kernel_name_rule() + ")");
   if (r.heartbeat_ms != 0 && (r.heartbeat_ms < 100 || r.heartbeat_ms > 2000))
-    return err(fmt::format("--heartbeat-ms {}: must be 100-2000 (OCFS2's own is 2000)", r.heartbeat_ms));
+    return err(
+        fmt::format("--heartbeat-ms {}: must be 100-2000 (OCFS2's own is 2000)", r.heartbeat_ms));
   for (const auto& s : r.sets) {
     auto p = parse_set(s);
     if (!p) return p.error();
@@ -62,12 +65,14 @@ Result<Inputs> read_inputs(const BuildRequest& r) {
   } else if (r.config == "default") {
     in.config_kind = "default";
     if (!path_exists(kDebianConfig))
-      return err(std::string("--config default: ") + kDebianConfig + " is missing (install user-mode-linux)");
+      return err(std::string("--config default: ") + kDebianConfig +
+                 " is missing (install user-mode-linux)");
     in.config_text = std::string("zcat:") + kDebianConfig;
   } else {
     in.config_kind = r.config;
     auto text = read_file(r.config);
-    if (!text) return err("--config: " + text.error().message + " (paper, default or a config file)");
+    if (!text)
+      return err("--config: " + text.error().message + " (paper, default or a config file)");
     if (parse_dotconfig(*text).empty())
       return err("--config " + r.config + ": not a kernel config (no CONFIG_ lines)");
     in.config_text = *text;
@@ -94,20 +99,24 @@ std::vector<std::string> make_argv(const std::string& tree, const std::string& o
 }
 
 // Kconfig: the paper's fragment on top of allnoconfig, or a full config brought up to date.
-Status configure(const Inputs& in, const std::string& tree, const std::string& obj, const std::string& log) {
+Status configure(const Inputs& in, const std::string& tree, const std::string& obj,
+                 const std::string& log) {
   std::string extra;
   for (const auto& s : in.sets) extra += s.line() + "\n";
   if (in.config_kind == "paper") {
     std::string frag = obj + "/umlcluster-paper.config";
     UC_TRY(write_file_atomic(frag, in.config_text + extra, 0644));
-    return run_logged({make_argv(tree, obj, "x", {"KCONFIG_ALLCONFIG=" + frag, "allnoconfig"}), log, "", {}, {}});
+    return run_logged(
+        {make_argv(tree, obj, "x", {"KCONFIG_ALLCONFIG=" + frag, "allnoconfig"}), log, "", {}, {}});
   }
   std::string base = in.config_text;
   if (in.config_kind == "default") {
     std::string out;
-    UC_TRY(run_logged({{"zcat", kDebianConfig}, log + ".config", "", [&](const std::string& l) {
-      out += l + "\n";
-    }, {}}));
+    UC_TRY(run_logged({{"zcat", kDebianConfig},
+                       log + ".config",
+                       "",
+                       [&](const std::string& l) { out += l + "\n"; },
+                       {}}));
     ::unlink((log + ".config").c_str());
     base = out;
   }
@@ -137,7 +146,8 @@ struct CompileProgress {
   std::string current;
 
   void line(const std::string& l) {
-    if (l.size() > 10 && l[0] == ' ' && l[1] == ' ' && (l.compare(2, 2, "CC") == 0 || l.compare(2, 2, "AS") == 0)) {
+    if (l.size() > 10 && l[0] == ' ' && l[1] == ' ' &&
+        (l.compare(2, 2, "CC") == 0 || l.compare(2, 2, "AS") == 0)) {
       ++compiled;
       current = l.substr(l.find_last_of(' ') + 1);
     }
@@ -146,17 +156,21 @@ struct CompileProgress {
     if (Clock::now() - last < std::chrono::seconds(10)) return;
     last = Clock::now();
     int s = static_cast<int>(since(t0));
-    progress(fmt::format("[3/5] compiling with {} jobs: {} objects in {}:{:02d}, now {}", jobs, compiled,
-                         s / 60, s % 60, current));
+    progress(fmt::format("[3/5] compiling with {} jobs: {} objects in {}:{:02d}, now {}", jobs,
+                         compiled, s / 60, s % 60, current));
   }
 };
 
-Result<std::string> kernel_release(const std::string& tree, const std::string& obj, const std::string& name,
-                                   const std::string& log) {
+Result<std::string> kernel_release(const std::string& tree, const std::string& obj,
+                                   const std::string& name, const std::string& log) {
   std::string out;
-  UC_TRY(run_logged({make_argv(tree, obj, name, {"-s", "kernelrelease"}), log, "",
-                     [&](const std::string& l) { out = l; }, {}}));
-  if (out.empty() || out.find('/') != std::string::npos) return err("make kernelrelease said nothing usable");
+  UC_TRY(run_logged({make_argv(tree, obj, name, {"-s", "kernelrelease"}),
+                     log,
+                     "",
+                     [&](const std::string& l) { out = l; },
+                     {}}));
+  if (out.empty() || out.find('/') != std::string::npos)
+    return err("make kernelrelease said nothing usable");
   return out;
 }
 
@@ -164,10 +178,13 @@ Result<std::string> kernel_release(const std::string& tree, const std::string& o
 uint64_t tree_bytes(const std::string& dir) {
   static uint64_t total;
   total = 0;
-  ::nftw(dir.c_str(), [](const char*, const struct stat* st, int type, FTW*) {
-    if (type == FTW_F) total += static_cast<uint64_t>(st->st_size);
-    return 0;
-  }, 32, FTW_PHYS);
+  ::nftw(
+      dir.c_str(),
+      [](const char*, const struct stat* st, int type, FTW*) {
+        if (type == FTW_F) total += static_cast<uint64_t>(st->st_size);
+        return 0;
+      },
+      32, FTW_PHYS);
   return total;
 }
 
@@ -175,8 +192,13 @@ uint64_t tree_bytes(const std::string& dir) {
 Status modules_disk(const std::string& tree, const std::string& obj, const std::string& name,
                     const std::string& release, const std::string& staged, const std::string& log) {
   std::string root = staged + "/modroot";
-  UC_TRY(run_logged({make_argv(tree, obj, name, {"INSTALL_MOD_PATH=" + root, "DEPMOD=/sbin/depmod",
-                                                 "modules_install"}), log, "", {}, {}}));
+  UC_TRY(
+      run_logged({make_argv(tree, obj, name,
+                            {"INSTALL_MOD_PATH=" + root, "DEPMOD=/sbin/depmod", "modules_install"}),
+                  log,
+                  "",
+                  {},
+                  {}}));
   std::string mods = root + "/lib/modules";
   // Links back into the host's build tree mean nothing in a guest.
   ::unlink((mods + "/" + release + "/build").c_str());
@@ -185,7 +207,11 @@ Status modules_disk(const std::string& tree, const std::string& obj, const std::
   uint64_t bytes = tree_bytes(mods);
   uint64_t kib = std::max<uint64_t>(65536, (2 * bytes / 1024 + 16384) / 1024 * 1024);
   UC_TRY(run_logged({{"mke2fs", "-q", "-F", "-t", "ext4", "-L", "ucmodules", "-d", mods,
-                      staged + "/modules.img", std::to_string(kib) + "k"}, log, "", {}, {}}));
+                      staged + "/modules.img", std::to_string(kib) + "k"},
+                     log,
+                     "",
+                     {},
+                     {}}));
   ::chmod((staged + "/modules.img").c_str(), 0444);
   return remove_tree(root);
 }
@@ -218,14 +244,16 @@ Result<BuildOutcome> build_kernel(const BuildRequest& r, const Progress& progres
   if (!r.force && !src->user_tree)
     if (auto have = find_kernel(in->name); have && have->key == key)
       return BuildOutcome{*have, false, 0, since(t0)};
-  auto tree = changed_tree(*src, in->patches, r.heartbeat_ms, tree_key(keyed), src->user_tree, log, progress);
+  auto tree = changed_tree(*src, in->patches, r.heartbeat_ms, tree_key(keyed), src->user_tree, log,
+                           progress);
   if (!tree) return tree.error();
 
   std::string obj = kernel_builds_dir() + "/" + key;
   // Written once the config passed its checks: a configure cut short is done again.
   std::string configured = obj + "/.umlcluster-configured";
   bool fresh = !path_exists(configured);
-  std::string shown = in->config_kind == "paper" || in->config_kind == "default" ? in->config_kind : r.config;
+  std::string shown =
+      in->config_kind == "paper" || in->config_kind == "default" ? in->config_kind : r.config;
   if (fresh) {
     progress("[2/5] configuring (" + shown + ")");
     UC_TRY(remove_tree(obj));
@@ -241,11 +269,14 @@ Result<BuildOutcome> build_kernel(const BuildRequest& r, const Progress& progres
     progress("[2/5] configured: reusing the object tree " + obj);
   }
 
-  int jobs = r.jobs > 0 ? r.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  int jobs =
+      r.jobs > 0 ? r.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   CompileProgress cp{progress, jobs};
-  progress(fmt::format("[3/5] compiling with {} jobs{}", jobs, fresh ? " (a first build: minutes)" : ""));
+  progress(fmt::format("[3/5] compiling with {} jobs{}", jobs,
+                       fresh ? " (a first build: minutes)" : ""));
   auto argv = make_argv(*tree, obj, in->name, {fmt::format("-j{}", jobs), "all"});
-  UC_TRY(run_logged({argv, log, "", [&](const std::string& l) { cp.line(l); }, [&] { cp.tick(); }}));
+  UC_TRY(
+      run_logged({argv, log, "", [&](const std::string& l) { cp.line(l); }, [&] { cp.tick(); }}));
   progress(fmt::format("[3/5] compiled {} objects in {:.0f} s", cp.compiled, since(cp.t0)));
 
   auto release = kernel_release(*tree, obj, in->name, log);
@@ -277,7 +308,8 @@ Result<BuildOutcome> build_kernel(const BuildRequest& r, const Progress& progres
   rec.has_modules = modules;
   rec.build_seconds = since(t0);
   rec.built_at = std::chrono::duration_cast<std::chrono::seconds>(
-                     std::chrono::system_clock::now().time_since_epoch()).count();
+                     std::chrono::system_clock::now().time_since_epoch())
+                     .count();
   progress("[5/5] installing " + in->name + " into the kernel cache");
   UC_TRY(install_kernel(staged->path(), rec));
   staged->release();

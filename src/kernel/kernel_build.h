@@ -16,9 +16,9 @@
 namespace uc::kernel {
 
 struct BuildRequest {
-  std::string name;    // "" -> the config's name (paper, default, the file's stem)
-  std::string source;  // "" -> Debian's linux-source-6.1
-  std::string config = "paper";  // paper | default | a file
+  std::string name;                  // "" -> the config's name (paper, default, the file's stem)
+  std::string source;                // "" -> Debian's linux-source-6.1
+  std::string config = "paper";      // paper | default | a file
   std::vector<std::string> sets;     // OPTION=VALUE
   std::vector<std::string> patches;  // files, applied in order with patch -p1
   int heartbeat_ms = 0;              // lab: O2HB_REGION_TIMEOUT_MS; 0 keeps 2000
@@ -28,8 +28,8 @@ struct BuildRequest {
 
 struct BuildOutcome {
   KernelRecord record;
-  bool built = false;   // false: the cache already had it
-  int compiled = 0;     // objects compiled this time
+  bool built = false;  // false: the cache already had it
+  int compiled = 0;    // objects compiled this time
   double seconds = 0;
 };
 

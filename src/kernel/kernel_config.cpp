@@ -79,8 +79,8 @@ Result<ConfigSet> parse_set(const std::string& arg) {
   if (s.option.rfind("CONFIG_", 0) == 0) s.option = s.option.substr(7);
   s.value = arg.substr(eq + 1);
   bool name_ok = !s.option.empty() && std::all_of(s.option.begin(), s.option.end(), [](char c) {
-    return std::isupper(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) ||
-           c == '_';
+    return std::isupper(static_cast<unsigned char>(c)) ||
+           std::isdigit(static_cast<unsigned char>(c)) || c == '_';
   });
   if (!name_ok)
     return Error{"--set " + arg + ": " + s.option +
@@ -93,10 +93,11 @@ Result<ConfigSet> parse_set(const std::string& arg) {
   auto hex = [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; };
   bool quoted = v.size() >= 2 && v.front() == '"' && v.back() == '"' &&
                 v.find('"', 1) == v.size() - 1 && v.find('\n') == std::string::npos;
-  bool ok = v == "y" || v == "m" || v == "n" || all(0, digit) ||
-            (v[0] == '-' && all(1, digit)) || (v.rfind("0x", 0) == 0 && all(2, hex)) || quoted;
+  bool ok = v == "y" || v == "m" || v == "n" || all(0, digit) || (v[0] == '-' && all(1, digit)) ||
+            (v.rfind("0x", 0) == 0 && all(2, hex)) || quoted;
   if (!ok)
-    return Error{"--set " + arg + ": the value must be y, m, n, a number, 0x-hex or a \"quoted string\""};
+    return Error{"--set " + arg +
+                 ": the value must be y, m, n, a number, 0x-hex or a \"quoted string\""};
   return s;
 }
 
@@ -166,8 +167,9 @@ std::vector<std::string> sets_not_taken(const std::vector<ConfigSet>& sets, cons
     std::string now = it == c.end() ? "n" : it->second;
     if (now != s.value)
       out.push_back("CONFIG_" + s.option + "=" + s.value + " did not take: Kconfig made it " +
-                    (it == c.end() ? std::string("absent (no such option, or its dependencies are off)")
-                                   : now + " (an unmet dependency or a select)"));
+                    (it == c.end()
+                         ? std::string("absent (no such option, or its dependencies are off)")
+                         : now + " (an unmet dependency or a select)"));
   }
   return out;
 }

@@ -22,8 +22,8 @@ inline constexpr const char* kDebianConfig = "/usr/share/doc/user-mode-linux/con
 // One `--set OPTION=VALUE`: OPTION with or without CONFIG_, VALUE y, m, n, a number, a hex
 // number or a quoted string.
 struct ConfigSet {
-  std::string option;  // without CONFIG_
-  std::string value;   // as in a .config ("y", "42", "\"text\"")
+  std::string option;        // without CONFIG_
+  std::string value;         // as in a .config ("y", "42", "\"text\"")
   std::string line() const;  // CONFIG_X=v, or "# CONFIG_X is not set" for n
 };
 Result<ConfigSet> parse_set(const std::string& arg);

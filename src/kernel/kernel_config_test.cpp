@@ -5,7 +5,9 @@
 namespace uc::kernel {
 namespace {
 
-DotConfig paper_as_resolved() { return parse_dotconfig(paper_fragment() + "CONFIG_FILE_LOCKING=y\n"); }
+DotConfig paper_as_resolved() {
+  return parse_dotconfig(paper_fragment() + "CONFIG_FILE_LOCKING=y\n");
+}
 
 TEST(KernelConfig, ThePapersFragmentMeetsEveryNodeRequirement) {
   EXPECT_TRUE(unmet_requirements(paper_as_resolved()).empty());
@@ -26,8 +28,9 @@ TEST(KernelConfig, AMissingOcfs2OrUbdIsNamedWithItsReason) {
   c.erase("BLK_DEV_UBD");
   auto unmet = unmet_requirements(c);
   ASSERT_EQ(unmet.size(), 2u);
-  EXPECT_EQ(unmet[0], "CONFIG_BLK_DEV_UBD is not set (needs y): UML's block device: the root image and "
-                      "the shared disks");
+  EXPECT_EQ(unmet[0],
+            "CONFIG_BLK_DEV_UBD is not set (needs y): UML's block device: the root image and "
+            "the shared disks");
   EXPECT_EQ(unmet[1], "CONFIG_OCFS2_FS is not set (needs y or m): OCFS2 itself");
 }
 
@@ -50,7 +53,8 @@ TEST(KernelConfig, ModularOcfs2NeedsModules) {
 }
 
 TEST(KernelConfig, DotConfigReadsSetAndUnsetOptions) {
-  auto c = parse_dotconfig("#\n# comment\nCONFIG_A=y\n# CONFIG_B is not set\nCONFIG_S=\"x y\"\nCONFIG_N=42\n");
+  auto c = parse_dotconfig(
+      "#\n# comment\nCONFIG_A=y\n# CONFIG_B is not set\nCONFIG_S=\"x y\"\nCONFIG_N=42\n");
   EXPECT_EQ(c.size(), 4u);
   EXPECT_EQ(c["A"], "y");
   EXPECT_EQ(c["B"], "n");
@@ -59,8 +63,8 @@ TEST(KernelConfig, DotConfigReadsSetAndUnsetOptions) {
 }
 
 TEST(KernelConfig, SetsTakeEveryKconfigValueKind) {
-  for (const char* ok : {"OCFS2_DEBUG_FS=y", "CONFIG_OCFS2_FS=m", "X=n", "LOG_BUF_SHIFT=17", "NR=-1",
-                         "PHYS=0x1000", "LOCALVERSION=\"-lab\""}) {
+  for (const char* ok : {"OCFS2_DEBUG_FS=y", "CONFIG_OCFS2_FS=m", "X=n", "LOG_BUF_SHIFT=17",
+                         "NR=-1", "PHYS=0x1000", "LOCALVERSION=\"-lab\""}) {
     auto s = parse_set(ok);
     EXPECT_TRUE(s) << ok;
   }
@@ -78,7 +82,8 @@ TEST(KernelConfig, BadSetsSayWhatIsWrong) {
   auto lower = parse_set("ocfs2=y");
   ASSERT_FALSE(lower);
   EXPECT_NE(lower.error().message.find("not a Kconfig option name"), std::string::npos);
-  for (const char* bad : {"A=yes", "A=", "A=\"open", "A=1x", "A=\"a\"b\"", "=y"}) EXPECT_FALSE(parse_set(bad)) << bad;
+  for (const char* bad : {"A=yes", "A=", "A=\"open", "A=1x", "A=\"a\"b\"", "=y"})
+    EXPECT_FALSE(parse_set(bad)) << bad;
 }
 
 TEST(KernelConfig, ASetThatKconfigDroppedIsReported) {

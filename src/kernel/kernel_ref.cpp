@@ -1,8 +1,9 @@
 #include "kernel/kernel_ref.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
-#include <fmt/format.h>
 
 #include "sys/fnv_hash.h"
 

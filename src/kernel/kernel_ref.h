@@ -22,9 +22,9 @@ std::string kernel_name_rule();
 // What a build is made of. The object tree is filed under the key of everything but the
 // name, so that building again after an edit recompiles only what changed.
 struct BuildInputs {
-  std::string source_id;            // the tree's real path, or the tarball's path, size and mtime
-  std::string config_kind;          // "paper", "default" or "file"
-  std::string config_text;          // the starting config (fragment or full .config)
+  std::string source_id;    // the tree's real path, or the tarball's path, size and mtime
+  std::string config_kind;  // "paper", "default" or "file"
+  std::string config_text;  // the starting config (fragment or full .config)
   std::vector<ConfigSet> sets;
   std::vector<std::string> patches;  // each patch's text, in order
   int heartbeat_ms = 0;              // 0: OCFS2's own O2HB_REGION_TIMEOUT_MS (2000)

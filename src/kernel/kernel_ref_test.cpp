@@ -21,12 +21,16 @@ TEST(KernelRef, BuiltNamesAndPaths) {
 }
 
 TEST(KernelRef, NameRule) {
-  for (const char* ok : {"paper", "default", "ocfs2-append.fix", "a", "K_1"}) EXPECT_TRUE(valid_kernel_name(ok)) << ok;
-  for (const char* bad : {"", "-x", ".hidden", "a/b", "a b", "../x", "0123456789012345678901234567890123"})
+  for (const char* ok : {"paper", "default", "ocfs2-append.fix", "a", "K_1"})
+    EXPECT_TRUE(valid_kernel_name(ok)) << ok;
+  for (const char* bad :
+       {"", "-x", ".hidden", "a/b", "a b", "../x", "0123456789012345678901234567890123"})
     EXPECT_FALSE(valid_kernel_name(bad)) << bad;
 }
 
-BuildInputs base() { return {"tar:/usr/src/linux-source-6.1.tar.xz:1:2", "paper", "CONFIG_A=y\n", {}, {}, 0}; }
+BuildInputs base() {
+  return {"tar:/usr/src/linux-source-6.1.tar.xz:1:2", "paper", "CONFIG_A=y\n", {}, {}, 0};
+}
 
 TEST(KernelRef, TheBuildKeyChangesWithEachInput) {
   auto k = build_key(base());
@@ -40,7 +44,8 @@ TEST(KernelRef, TheBuildKeyChangesWithEachInput) {
   with_patch.patches = {"--- a\n+++ b\n"};
   auto with_hb = base();
   with_hb.heartbeat_ms = 500;
-  for (const auto& in : {other_source, other_config, with_set, with_patch, with_hb}) EXPECT_NE(build_key(in), k);
+  for (const auto& in : {other_source, other_config, with_set, with_patch, with_hb})
+    EXPECT_NE(build_key(in), k);
   EXPECT_EQ(build_key(base()), k);
   EXPECT_EQ(k.size(), 16u);
 }

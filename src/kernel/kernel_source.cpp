@@ -1,17 +1,17 @@
 #include "kernel/kernel_source.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <fmt/format.h>
 #include <regex>
 #include <sstream>
 
-#include "paths/state_paths.h"
 #include "kernel/kernel_ref.h"
-#include "sys/logged_run.h"
+#include "paths/state_paths.h"
 #include "sys/files.h"
+#include "sys/logged_run.h"
 #include "sys/process.h"
 
 namespace uc::kernel {
@@ -37,9 +37,11 @@ std::string patch_failures(const std::string& output) {
       file = line;
       continue;
     }
-    bool bad = line.find("FAILED") != std::string::npos || line.find("can't find") != std::string::npos ||
-               line.find("malformed") != std::string::npos || line.find("garbage") != std::string::npos ||
-               line.find("Reversed") != std::string::npos || line.find("No file to patch") != std::string::npos;
+    bool bad =
+        line.find("FAILED") != std::string::npos || line.find("can't find") != std::string::npos ||
+        line.find("malformed") != std::string::npos || line.find("garbage") != std::string::npos ||
+        line.find("Reversed") != std::string::npos ||
+        line.find("No file to patch") != std::string::npos;
     if (!bad) continue;
     if (!file.empty()) out += "  " + file + "\n";
     file.clear();
@@ -51,7 +53,8 @@ std::string patch_failures(const std::string& output) {
 }  // namespace
 
 std::vector<std::string> build_tool_packages() {
-  return {"make", "gcc", "libc6-dev", "flex", "bison", "bc", "kmod", "xz-utils", "patch", "e2fsprogs"};
+  return {"make", "gcc",  "libc6-dev", "flex",  "bison",
+          "bc",   "kmod", "xz-utils",  "patch", "e2fsprogs"};
 }
 
 Status ensure_debian_packages(const std::vector<std::string>& packages, const Progress& progress) {
@@ -81,11 +84,14 @@ Status ensure_debian_packages(const std::vector<std::string>& packages, const Pr
 Status check_kernel_tree(const std::string& dir, const std::string& shown) {
   for (const char* p : {"Makefile", "Kconfig", "arch/um/Kconfig", "fs/ocfs2/Kconfig"})
     if (!path_exists(dir + "/" + p))
-      return err(fmt::format("{} is not a Linux source tree with UML and OCFS2: it has no {}", shown, p));
+      return err(
+          fmt::format("{} is not a Linux source tree with UML and OCFS2: it has no {}", shown, p));
   if (path_exists(dir + "/.config") || path_exists(dir + "/include/config"))
-    return err(shown + " has been configured or built in place (it has .config or include/config): "
-               "umlcluster builds out of tree and make refuses such a tree; run `make mrproper` in it "
-               "or give a clean copy");
+    return err(
+        shown +
+        " has been configured or built in place (it has .config or include/config): "
+        "umlcluster builds out of tree and make refuses such a tree; run `make mrproper` in it "
+        "or give a clean copy");
   return {};
 }
 
@@ -117,7 +123,8 @@ Result<SourceTree> prepare_source(const std::string& source, const std::string& 
     auto tmp = TempDir::create(kernel_sources_dir(), ".unpack-");
     if (!tmp) return tmp.error();
     progress(fmt::format("unpacking {} ({} MB; about 15 s)", t.shown, st.st_size >> 20));
-    auto r = run_logged({{"tar", "-xf", real_path(tarball), "-C", tmp->path()}, log, "", nullptr, nullptr});
+    auto r = run_logged(
+        {{"tar", "-xf", real_path(tarball), "-C", tmp->path()}, log, "", nullptr, nullptr});
     if (!r) return err(t.shown + " is not a tarball tar can read: " + r.error().message);
     auto top = list_dir(tmp->path());
     std::string tree = top.size() == 1 && is_directory(tmp->path() + "/" + top[0]) ? top[0] : ".";
@@ -136,8 +143,9 @@ Result<std::string> with_heartbeat_interval(const std::string& text, int ms) {
   static const std::regex re(R"((#define[ \t]+O2HB_REGION_TIMEOUT_MS[ \t]+)([0-9]+))");
   std::smatch m;
   if (!std::regex_search(text, m, re))
-    return err("fs/ocfs2/cluster/heartbeat.h has no #define O2HB_REGION_TIMEOUT_MS: this tree's "
-               "OCFS2 heartbeat is not the one --heartbeat-ms knows");
+    return err(
+        "fs/ocfs2/cluster/heartbeat.h has no #define O2HB_REGION_TIMEOUT_MS: this tree's "
+        "OCFS2 heartbeat is not the one --heartbeat-ms knows");
   return m.prefix().str() + m[1].str() + std::to_string(ms) + m.suffix().str();
 }
 
@@ -157,13 +165,16 @@ Result<std::string> changed_tree(const SourceTree& src, const std::vector<PatchF
   for (const auto& p : patches) {
     progress("applying " + p.path);
     std::string out;
-    auto st = run_logged({{"patch", "-p1", "--forward", "--batch", "--no-backup-if-mismatch", "-r", "-",
-                           "-d", tmp->path(), "-i", real_path(p.path)},
-                          log, "", [&](const std::string& l) { out += l + "\n"; }, nullptr});
+    auto st = run_logged({{"patch", "-p1", "--forward", "--batch", "--no-backup-if-mismatch", "-r",
+                           "-", "-d", tmp->path(), "-i", real_path(p.path)},
+                          log,
+                          "",
+                          [&](const std::string& l) { out += l + "\n"; },
+                          nullptr});
     if (!st) {
       std::string why = patch_failures(out);
-      return err(fmt::format("patch {} does not apply to {}:\n{}(patch's whole output is in {})", p.path,
-                             src.shown, why.empty() ? out : why, log));
+      return err(fmt::format("patch {} does not apply to {}:\n{}(patch's whole output is in {})",
+                             p.path, src.shown, why.empty() ? out : why, log));
     }
   }
   if (heartbeat_ms > 0) {

@@ -23,9 +23,9 @@ Status ensure_debian_packages(const std::vector<std::string>& packages, const Pr
 std::vector<std::string> build_tool_packages();
 
 struct SourceTree {
-  std::string path;   // the tree to build (its top: Makefile, Kconfig, arch/um)
-  std::string id;     // what identifies it in the cache keys
-  std::string shown;  // as the user named it (or Debian's package)
+  std::string path;        // the tree to build (its top: Makefile, Kconfig, arch/um)
+  std::string id;          // what identifies it in the cache keys
+  std::string shown;       // as the user named it (or Debian's package)
   bool user_tree = false;  // a directory of the user's: it may change between builds
 };
 

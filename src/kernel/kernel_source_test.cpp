@@ -6,10 +6,13 @@ namespace uc::kernel {
 namespace {
 
 TEST(KernelSource, TheLabHeartbeatChangesOnlyTheConstant) {
-  std::string h = "#define O2HB_HB_FOO 3\n#define O2HB_REGION_TIMEOUT_MS\t\t2000\n\n#define O2HB_MAX 10\n";
+  std::string h =
+      "#define O2HB_HB_FOO 3\n#define O2HB_REGION_TIMEOUT_MS\t\t2000\n\n#define O2HB_MAX 10\n";
   auto out = with_heartbeat_interval(h, 500);
   ASSERT_TRUE(out);
-  EXPECT_EQ(*out, "#define O2HB_HB_FOO 3\n#define O2HB_REGION_TIMEOUT_MS\t\t500\n\n#define O2HB_MAX 10\n");
+  EXPECT_EQ(
+      *out,
+      "#define O2HB_HB_FOO 3\n#define O2HB_REGION_TIMEOUT_MS\t\t500\n\n#define O2HB_MAX 10\n");
 }
 
 TEST(KernelSource, ATreeWithoutTheConstantIsAnError) {

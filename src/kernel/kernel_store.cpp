@@ -1,20 +1,18 @@
 #include "kernel/kernel_store.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
-#include <sys/stat.h>
-
 #include <cstdio>
-#include <set>
 #include <nlohmann/json.hpp>
+#include <set>
 
-#include "paths/state_paths.h"
 #include "kernel/kernel_ref.h"
+#include "paths/state_paths.h"
 #include "sys/files.h"
 
 namespace uc::kernel {
 namespace {
-
 
 Result<KernelRecord> parse_manifest(const std::string& dir, const std::string& text) {
   auto j = nlohmann::json::parse(text, nullptr, false);
@@ -43,12 +41,18 @@ Result<KernelRecord> parse_manifest(const std::string& dir, const std::string& t
 }  // namespace
 
 std::string manifest_json(const KernelRecord& r) {
-  nlohmann::json j{{"name", r.name},       {"release", r.release},
-                   {"source", r.source},   {"config", r.config_kind},
-                   {"sets", r.sets},       {"patches", r.patches},
-                   {"heartbeat_ms", r.heartbeat_ms}, {"key", r.key},
-                   {"tree_key", r.tree_key}, {"modules", r.has_modules},
-                   {"build_seconds", r.build_seconds}, {"built_at", r.built_at}};
+  nlohmann::json j{{"name", r.name},
+                   {"release", r.release},
+                   {"source", r.source},
+                   {"config", r.config_kind},
+                   {"sets", r.sets},
+                   {"patches", r.patches},
+                   {"heartbeat_ms", r.heartbeat_ms},
+                   {"key", r.key},
+                   {"tree_key", r.tree_key},
+                   {"modules", r.has_modules},
+                   {"build_seconds", r.build_seconds},
+                   {"built_at", r.built_at}};
   return j.dump(2) + "\n";
 }
 
@@ -58,8 +62,10 @@ Result<KernelRecord> find_kernel(const std::string& name) {
   std::string dir = kernels_dir() + "/" + name;
   auto text = read_file(dir + "/manifest.json");
   if (!text)
-    return Error{"no built kernel \"" + name + "\" (`umlcluster kernel list` shows them; "
-                 "`umlcluster kernel build --name " + name + "` builds it)"};
+    return Error{"no built kernel \"" + name +
+                 "\" (`umlcluster kernel list` shows them; "
+                 "`umlcluster kernel build --name " +
+                 name + "` builds it)"};
   return parse_manifest(dir, *text);
 }
 
@@ -77,7 +83,8 @@ Status install_kernel(const std::string& staged, const KernelRecord& r) {
   std::string dest = kernels_dir() + "/" + r.name;
   std::string old = kernels_dir() + "/." + r.name + ".old";
   UC_TRY(remove_tree(old));
-  if (path_exists(dest) && ::rename(dest.c_str(), old.c_str()) != 0) return errno_error("rename " + dest);
+  if (path_exists(dest) && ::rename(dest.c_str(), old.c_str()) != 0)
+    return errno_error("rename " + dest);
   if (::rename(staged.c_str(), dest.c_str()) != 0) {
     auto e = errno_error("rename " + staged + " to " + dest);
     if (path_exists(old)) (void)::rename(old.c_str(), dest.c_str());

@@ -4,7 +4,8 @@
 
 namespace uc::monitor {
 
-GuestView parse_guest_view(const std::string& loadavg, const std::string& meminfo, const std::string& mounts) {
+GuestView parse_guest_view(const std::string& loadavg, const std::string& meminfo,
+                           const std::string& mounts) {
   GuestView g;
   if (auto l = parse_loadavg(loadavg)) g.load = *l;
   if (auto m = parse_meminfo(meminfo)) g.mem = *m;

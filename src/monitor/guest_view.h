@@ -16,6 +16,7 @@ struct GuestView {
 };
 
 // From the three files' text (/proc/loadavg, /proc/meminfo, /proc/mounts).
-GuestView parse_guest_view(const std::string& loadavg, const std::string& meminfo, const std::string& mounts);
+GuestView parse_guest_view(const std::string& loadavg, const std::string& meminfo,
+                           const std::string& mounts);
 
 }  // namespace uc::monitor

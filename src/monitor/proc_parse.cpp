@@ -30,7 +30,8 @@ std::optional<ProcStat> parse_proc_stat(const std::string& text) {
     std::istringstream l(line);
     std::string name;
     CpuTimes t;
-    l >> name >> t.user >> t.nice >> t.system >> t.idle >> t.iowait >> t.irq >> t.softirq >> t.steal;
+    l >> name >> t.user >> t.nice >> t.system >> t.idle >> t.iowait >> t.irq >> t.softirq >>
+        t.steal;
     if (!l && !l.eof()) return std::nullopt;
     if (name == "cpu") {
       s.all = t;

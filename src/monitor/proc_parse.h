@@ -44,10 +44,10 @@ struct PidStat {
   std::string comm;
   char state = '?';
   int ppid = 0;
-  uint64_t utime = 0, stime = 0;  // clock ticks
+  uint64_t utime = 0, stime = 0;    // clock ticks
   uint64_t cutime = 0, cstime = 0;  // of its children that ended and that it waited for
   uint64_t num_threads = 0;
-  uint64_t starttime = 0;         // clock ticks after boot: with the pid, names the process
+  uint64_t starttime = 0;  // clock ticks after boot: with the pid, names the process
   uint64_t rss_pages = 0;
 };
 std::optional<PidStat> parse_pid_stat(const std::string& text);

@@ -15,7 +15,9 @@ namespace uc::monitor {
 
 namespace {
 
-std::string proc(pid_t pid, const char* file) { return "/proc/" + std::to_string(pid) + "/" + file; }
+std::string proc(pid_t pid, const char* file) {
+  return "/proc/" + std::to_string(pid) + "/" + file;
+}
 
 // A /proc file in one read (they are generated whole per read while they fit the buffer;
 // a full buffer reads on): half the syscalls of reading to EOF. Empty if it is gone.
@@ -96,7 +98,8 @@ NodeSample NodeSampler::sample_one(pid_t root, bool with_pss) {
       if (!walking) continue;
       std::string task = "/proc/" + std::to_string(p) + "/task/";
       if (s->num_threads <= 1) {
-        if (auto kids = read_proc(task + std::to_string(p) + "/children")) add_children(*kids, queue);
+        if (auto kids = read_proc(task + std::to_string(p) + "/children"))
+          add_children(*kids, queue);
       } else {
         for (const auto& tid : list_dir(task))
           if (auto kids = read_proc(task + tid + "/children")) add_children(*kids, queue);
@@ -117,7 +120,8 @@ NodeSample NodeSampler::sample_one(pid_t root, bool with_pss) {
       auto t0 = std::chrono::steady_clock::now();
       if (auto t = read_proc(proc(p, "smaps_rollup")))
         if (auto s = parse_smaps_rollup(*t)) n.pss += s->pss;
-      n.pss_cost += std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0);
+      n.pss_cost += std::chrono::duration_cast<std::chrono::microseconds>(
+          std::chrono::steady_clock::now() - t0);
     }
   }
   n.memory += node::guest_ram_bytes(root);
@@ -125,7 +129,8 @@ NodeSample NodeSampler::sample_one(pid_t root, bool with_pss) {
   return n;
 }
 
-std::optional<std::string> NodeSampler::read_kept(std::map<pid_t, Fd>& fds, pid_t pid, const char* file) {
+std::optional<std::string> NodeSampler::read_kept(std::map<pid_t, Fd>& fds, pid_t pid,
+                                                  const char* file) {
   auto it = fds.find(pid);
   if (it == fds.end()) {
     Fd fd(::open(proc(pid, file).c_str(), O_RDONLY | O_CLOEXEC));
@@ -147,7 +152,8 @@ std::vector<std::string> NodeSampler::pick_pss(const std::map<std::string, pid_t
   std::vector<std::string> order;
   for (const auto& [name, pid] : nodes) order.push_back(name);
   if (budget_.count() == 0) return order;
-  size_t fit = cost_us_ > 0 ? static_cast<size_t>(static_cast<double>(budget_.count()) / cost_us_) : 1;
+  size_t fit =
+      cost_us_ > 0 ? static_cast<size_t>(static_cast<double>(budget_.count()) / cost_us_) : 1;
   fit = std::max<size_t>(1, fit);
   auto taken = [&](const std::string& n) {
     auto it = last_pss_.find(n);

@@ -26,8 +26,8 @@ struct NodeSample {
   std::vector<pid_t> pids;
   // CPU time of all its processes, and of those that ended (in their reaper's cutime).
   uint64_t cpu_ticks = 0;
-  uint64_t rss = 0;        // resident, each address space once (cheap counters)
-  uint64_t memory = 0;     // guest RAM resident + private anonymous: counted once
+  uint64_t rss = 0;     // resident, each address space once (cheap counters)
+  uint64_t memory = 0;  // guest RAM resident + private anonymous: counted once
   // Proportional set size, from smaps_rollup: a page-table walk that costs milliseconds
   // a node, so a sampler may take it less often than the rest (`pss_taken_at`).
   uint64_t pss = 0;

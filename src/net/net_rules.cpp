@@ -28,7 +28,9 @@ Result<Mac> mac_field(const json& j, const std::string& field) {
   if (!j.is_string()) return err(field + ": must be a MAC address string");
   const auto& s = j.get_ref<const std::string&>();
   auto m = parse_mac(s);
-  if (!m) return err(field + ": \"" + shown(s) + "\" is not a MAC address (want six hex pairs like fe:fd:c0:a8:00:70)");
+  if (!m)
+    return err(field + ": \"" + shown(s) +
+               "\" is not a MAC address (want six hex pairs like fe:fd:c0:a8:00:70)");
   return *m;
 }
 
@@ -41,7 +43,8 @@ Result<std::set<std::pair<Mac, Mac>>> decode_blocked(const json& j) {
   for (size_t i = 0; i < j.size(); ++i) {
     std::string field = "blocked[" + std::to_string(i) + "]";
     const json& pair = j[i];
-    if (!pair.is_array() || pair.size() != 2) return err(field + ": must be a [from, to] pair of MACs");
+    if (!pair.is_array() || pair.size() != 2)
+      return err(field + ": must be a [from, to] pair of MACs");
     auto from = mac_field(pair[0], field + "[0]");
     if (!from) return from.error();
     auto to = mac_field(pair[1], field + "[1]");
@@ -78,7 +81,8 @@ Result<LinkImpairment> decode_link(const json& j, const std::string& field) {
       if (!std::isfinite(p) || p < 0 || p > 100) return err(f + ": must be a number from 0 to 100");
       l.loss_pct = p;
     } else {
-      return err(field + ": unknown key \"" + shown(key) + "\" (want delay_ms, jitter_ms, loss_pct)");
+      return err(field + ": unknown key \"" + shown(key) +
+                 "\" (want delay_ms, jitter_ms, loss_pct)");
     }
   }
   return l;
@@ -87,8 +91,8 @@ Result<LinkImpairment> decode_link(const json& j, const std::string& field) {
 Result<std::map<Mac, LinkImpairment>> decode_links(const json& j) {
   if (!j.is_object()) return err("links: must be an object from MAC to impairment");
   if (j.size() > kMaxLinks)
-    return err("links: " + std::to_string(j.size()) + " entries, at most " + std::to_string(kMaxLinks) +
-               " allowed");
+    return err("links: " + std::to_string(j.size()) + " entries, at most " +
+               std::to_string(kMaxLinks) + " allowed");
   std::map<Mac, LinkImpairment> out;
   for (const auto& [key, v] : j.items()) {
     auto mac = mac_field(json(key), "links key");
@@ -138,7 +142,8 @@ std::string encode(const NetRules& r) {
   if (!r.links.empty()) {
     json l = json::object();
     for (const auto& [mac, imp] : r.links)
-      l[mac_text(mac)] = {{"delay_ms", imp.delay_ms}, {"jitter_ms", imp.jitter_ms}, {"loss_pct", imp.loss_pct}};
+      l[mac_text(mac)] = {
+          {"delay_ms", imp.delay_ms}, {"jitter_ms", imp.jitter_ms}, {"loss_pct", imp.loss_pct}};
     j["links"] = std::move(l);
   }
   return j.dump();

@@ -21,8 +21,10 @@ void SwitchCore::remove_port(PortId p) {
 }
 
 void SwitchCore::set_connected(PortId p, bool c) {
-  if (c) unplugged_.erase(p);
-  else unplugged_.insert(p);
+  if (c)
+    unplugged_.erase(p);
+  else
+    unplugged_.insert(p);
 }
 
 std::optional<PortId> SwitchCore::port_of(Mac m) const {
@@ -65,7 +67,8 @@ std::vector<Delivery> SwitchCore::route(PortId in, std::string_view frame) {
   Frame f{src, group ? std::nullopt : std::optional<Mac>(dst), frame.size()};
   if (!group) {
     if (auto it = table_.find(dst); it != table_.end()) {
-      if (it->second != in && connected(it->second)) deliver(it->second, ports_[it->second], f, dst, out);
+      if (it->second != in && connected(it->second))
+        deliver(it->second, ports_[it->second], f, dst, out);
       return out;
     }
   }
@@ -86,9 +89,11 @@ void SwitchCore::deliver(PortId p, PortStats& st, const Frame& f, std::optional<
   }
   uint32_t delay = 0;
   bool alive = true;
-  if (auto it = rules_.links.find(f.src); it != rules_.links.end()) alive = impair(it->second, delay);
+  if (auto it = rules_.links.find(f.src); it != rules_.links.end())
+    alive = impair(it->second, delay);
   if (receiver && *receiver != f.src)
-    if (auto it = rules_.links.find(*receiver); alive && it != rules_.links.end()) alive = impair(it->second, delay);
+    if (auto it = rules_.links.find(*receiver); alive && it != rules_.links.end())
+      alive = impair(it->second, delay);
   if (!alive) {
     st.lost++;
     return;
@@ -103,9 +108,11 @@ bool SwitchCore::blocked(Mac from, std::optional<Mac> to) const {
 }
 
 bool SwitchCore::impair(const LinkImpairment& l, uint32_t& delay_ms) {
-  if (l.loss_pct > 0 && std::uniform_real_distribution<double>(0, 100)(rng_) < l.loss_pct) return false;
+  if (l.loss_pct > 0 && std::uniform_real_distribution<double>(0, 100)(rng_) < l.loss_pct)
+    return false;
   int64_t d = l.delay_ms;
-  if (l.jitter_ms > 0) d += std::uniform_int_distribution<int64_t>(-int64_t{l.jitter_ms}, l.jitter_ms)(rng_);
+  if (l.jitter_ms > 0)
+    d += std::uniform_int_distribution<int64_t>(-int64_t{l.jitter_ms}, l.jitter_ms)(rng_);
   delay_ms += static_cast<uint32_t>(std::max<int64_t>(d, 0));
   return true;
 }

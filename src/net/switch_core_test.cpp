@@ -8,14 +8,17 @@
 
 namespace uc::net {
 
-void PrintTo(const Delivery& d, std::ostream* os) { *os << "{port " << d.port << ", " << d.delay_ms << " ms}"; }
+void PrintTo(const Delivery& d, std::ostream* os) {
+  *os << "{port " << d.port << ", " << d.delay_ms << " ms}";
+}
 
 namespace {
 
 std::string frame(const std::string& dst, const std::string& src) {
   auto mac = [](const std::string& m) {
     std::string b;
-    for (size_t i = 0; i < m.size(); i += 3) b.push_back(static_cast<char>(std::stoi(m.substr(i, 2), nullptr, 16)));
+    for (size_t i = 0; i < m.size(); i += 3)
+      b.push_back(static_cast<char>(std::stoi(m.substr(i, 2), nullptr, 16)));
     return b;
   };
   return mac(dst) + mac(src) + std::string("\x08\x00", 2) + std::string(46, 'x');

@@ -13,9 +13,9 @@
 #include <cstring>
 #include <vector>
 
-#include "wire/daemon_protocol.h"
 #include "net/switch_control.h"
 #include "sys/files.h"
+#include "wire/daemon_protocol.h"
 
 namespace uc::net {
 namespace {
@@ -31,7 +31,8 @@ Status check_rules_socket(int fd) {
   socklen_t len = sizeof type;
   if (::getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) != 0)
     return errno_error("control fd " + std::to_string(fd) + " is not a socket");
-  if (type != SOCK_SEQPACKET) return err("control fd " + std::to_string(fd) + " is not a SOCK_SEQPACKET socket");
+  if (type != SOCK_SEQPACKET)
+    return err("control fd " + std::to_string(fd) + " is not a SOCK_SEQPACKET socket");
   set_nonblocking(fd);
   set_cloexec(fd);
   return {};
@@ -124,8 +125,9 @@ bool SwitchServer::read_rules(short revents) {
   // SOCK_SEQPACKET allows empty messages, so a 0 is end of file only with a hang-up.
   if (n == 0 && (revents & (POLLHUP | POLLERR))) return false;
   auto len = static_cast<size_t>(n);
-  std::string reply = len > kMaxControlMessage ? control_too_large(len)
-                                               : handle_control_message(core_, {rules_buf_.data(), len});
+  std::string reply = len > kMaxControlMessage
+                          ? control_too_large(len)
+                          : handle_control_message(core_, {rules_buf_.data(), len});
   ::send(rules_.get(), reply.data(), reply.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
   return true;
 }
@@ -136,7 +138,8 @@ void SwitchServer::send_frame(PortId out, std::string_view frame) {
   sockaddr_un to{};
   to.sun_family = AF_UNIX;
   std::memcpy(to.sun_path, ports_[id->second].peer.data(), sizeof to.sun_path);
-  ::sendto(data_.get(), frame.data(), frame.size(), MSG_DONTWAIT, reinterpret_cast<sockaddr*>(&to), sizeof to);
+  ::sendto(data_.get(), frame.data(), frame.size(), MSG_DONTWAIT, reinterpret_cast<sockaddr*>(&to),
+           sizeof to);
 }
 
 void SwitchServer::forward_frames() {
@@ -144,7 +147,8 @@ void SwitchServer::forward_frames() {
   for (int budget = 0; budget < 256; ++budget) {
     sockaddr_un from{};
     socklen_t len = sizeof from;
-    ssize_t n = ::recvfrom(data_.get(), buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&from), &len);
+    ssize_t n =
+        ::recvfrom(data_.get(), buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&from), &len);
     if (n < 0) return;
     auto it = by_peer_.find(address_key(from, len));
     if (it == by_peer_.end()) continue;  // not a registered port: ignore
@@ -181,7 +185,8 @@ int SwitchServer::run() {
                             {listen_.get(), POLLIN, 0},
                             {data_.get(), POLLIN, 0}};
     for (auto& [fd, p] : ports_) fds.push_back({fd, POLLIN, 0});
-    if (::poll(fds.data(), fds.size(), delayed_.poll_timeout_ms(monotonic_us())) < 0 && errno != EINTR)
+    if (::poll(fds.data(), fds.size(), delayed_.poll_timeout_ms(monotonic_us())) < 0 &&
+        errno != EINTR)
       return 1;
     if (fds[0].revents) return 0;
     // The supervisor owns the switch: when it is gone, so is the switch's purpose.

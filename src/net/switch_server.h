@@ -45,8 +45,8 @@ class SwitchServer {
   DelayQueue delayed_;
   struct Port {
     Fd control;
-    std::string request;      // bytes of the request read so far
-    std::string peer;         // the node's datagram address (key), once known
+    std::string request;  // bytes of the request read so far
+    std::string peer;     // the node's datagram address (key), once known
     PortId id = 0;
   };
   std::map<int, Port> ports_;  // by control fd

@@ -6,7 +6,8 @@ namespace uc::node {
 namespace {
 
 TEST(DiskFault, OnlyTheSharedDiskIsTouched) {
-  for (auto k : {DiskFault::Kind::kNone, DiskFault::Kind::kStall, DiskFault::Kind::kSlow, DiskFault::Kind::kError})
+  for (auto k : {DiskFault::Kind::kNone, DiskFault::Kind::kStall, DiskFault::Kind::kSlow,
+                 DiskFault::Kind::kError})
     EXPECT_EQ(judge(DiskFault{k, 100}, false), IoVerdict::kGo) << kind_name(k);
 }
 

@@ -102,9 +102,12 @@ void DiskGate::release(Gate& g, int64_t now) {
   if (g.fault.kind != DiskFault::Kind::kSlow) {
     // Delays no longer apply (the fault ended or changed): what waited goes on.
     for (auto& [due, id] : g.delayed) {
-      if (verdict == IoVerdict::kHold) g.held.push_back(id);
-      else if (verdict == IoVerdict::kFail) (void)fail_call(fd, id, EIO);
-      else (void)let_through(fd, id);
+      if (verdict == IoVerdict::kHold)
+        g.held.push_back(id);
+      else if (verdict == IoVerdict::kFail)
+        (void)fail_call(fd, id, EIO);
+      else
+        (void)let_through(fd, id);
     }
     g.delayed.clear();
   }
@@ -131,8 +134,12 @@ void DiskGate::on_trapped(Gate& g) {
   // The task may have died between the two looks; its fd number may then name another file.
   if (!still_waiting(g.listener.get(), call->id)) return;
   switch (judge(g.fault, disk)) {
-    case IoVerdict::kGo: (void)let_through(g.listener.get(), call->id); break;
-    case IoVerdict::kHold: g.held.push_back(call->id); break;
+    case IoVerdict::kGo:
+      (void)let_through(g.listener.get(), call->id);
+      break;
+    case IoVerdict::kHold:
+      g.held.push_back(call->id);
+      break;
     case IoVerdict::kDelay:
       g.delayed.emplace(now_ms() + g.fault.delay_ms, call->id);
       g.counts.delayed++;

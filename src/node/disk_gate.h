@@ -65,7 +65,8 @@ class DiskGate {
     DiskFault fault;
     std::vector<uint64_t> held;                // ids waiting for the stall to end
     std::multimap<int64_t, uint64_t> delayed;  // due time (monotonic ms) -> id
-    std::map<std::pair<pid_t, int>, bool> is_disk;  // (tid, fd) -> a shared disk; kept while a fault lasts
+    std::map<std::pair<pid_t, int>, bool>
+        is_disk;  // (tid, fd) -> a shared disk; kept while a fault lasts
     DiskGateCounts counts;
   };
   void on_trapped(Gate& g);

@@ -3,6 +3,7 @@
 #include "node/disk_gate.h"
 
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <poll.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -10,11 +11,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <gtest/gtest.h>
-
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
-#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -81,7 +80,9 @@ int result_within(const TrappedChild& c, int ms, DiskGate* gate = nullptr) {
         names.push_back(n);
       }
     int64_t left = end - SystemClock::instance().mono_ms();
-    if (gate && gate->next_due()) left = std::min(left, std::max<int64_t>(0, *gate->next_due() - SystemClock::instance().mono_ms()));
+    if (gate && gate->next_due())
+      left = std::min(left,
+                      std::max<int64_t>(0, *gate->next_due() - SystemClock::instance().mono_ms()));
     if (left < 0) return -1;
     ::poll(p.data(), p.size(), static_cast<int>(left));
     if (p[0].revents) {

@@ -38,7 +38,8 @@ TEST(KernelCmdline, PapersNode0) {
 }
 
 TEST(KernelCmdline, ALargeClustersHostsStayOffTheCommandLine) {
-  auto r = parse_cluster_toml("[cluster]\nnode_count = 255\nsubnet = \"192.168.0.0/21\"\n", "t", false);
+  auto r =
+      parse_cluster_toml("[cluster]\nnode_count = 255\nsubnet = \"192.168.0.0/21\"\n", "t", false);
   ASSERT_TRUE(r.ok()) << r.error().message;
   const auto& c = *r;
   auto args = kernel_command_line(c, c.nodes[254]);
@@ -52,8 +53,10 @@ TEST(KernelCmdline, ALargeClustersHostsStayOffTheCommandLine) {
 
 TEST(KernelCmdline, NodeSettingsAndExtraArgs) {
   auto c = parse_cluster_toml(
-      "[[node]]\nname=\"big\"\naddress=\"192.168.0.9\"\nmemory=\"1G\"\nkernel_args=[\"loglevel=7\"]\n",
-      "t", false).value();
+               "[[node]]\nname=\"big\"\naddress=\"192.168.0.9\"\nmemory=\"1G\"\nkernel_args=["
+               "\"loglevel=7\"]\n",
+               "t", false)
+               .value();
   auto args = kernel_command_line(c, c.nodes[0]);
   EXPECT_TRUE(has(args, "mem=1024M"));
   EXPECT_TRUE(has(args, "umid=big"));

@@ -1,7 +1,6 @@
 #include "node/mconsole.h"
 
 #include <gtest/gtest.h>
-
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -75,7 +74,9 @@ TEST(Mconsole, ACallGathersAReplyOfSeveralDatagramsWithoutWaiting) {
             "proc sys/kernel/random/boot_id");
   for (auto& part : {MconsoleReply{0, true, "\n"}, MconsoleReply{0, false, "ab-cd\n"}}) {
     auto bytes = encode_mconsole_reply(part);
-    ASSERT_GT(::sendto(uml.get(), bytes.data(), bytes.size(), 0, reinterpret_cast<sockaddr*>(&from), len), 0);
+    ASSERT_GT(
+        ::sendto(uml.get(), bytes.data(), bytes.size(), 0, reinterpret_cast<sockaddr*>(&from), len),
+        0);
   }
   pollfd p{call->fd(), POLLIN, 0};
   ASSERT_EQ(::poll(&p, 1, 2000), 1);

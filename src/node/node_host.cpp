@@ -39,8 +39,8 @@ void LocalNodeHost::mconsole(const std::string& node, const std::string& command
     done(call.error());
     return;
   }
-  calls_.emplace(next_call_++, Call{std::move(*call), clock_.mono_ms() + timeout_ms,
-                                    std::move(done)});
+  calls_.emplace(next_call_++,
+                 Call{std::move(*call), clock_.mono_ms() + timeout_ms, std::move(done)});
 }
 
 void LocalNodeHost::finish(uint64_t id, Result<std::string> r) {
@@ -72,7 +72,8 @@ void LocalNodeHost::add_to(PollSet& set) {
       if (it == calls_.end() || !it->second.call.on_readable()) return;
       auto& call = it->second.call;
       if (call.failed()) return finish(id, err(call.error()));
-      if (call.reply().err) return finish(id, err("mconsole " + call.command() + ": " + call.reply().data));
+      if (call.reply().err)
+        return finish(id, err("mconsole " + call.command() + ": " + call.reply().data));
       finish(id, call.reply().data);
     });
 }

@@ -14,10 +14,10 @@
 #include <optional>
 #include <string>
 
-#include "paths/state_paths.h"
 #include "config/cluster_spec.h"
 #include "node/disk_gate.h"
 #include "node/mconsole.h"
+#include "paths/state_paths.h"
 #include "sys/clock.h"
 #include "sys/fd.h"
 #include "sys/poll_set.h"
@@ -62,7 +62,9 @@ class NodeHost {
   void thaw(const std::string& n, Reply done) { mconsole(n, "go", 2000, std::move(done)); }
   // What every task of its kernel is blocked on, into its console log (sysrq w; never t,
   // which panics this kernel).
-  void capture_stacks(const std::string& n, Reply done) { mconsole(n, "sysrq w", 2000, std::move(done)); }
+  void capture_stacks(const std::string& n, Reply done) {
+    mconsole(n, "sysrq w", 2000, std::move(done));
+  }
 
  protected:
   void exited(const std::string& node, int wait_status) {
@@ -75,7 +77,8 @@ class NodeHost {
 
 class LocalNodeHost : public NodeHost {
  public:
-  LocalNodeHost(const ClusterPaths& paths, std::string image, const Clock& clock = SystemClock::instance())
+  LocalNodeHost(const ClusterPaths& paths, std::string image,
+                const Clock& clock = SystemClock::instance())
       : paths_(paths), image_(std::move(image)), clock_(clock), gate_(clock) {}
 
   Result<NodeLink> launch(const ClusterSpec& cluster, const NodeSpec& n) override;

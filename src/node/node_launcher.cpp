@@ -24,8 +24,8 @@ Status prepare_owned_dir(const std::string& dir) {
   return {};
 }
 
-Result<LaunchedNode> launch_node(const ClusterSpec& c, const NodeSpec& n,
-                                 const ClusterPaths& paths, const std::string& image) {
+Result<LaunchedNode> launch_node(const ClusterSpec& c, const NodeSpec& n, const ClusterPaths& paths,
+                                 const std::string& image) {
   // A built kernel is looked up at each start: rebuilding it reaches the node at its next boot.
   auto kernel = kernel::resolve_node_kernel(n.kernel);
   if (!kernel) return kernel.error();
@@ -63,7 +63,8 @@ Result<LaunchedNode> launch_node(const ClusterSpec& c, const NodeSpec& n,
   s.mount_point = mnt;
   s.binds.push_back({kernel->binary, "/kernel/linux", false});
   s.binds.push_back({helper_path("umlcluster-xstate.so"), kSandboxXstateShim, false});
-  if (!kernel->modules_image.empty()) s.binds.push_back({kernel->modules_image, kSandboxModules, false});
+  if (!kernel->modules_image.empty())
+    s.binds.push_back({kernel->modules_image, kSandboxModules, false});
   for (const auto& lib : system_runtime_libraries()) s.binds.push_back({lib, lib, false});
   s.binds.push_back({image, sp.image, false});
   s.binds.push_back({node_dir, "/node", true});
@@ -79,10 +80,12 @@ Result<LaunchedNode> launch_node(const ClusterSpec& c, const NodeSpec& n,
   inside.kernel = "/kernel/linux";
   s.argv = kernel_command_line(c, inside, sp);
   for (size_t i = 0; i < disks.size(); ++i)
-    s.argv.insert(s.argv.begin() + 6 + static_cast<long>(i), ocfs2::disk_kernel_arg(i, "/disks/" + disks[i]->name + ".img"));
+    s.argv.insert(s.argv.begin() + 6 + static_cast<long>(i),
+                  ocfs2::disk_kernel_arg(i, "/disks/" + disks[i]->name + ".img"));
   if (!kernel->modules_image.empty())
     for (const auto& a : modules_disk_args(disks.size() + 1, kSandboxModules)) s.argv.push_back(a);
-  s.env = {"HOME=/node", "TMPDIR=/dev/shm", "PATH=/kernel", std::string("LD_PRELOAD=") + kSandboxXstateShim};
+  s.env = {"HOME=/node", "TMPDIR=/dev/shm", "PATH=/kernel",
+           std::string("LD_PRELOAD=") + kSandboxXstateShim};
   s.cwd = "/node";
   s.fds = {{log->get(), 1},
            {log->get(), 2},
@@ -92,7 +95,8 @@ Result<LaunchedNode> launch_node(const ClusterSpec& c, const NodeSpec& n,
   std::vector<FileId> ids;
   for (const auto* d : disks) {
     struct stat ds;
-    if (::stat(paths.disk(d->name).c_str(), &ds) != 0) return errno_error("stat " + paths.disk(d->name));
+    if (::stat(paths.disk(d->name).c_str(), &ds) != 0)
+      return errno_error("stat " + paths.disk(d->name));
     ids.push_back({ds.st_dev, ds.st_ino});
   }
   Fd trap;

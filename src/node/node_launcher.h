@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
-#include "paths/state_paths.h"
 #include "config/cluster_spec.h"
 #include "node/disk_gate.h"
+#include "paths/state_paths.h"
 #include "sys/fd.h"
 #include "sys/process.h"
 #include "sys/result.h"
@@ -25,8 +25,8 @@ struct LaunchedNode {
 };
 
 // Prepares the node's directories (first boot creates its COW file) and starts it.
-Result<LaunchedNode> launch_node(const ClusterSpec& c, const NodeSpec& n,
-                                 const ClusterPaths& paths, const std::string& image);
+Result<LaunchedNode> launch_node(const ClusterSpec& c, const NodeSpec& n, const ClusterPaths& paths,
+                                 const std::string& image);
 
 // The sandbox and switch directories a node's user owns, created if missing.
 Status prepare_owned_dir(const std::string& dir);

@@ -48,7 +48,8 @@ long ptrace(enum __ptrace_request request, ...) {
   if (request == PTRACE_SETREGSET && (long)addr == NT_X86_XSTATE && data) {
     struct iovec* theirs = (struct iovec*)data;
     struct iovec full = {whole, sizeof whole};
-    if (real(PTRACE_GETREGSET, pid, (void*)(long)NT_X86_XSTATE, &full) == 0 && full.iov_len > theirs->iov_len) {
+    if (real(PTRACE_GETREGSET, pid, (void*)(long)NT_X86_XSTATE, &full) == 0 &&
+        full.iov_len > theirs->iov_len) {
       memcpy(whole, theirs->iov_base, theirs->iov_len);
       return real(PTRACE_SETREGSET, pid, (void*)(long)NT_X86_XSTATE, &full);
     }

@@ -62,9 +62,10 @@ void ClusterBringup::node_booted(const std::string& node) {
                 if (code != 0) return fail(node, "o2cb online failed: " + first_line(err + out));
                 nodes_[node].online = true;
                 order_.online(node);
-                runner_.progress(node, "o2cb_online",
-                                 fmt::format("o2cb online, cluster {} port {} ({:.1f} s after boot)",
-                                             spec_.name, spec_.port, seconds(node)));
+                runner_.progress(
+                    node, "o2cb_online",
+                    fmt::format("o2cb online, cluster {} port {} ({:.1f} s after boot)", spec_.name,
+                                spec_.port, seconds(node)));
                 mount_disks(node);
               });
 }
@@ -107,11 +108,13 @@ void ClusterBringup::mount_disks(const std::string& node) {
         st = DiskState::kFormatted;
       } else if (*content == DiskContent::kOther && !redo) {
         st = DiskState::kFailed;
-        return fail(node, fmt::format("disk {} holds data that is not OCFS2: not formatting it", d.name));
+        return fail(node,
+                    fmt::format("disk {} holds data that is not OCFS2: not formatting it", d.name));
       } else if (marked && *content != DiskContent::kOcfs2) {
         st = DiskState::kFailed;
         return fail(node, fmt::format("disk {} was formatted before but reads blank now: refusing "
-                                      "to format it again", d.name));
+                                      "to format it again",
+                                      d.name));
       } else if (marked) {
         st = DiskState::kFormatted;
       } else {
@@ -121,35 +124,37 @@ void ClusterBringup::mount_disks(const std::string& node) {
         uint64_t epoch = phase.epoch;
         formatter_[d.name] = {node, epoch};
         phase.mounting.insert(d.name);
-        runner_.progress(node, "formatting",
-                         fmt::format("formatting disk {} ({}, {} slots){}", d.name, disk_device(i),
-                                     spec_.slots(d), redo ? ", again: its last format was cut short" : ""));
+        runner_.progress(
+            node, "formatting",
+            fmt::format("formatting disk {} ({}, {} slots){}", d.name, disk_device(i),
+                        spec_.slots(d), redo ? ", again: its last format was cut short" : ""));
         std::string name = d.name;
-        runner_.run(node, format_script(spec_, d, disk_device(i), redo),
-                    [this, node, name, epoch](int code, const std::string& out, const std::string& err) {
-                      // A formatter that died is not a failed format: node_gone handed it on.
-                      if (!current(node, epoch)) return;
-                      auto& s = disk_state_[name];
-                      formatter_.erase(name);
-                      nodes_[node].mounting.erase(name);
-                      if (code != 0) {
-                        s = DiskState::kFailed;
-                        return fail(node, "mkfs.ocfs2 failed: " + first_line(err + out));
-                      }
-                      s = DiskState::kFormatted;
-                      redo_format_.erase(name);
-                      std::string uuid;
-                      if (auto at = out.find("uuid="); at != std::string::npos)
-                        uuid = out.substr(at + 5, out.find('\n', at) - at - 5);
-                      if (!uuid.empty()) region_[name] = uuid;
-                      for (const auto& dd : spec_.disks)
-                        if (dd.name == name) disks_.mark_formatted(dd, node, uuid);
-                      runner_.progress(node, "formatted", fmt::format("formatted disk {}", name));
-                      // Everyone who waited for it mounts it now.
-                      std::vector<std::string> waiting;
-                      for (auto& [n, p] : nodes_) waiting.push_back(n);
-                      for (auto& n : waiting) mount_disks(n);
-                    });
+        runner_.run(
+            node, format_script(spec_, d, disk_device(i), redo),
+            [this, node, name, epoch](int code, const std::string& out, const std::string& err) {
+              // A formatter that died is not a failed format: node_gone handed it on.
+              if (!current(node, epoch)) return;
+              auto& s = disk_state_[name];
+              formatter_.erase(name);
+              nodes_[node].mounting.erase(name);
+              if (code != 0) {
+                s = DiskState::kFailed;
+                return fail(node, "mkfs.ocfs2 failed: " + first_line(err + out));
+              }
+              s = DiskState::kFormatted;
+              redo_format_.erase(name);
+              std::string uuid;
+              if (auto at = out.find("uuid="); at != std::string::npos)
+                uuid = out.substr(at + 5, out.find('\n', at) - at - 5);
+              if (!uuid.empty()) region_[name] = uuid;
+              for (const auto& dd : spec_.disks)
+                if (dd.name == name) disks_.mark_formatted(dd, node, uuid);
+              runner_.progress(node, "formatted", fmt::format("formatted disk {}", name));
+              // Everyone who waited for it mounts it now.
+              std::vector<std::string> waiting;
+              for (auto& [n, p] : nodes_) waiting.push_back(n);
+              for (auto& n : waiting) mount_disks(n);
+            });
         continue;
       }
     }
@@ -159,25 +164,31 @@ void ClusterBringup::mount_disks(const std::string& node) {
       phase.heartbeat_busy = true;
       runner_.progress(node, "heartbeat", "starting global heartbeat");
       runner_.run(node, start_heartbeat_script(spec_, node, regions()),
-                  [this, node, epoch = phase.epoch](int code, const std::string& out, const std::string& err) {
+                  [this, node, epoch = phase.epoch](int code, const std::string& out,
+                                                    const std::string& err) {
                     if (!current(node, epoch)) return;
                     auto& p = nodes_[node];
                     p.heartbeat_busy = false;
-                    if (code != 0) return fail(node, "o2cb start-heartbeat failed: " + first_line(err + out));
+                    if (code != 0)
+                      return fail(node, "o2cb start-heartbeat failed: " + first_line(err + out));
                     p.heartbeat = true;
                     mount_disks(node);
                   });
       continue;
     }
-    if (st == DiskState::kFormatted && ordered_) queue_mount(node, d);
-    else if (st == DiskState::kFormatted) start_mount(node, d, i, false);
-    else if (st == DiskState::kFailed) return fail(node, fmt::format("disk {} is not usable", d.name));
+    if (st == DiskState::kFormatted && ordered_)
+      queue_mount(node, d);
+    else if (st == DiskState::kFormatted)
+      start_mount(node, d, i, false);
+    else if (st == DiskState::kFailed)
+      return fail(node, fmt::format("disk {} is not usable", d.name));
     // kFormatting: wait; the formatter's completion calls mount_disks again.
   }
   check_ready(node);
 }
 
-void ClusterBringup::start_mount(const std::string& node, const DiskSpec& d, size_t index, bool ordered) {
+void ClusterBringup::start_mount(const std::string& node, const DiskSpec& d, size_t index,
+                                 bool ordered) {
   nodes_[node].mounting.insert(d.name);
   std::string name = d.name, mnt = d.mount;
   std::string script = mount_script(d, disk_device(index));
@@ -193,10 +204,12 @@ void ClusterBringup::start_mount(const std::string& node, const DiskSpec& d, siz
                 }
                 auto& p = nodes_[node];
                 p.mounting.erase(name);
-                if (code != 0) return fail(node, "mount of " + name + " failed: " + first_line(err + out));
+                if (code != 0)
+                  return fail(node, "mount of " + name + " failed: " + first_line(err + out));
                 p.mounted.insert(name);
                 runner_.progress(node, "mounted",
-                                 fmt::format("mounted {} at {} ({:.1f} s after boot)", name, mnt, seconds(node)));
+                                 fmt::format("mounted {} at {} ({:.1f} s after boot)", name, mnt,
+                                             seconds(node)));
                 check_ready(node);
               });
 }

@@ -29,7 +29,8 @@ class NodeRunner {
   virtual ~NodeRunner() = default;
   virtual void run(const std::string& node, const std::string& script, Done done) = 0;
   // `step`: o2cb_online, formatting, formatted, heartbeat, mounted (the event log's types).
-  virtual void progress(const std::string& node, const std::string& step, const std::string& message) = 0;
+  virtual void progress(const std::string& node, const std::string& step,
+                        const std::string& message) = 0;
   virtual void ready(const std::string& node) = 0;
   virtual void failed(const std::string& node, const std::string& why) = 0;
   // A step's own output, worth keeping (the node's log shows it).
@@ -42,7 +43,8 @@ class DiskStore {
   virtual Result<DiskContent> content(const DiskSpec& d) = 0;
   virtual bool marked_formatted(const DiskSpec& d) = 0;
   // `uuid`: the volume's UUID (its global heartbeat region name).
-  virtual void mark_formatted(const DiskSpec& d, const std::string& by, const std::string& uuid) = 0;
+  virtual void mark_formatted(const DiskSpec& d, const std::string& by,
+                              const std::string& uuid) = 0;
   // The UUID recorded when the disk was formatted ("" if unknown).
   virtual std::string region(const DiskSpec& d) = 0;
 };
@@ -54,7 +56,9 @@ class ClusterBringup {
 
   ClusterBringup(ClusterSpec spec, NodeRunner& runner, DiskStore& disks,
                  const Clock& clock = SystemClock::instance())
-      : spec_(std::move(spec)), runner_(runner), disks_(disks), clock_(clock) { update_spec(spec_); }
+      : spec_(std::move(spec)), runner_(runner), disks_(disks), clock_(clock) {
+    update_spec(spec_);
+  }
   void node_starting(const std::string& node);  // launched or waiting to boot
   void node_booted(const std::string& node);
   void node_gone(const std::string& node);
@@ -85,7 +89,7 @@ class ClusterBringup {
     std::set<std::string> mounting, mounted;
     std::chrono::steady_clock::time_point t0;
     bool failed = false;
-    bool heartbeat = false;     // global heartbeat started on the known regions
+    bool heartbeat = false;  // global heartbeat started on the known regions
     bool heartbeat_busy = false;
     bool local_hb_waiting = false, local_hb = false;  // ordered mounts: its heartbeat's wave
   };

@@ -44,7 +44,8 @@ void ClusterBringup::queue_mount(const std::string& node, const DiskSpec& d) {
   if (!p.local_hb) {
     if (!p.local_hb_waiting) {
       p.local_hb_waiting = true;
-      runner_.progress(node, "heartbeat", "waiting for the other nodes to start heartbeats together");
+      runner_.progress(node, "heartbeat",
+                       "waiting for the other nodes to start heartbeats together");
       order_.wants_heartbeat(node, number_of(node), now_ms());
     }
     return;
@@ -76,17 +77,19 @@ void ClusterBringup::start_local_heartbeat(const std::string& node) {
   auto disks = spec_.disks_of(node);
   for (size_t i = 0; i < disks.size(); ++i) script += start_local_heartbeat_script(disk_device(i));
   runner_.progress(node, "heartbeat", "starting heartbeat");
-  runner_.run(node, script, [this, node, epoch = it->second.epoch](int code, const std::string& out,
-                                                                  const std::string& err) {
-    if (!current(node, epoch)) return;
-    if (code != 0) return fail(node, "ocfs2_hb_ctl -S failed: " + err + out);
-    nodes_[node].local_hb = true;
-    order_.heartbeat_steady(node);
-    runner_.progress(node, "heartbeat_started",
-                     fmt::format("heartbeat steady ({:.1f} s after boot)", seconds(node)));
-    mount_disks(node);
-    pump();
-  });
+  runner_.run(node, script,
+              [this, node, epoch = it->second.epoch](int code, const std::string& out,
+                                                     const std::string& err) {
+                if (!current(node, epoch)) return;
+                if (code != 0) return fail(node, "ocfs2_hb_ctl -S failed: " + err + out);
+                nodes_[node].local_hb = true;
+                order_.heartbeat_steady(node);
+                runner_.progress(
+                    node, "heartbeat_started",
+                    fmt::format("heartbeat steady ({:.1f} s after boot)", seconds(node)));
+                mount_disks(node);
+                pump();
+              });
 }
 
 }  // namespace uc::ocfs2

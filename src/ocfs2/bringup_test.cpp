@@ -22,7 +22,9 @@ struct FakeRunner : NodeRunner {
   }
   void progress(const std::string&, const std::string&, const std::string&) override {}
   void ready(const std::string& node) override { ready_nodes.push_back(node); }
-  void failed(const std::string& node, const std::string& why) override { failures.push_back(node + ": " + why); }
+  void failed(const std::string& node, const std::string& why) override {
+    failures.push_back(node + ": " + why);
+  }
   // Completes every pending step successfully, repeatedly, until none is left.
   void finish_all() {
     while (!steps.empty()) {
@@ -137,7 +139,7 @@ TEST(Bringup, AFormatThatDiesWithItsNodeIsTakenUpByAnother) {
   r.steps.front().done(0, "", "");  // node0 online, starts formatting
   r.steps.pop_front();
   ASSERT_EQ(r.count("mkfs.ocfs2"), 1);
-  r.steps.clear();                  // node0 dies mid-format
+  r.steps.clear();  // node0 dies mid-format
   b.node_gone("node0");
   b.node_booted("node1");
   r.steps.front().done(0, "", "");
@@ -169,7 +171,8 @@ TEST(Bringup, AFormatterKilledWhileTheOthersWaitHandsTheFormatOn) {
   EXPECT_TRUE(r.failures.empty()) << r.failures[0];
   ASSERT_EQ(r.count("mkfs.ocfs2"), 1);
   EXPECT_EQ(r.steps.back().node, "node1");
-  EXPECT_EQ(r.steps.back().script.find("blkid"), std::string::npos) << "formats over the half-made volume";
+  EXPECT_EQ(r.steps.back().script.find("blkid"), std::string::npos)
+      << "formats over the half-made volume";
   r.finish_all();
   EXPECT_EQ(r.ready_nodes, std::vector<std::string>{"node1"});
   // node0 comes back and mounts what node1 formatted.

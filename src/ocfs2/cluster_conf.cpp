@@ -20,9 +20,10 @@ std::string write_cluster_conf(const ClusterSpec& c, const std::vector<Heartbeat
   out += fmt::format("cluster:\n\tnode_count = {}\n\theartbeat_mode = {}\n\tname = {}\n",
                      c.nodes.size(), c.heartbeat_mode(), c.name);
   for (const auto& n : c.nodes)
-    out += fmt::format("\nnode:\n\tip_port = {}\n\tip_address = {}\n\tnumber = {}\n\tname = {}\n"
-                       "\tcluster = {}\n",
-                       c.port, n.address.str(), n.number, n.name, c.name);
+    out += fmt::format(
+        "\nnode:\n\tip_port = {}\n\tip_address = {}\n\tnumber = {}\n\tname = {}\n"
+        "\tcluster = {}\n",
+        c.port, n.address.str(), n.number, n.name, c.name);
   return out;
 }
 
@@ -62,7 +63,8 @@ Result<ClusterSpec> parse_cluster_conf(const std::string& text, const std::strin
     if (trimmed.empty() || trimmed[0] == '#') continue;
     if (raw[0] != ' ' && raw[0] != '\t') {
       if (raw.back() != ':') {
-        fail(lineno, "stanza", fmt::format("\"{}\" is not a stanza header (cluster:, node:, heartbeat:)", raw));
+        fail(lineno, "stanza",
+             fmt::format("\"{}\" is not a stanza header (cluster:, node:, heartbeat:)", raw));
         continue;
       }
       std::string kind = raw.substr(0, raw.size() - 1);
@@ -71,11 +73,11 @@ Result<ClusterSpec> parse_cluster_conf(const std::string& text, const std::strin
       stanzas.push_back({kind, lineno, {}});
       continue;
     }
-    if (raw[0] != '\t')
-      fail(lineno, "indent", "parameters must be indented with a TAB");
+    if (raw[0] != '\t') fail(lineno, "indent", "parameters must be indented with a TAB");
     auto eq = trimmed.find('=');
     if (eq == std::string::npos || stanzas.empty()) {
-      fail(lineno, "parameter", fmt::format("\"{}\" is not \"name = value\" inside a stanza", trimmed));
+      fail(lineno, "parameter",
+           fmt::format("\"{}\" is not \"name = value\" inside a stanza", trimmed));
       continue;
     }
     auto strip = [](std::string s) {
@@ -99,22 +101,34 @@ Result<ClusterSpec> parse_cluster_conf(const std::string& text, const std::strin
   // the parameter's name here. Fields that did not parse are reported already.
   std::map<std::string, std::pair<int, std::string>> where;
   std::set<std::string> unread;
-  if (!cluster) fail(0, "cluster", "no cluster: stanza");
+  if (!cluster)
+    fail(0, "cluster", "no cluster: stanza");
   else {
-    auto get = [&](const char* k) { auto it = cluster->params.find(k); return it == cluster->params.end() ? std::pair<std::string, int>{"", cluster->line} : it->second; };
+    auto get = [&](const char* k) {
+      auto it = cluster->params.find(k);
+      return it == cluster->params.end() ? std::pair<std::string, int>{"", cluster->line}
+                                         : it->second;
+    };
     auto [name, nl] = get("name");
     c.name = name;
     where["cluster.name"] = {nl, "cluster.name"};
     auto [count, cl] = get("node_count");
     node_count_line = cl;
-    try { node_count = std::stoi(count); } catch (...) { fail(cl, "cluster.node_count", "expected a number"); }
+    try {
+      node_count = std::stoi(count);
+    } catch (...) {
+      fail(cl, "cluster.node_count", "expected a number");
+    }
   }
   std::optional<int> port;
   for (const auto& s : stanzas) {
     if (s.kind != "node") continue;
     size_t idx = c.nodes.size();
     std::string f = fmt::format("node[{}]", idx);
-    auto get = [&](const char* k) { auto it = s.params.find(k); return it == s.params.end() ? std::pair<std::string, int>{"", s.line} : it->second; };
+    auto get = [&](const char* k) {
+      auto it = s.params.find(k);
+      return it == s.params.end() ? std::pair<std::string, int>{"", s.line} : it->second;
+    };
     NodeSpec n;
     auto [name, nl] = get("name");
     n.name = name;
@@ -145,9 +159,12 @@ Result<ClusterSpec> parse_cluster_conf(const std::string& text, const std::strin
         port = v;
         where["cluster.port"] = {pl, f + ".ip_port"};
       }
-    } catch (...) { fail(pl, f + ".ip_port", "expected a port number"); }
+    } catch (...) {
+      fail(pl, f + ".ip_port", "expected a port number");
+    }
     auto [cl, cll] = get("cluster");
-    if (cl != c.name) fail(cll, f + ".cluster", fmt::format("\"{}\" is not the cluster \"{}\"", cl, c.name));
+    if (cl != c.name)
+      fail(cll, f + ".cluster", fmt::format("\"{}\" is not the cluster \"{}\"", cl, c.name));
     c.nodes.push_back(n);
   }
   if (cluster && node_count >= 0 && node_count != static_cast<int>(c.nodes.size()))

@@ -9,8 +9,10 @@ namespace {
 
 const char* kPaper =
     "cluster:\n\tnode_count = 2\n\tname = ocfs2\n\n"
-    "node:\n\tip_port = 7777\n\tip_address = 192.168.0.112\n\tnumber = 0\n\tname = node0\n\tcluster = ocfs2\n\n"
-    "node:\n\tip_port = 7777\n\tip_address = 192.168.0.116\n\tnumber = 1\n\tname = node1\n\tcluster = ocfs2\n";
+    "node:\n\tip_port = 7777\n\tip_address = 192.168.0.112\n\tnumber = 0\n\tname = "
+    "node0\n\tcluster = ocfs2\n\n"
+    "node:\n\tip_port = 7777\n\tip_address = 192.168.0.116\n\tnumber = 1\n\tname = "
+    "node1\n\tcluster = ocfs2\n";
 
 std::string error_of(const std::string& text) {
   auto r = parse_cluster_conf(text, "cluster.conf");
@@ -23,8 +25,10 @@ TEST(ClusterConf, WritesOcfs2Layout) {
   std::string conf = write_cluster_conf(spec);
   EXPECT_EQ(conf,
             "cluster:\n\tnode_count = 2\n\theartbeat_mode = local\n\tname = ocfs2\n\n"
-            "node:\n\tip_port = 7777\n\tip_address = 192.168.0.112\n\tnumber = 0\n\tname = node0\n\tcluster = ocfs2\n\n"
-            "node:\n\tip_port = 7777\n\tip_address = 192.168.0.116\n\tnumber = 1\n\tname = node1\n\tcluster = ocfs2\n");
+            "node:\n\tip_port = 7777\n\tip_address = 192.168.0.112\n\tnumber = 0\n\tname = "
+            "node0\n\tcluster = ocfs2\n\n"
+            "node:\n\tip_port = 7777\n\tip_address = 192.168.0.116\n\tnumber = 1\n\tname = "
+            "node1\n\tcluster = ocfs2\n");
 }
 
 TEST(ClusterConf, PapersTable3) {
@@ -43,7 +47,8 @@ TEST(ClusterConf, PapersTable3) {
 }
 
 TEST(ClusterConf, RoundTrip) {
-  auto spec = parse_cluster_toml("[cluster]\nname=\"lab\"\nport=7000\nnode_count=5\n", "t", false).value();
+  auto spec =
+      parse_cluster_toml("[cluster]\nname=\"lab\"\nport=7000\nnode_count=5\n", "t", false).value();
   auto back = parse_cluster_conf(write_cluster_conf(spec), "x");
   ASSERT_TRUE(back.ok()) << back.error().message;
   EXPECT_EQ(write_cluster_conf(*back), write_cluster_conf(spec));
@@ -67,8 +72,9 @@ TEST(ClusterConf, StanzaInColumnOne) {
 TEST(ClusterConf, NodeCountMustMatch) {
   std::string t = kPaper;
   t.replace(t.find("node_count = 2"), 14, "node_count = 3");
-  EXPECT_NE(error_of(t).find("cluster.conf:2: cluster.node_count: 3 does not match the 2 node stanzas"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of(t).find("cluster.conf:2: cluster.node_count: 3 does not match the 2 node stanzas"),
+      std::string::npos);
 }
 
 TEST(ClusterConf, ClusterNameRules) {
@@ -164,7 +170,9 @@ TEST(ClusterConf, PortOutOfRange) {
 }
 
 TEST(ClusterConf, O2cbDefaultsCarryTheTimeouts) {
-  auto spec = parse_cluster_toml("[o2cb]\nheartbeat_threshold = 11\nidle_timeout_ms = 15000\n", "t", false).value();
+  auto spec =
+      parse_cluster_toml("[o2cb]\nheartbeat_threshold = 11\nidle_timeout_ms = 15000\n", "t", false)
+          .value();
   std::string d = write_o2cb_defaults(spec);
   EXPECT_NE(d.find("O2CB_HEARTBEAT_THRESHOLD=11\n"), std::string::npos);
   EXPECT_NE(d.find("O2CB_IDLE_TIMEOUT_MS=15000\n"), std::string::npos);
@@ -172,9 +180,11 @@ TEST(ClusterConf, O2cbDefaultsCarryTheTimeouts) {
 }
 
 TEST(ClusterFileO2cb, KeepaliveBelowIdle) {
-  auto r = parse_cluster_toml("[o2cb]\nidle_timeout_ms = 3000\nkeepalive_delay_ms = 5000\n", "c.toml", false);
+  auto r = parse_cluster_toml("[o2cb]\nidle_timeout_ms = 3000\nkeepalive_delay_ms = 5000\n",
+                              "c.toml", false);
   ASSERT_FALSE(r.ok());
-  EXPECT_NE(r.error().message.find("c.toml:3: o2cb.keepalive_delay_ms: must be smaller"), std::string::npos);
+  EXPECT_NE(r.error().message.find("c.toml:3: o2cb.keepalive_delay_ms: must be smaller"),
+            std::string::npos);
 }
 
 }  // namespace

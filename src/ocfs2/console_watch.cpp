@@ -30,7 +30,8 @@ std::vector<std::string> ConsoleWatch::read_new() {
     if (n <= 0) break;
     offset_ += n;
     total += static_cast<size_t>(n);
-    for (auto& l : splitter_.feed(std::string_view(buf, static_cast<size_t>(n)))) lines.push_back(std::move(l));
+    for (auto& l : splitter_.feed(std::string_view(buf, static_cast<size_t>(n))))
+      lines.push_back(std::move(l));
   }
   return lines;
 }

@@ -29,8 +29,8 @@ class MountOrder {
   static constexpr size_t kWaveMax = 32;
 
   void starting(const std::string& node, int number);  // launched, or waiting to boot
-  void gone(const std::string& node);      // died, failed or stopped: waits for nothing
-  void online(const std::string& node);    // O2CB online: no longer booting
+  void gone(const std::string& node);                  // died, failed or stopped: waits for nothing
+  void online(const std::string& node);                // O2CB online: no longer booting
 
   // It is online with its volumes formatted, and its heartbeat has not started.
   void wants_heartbeat(const std::string& node, int number, int64_t now);
@@ -56,16 +56,16 @@ class MountOrder {
   size_t booting() const { return booting_.size(); }
 
  private:
-  int64_t oldest_wait() const;  // when the longest-waiting node asked for its heartbeat
+  int64_t oldest_wait() const;          // when the longest-waiting node asked for its heartbeat
   std::map<std::string, int> booting_;  // node -> number
   struct Waiting {
     int number = 0;
     int64_t since = 0;
   };
   std::map<std::string, Waiting> hb_waiting_;
-  std::set<std::string> hb_starting_;                    // in the current wave, not steady yet
+  std::set<std::string> hb_starting_;  // in the current wave, not steady yet
   std::set<std::tuple<int, std::string, std::string>> mounts_;  // number, node, disk
-  std::string mounting_;                                 // the node mounting now, or ""
+  std::string mounting_;                                        // the node mounting now, or ""
 };
 
 }  // namespace uc::ocfs2

@@ -50,7 +50,8 @@ std::string start_heartbeat_script(const ClusterSpec& c, const std::string& node
   std::string s = configure_script(c, regions);
   auto disks = c.disks_of(node);
   for (size_t i = 0; i < disks.size(); ++i)
-    s += fmt::format("[ -e /dev/sd{0} ] || mknod /dev/sd{0} b 98 {1}\n", char('b' + i), 16 * (i + 1));
+    s += fmt::format("[ -e /dev/sd{0} ] || mknod /dev/sd{0} b 98 {1}\n", char('b' + i),
+                     16 * (i + 1));
   // Starting twice is harmless: regions already beating are left alone.
   s += fmt::format("o2cb start-heartbeat {}\n", q(c.name));
   return s;
@@ -64,7 +65,8 @@ std::string online_script(const ClusterSpec& c) {
       "set -e\n"
       "ok() {{ echo \"$1: OK\"; }}\n"
       // `grep -q` without the process: is $2 mounted at $1?
-      "mounted() {{ while read -r d m t r; do [ \"$m $t\" = \"$1 $2\" ] && return 0; done < /proc/mounts; return 1; }}\n"
+      "mounted() {{ while read -r d m t r; do [ \"$m $t\" = \"$1 $2\" ] && return 0; done < "
+      "/proc/mounts; return 1; }}\n"
       // One modprobe for all: each process costs a UML guest about 0.2 s.
       "modprobe -a configfs ocfs2_nodemanager ocfs2_dlm ocfs2_dlmfs ocfs2_stack_o2cb\n"
       "ok 'Loading module \"configfs\"'\n"
@@ -88,17 +90,20 @@ std::string online_script(const ClusterSpec& c) {
       fmt::arg("reconnect", c.o2cb.reconnect_delay_ms));
 }
 
-std::string format_script(const ClusterSpec& c, const DiskSpec& d, const std::string& dev, bool redo) {
+std::string format_script(const ClusterSpec& c, const DiskSpec& d, const std::string& dev,
+                          bool redo) {
   std::string label = d.label.empty() ? d.name : d.label;
   uint64_t journal = journal_size_for(d.size, c.slots(d));
   // Refuse anything that already holds a filesystem: formatting is for blank disks only.
-  std::string blank_check = redo ? "" :
-      "if blkid -p {dev} >/dev/null 2>&1; then echo 'umlcluster: {dev} is not blank; "
-      "not formatting' >&2; exit 3; fi\n";
+  std::string blank_check =
+      redo ? ""
+           : "if blkid -p {dev} >/dev/null 2>&1; then echo 'umlcluster: {dev} is not blank; "
+             "not formatting' >&2; exit 3; fi\n";
   return fmt::format(
       fmt::runtime("set -e\n" + blank_check +
-      "mkfs.ocfs2 -q -F -N {slots}{journal} -L {label} --cluster-stack=o2cb --cluster-name={cluster}{global} {dev}\n"
-      "tunefs.ocfs2 -Q 'uuid=%U\\n' {dev}\n"),
+                   "mkfs.ocfs2 -q -F -N {slots}{journal} -L {label} --cluster-stack=o2cb "
+                   "--cluster-name={cluster}{global} {dev}\n"
+                   "tunefs.ocfs2 -Q 'uuid=%U\\n' {dev}\n"),
       fmt::arg("dev", dev), fmt::arg("slots", c.slots(d)), fmt::arg("label", q(label)),
       fmt::arg("journal", journal > 0 ? fmt::format(" -J size={}M", journal / kMiB) : ""),
       fmt::arg("cluster", q(c.name)),
@@ -111,7 +116,8 @@ std::string mount_script(const DiskSpec& d, const std::string& dev) {
       "set -e\n[ -d {mnt} ] || mkdir -p {mnt}\n"
       "while read -r d m t r; do [ \"$m $t\" = {mnt_ocfs2} ] && exit 0; done < /proc/mounts\n"
       "/sbin/mount.ocfs2 {dev} {mnt}\n",
-      fmt::arg("mnt", q(d.mount)), fmt::arg("mnt_ocfs2", q(d.mount + " ocfs2")), fmt::arg("dev", dev));
+      fmt::arg("mnt", q(d.mount)), fmt::arg("mnt_ocfs2", q(d.mount + " ocfs2")),
+      fmt::arg("dev", dev));
 }
 
 std::string start_local_heartbeat_script(const std::string& dev) {
@@ -127,7 +133,8 @@ std::string stop_local_heartbeat_script(const std::string& dev) {
 std::string probe_script(const ClusterSpec& c) {
   return fmt::format(
       "for m in configfs ocfs2_nodemanager ocfs2_dlm ocfs2_dlmfs; do\n"
-      "  if grep -q \"^$m \" /proc/modules; then echo \"module $m 1\"; else echo \"module $m 0\"; fi\n"
+      "  if grep -q \"^$m \" /proc/modules; then echo \"module $m 1\"; else echo \"module $m 0\"; "
+      "fi\n"
       "done\n"
       "grep -q ' /sys/kernel/config configfs ' /proc/mounts && echo configfs_mounted\n"
       "grep -q ' ocfs2_dlmfs ' /proc/mounts && echo dlmfs_mounted\n"
@@ -142,11 +149,12 @@ std::string probe_script(const ClusterSpec& c) {
 std::string add_node_script(const ClusterSpec& c, const NodeSpec& n,
                             const std::vector<std::string>& regions) {
   return configure_script(c, regions) +
-         fmt::format("N=/sys/kernel/config/cluster/{}/node/{}\n"
-                     "if [ -d /sys/kernel/config/cluster/{} ] && [ ! -d $N ]; then\n"
-                     "  mkdir $N\n  echo {} > $N/ipv4_address\n  echo {} > $N/ipv4_port\n"
-                     "  echo {} > $N/num\nfi\n",
-                     c.name, n.name, c.name, n.address.str(), c.port, n.number);
+         fmt::format(
+             "N=/sys/kernel/config/cluster/{}/node/{}\n"
+             "if [ -d /sys/kernel/config/cluster/{} ] && [ ! -d $N ]; then\n"
+             "  mkdir $N\n  echo {} > $N/ipv4_address\n  echo {} > $N/ipv4_port\n"
+             "  echo {} > $N/num\nfi\n",
+             c.name, n.name, c.name, n.address.str(), c.port, n.number);
 }
 
 O2cbState parse_probe(const std::string& out) {
@@ -157,12 +165,18 @@ O2cbState parse_probe(const std::string& out) {
     std::istringstream l(line);
     std::string key, a, b;
     l >> key >> a >> b;
-    if (key == "module") s.modules[a] = b == "1";
-    else if (key == "configfs_mounted") s.configfs_mounted = true;
-    else if (key == "dlmfs_mounted") s.dlmfs_mounted = true;
-    else if (key == "online") s.online = true;
-    else if (key == "region") s.heartbeat_regions++;
-    else if (key == "mount") s.mounts.push_back(a);
+    if (key == "module")
+      s.modules[a] = b == "1";
+    else if (key == "configfs_mounted")
+      s.configfs_mounted = true;
+    else if (key == "dlmfs_mounted")
+      s.dlmfs_mounted = true;
+    else if (key == "online")
+      s.online = true;
+    else if (key == "region")
+      s.heartbeat_regions++;
+    else if (key == "mount")
+      s.mounts.push_back(a);
   }
   return s;
 }

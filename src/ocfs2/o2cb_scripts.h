@@ -45,8 +45,8 @@ struct O2cbState {
   std::map<std::string, bool> modules;  // configfs, ocfs2_nodemanager, ocfs2_dlm, ocfs2_dlmfs
   bool configfs_mounted = false;
   bool dlmfs_mounted = false;
-  bool online = false;        // cluster registered in configfs
-  int heartbeat_regions = 0;  // active heartbeat regions
+  bool online = false;              // cluster registered in configfs
+  int heartbeat_regions = 0;        // active heartbeat regions
   std::vector<std::string> mounts;  // OCFS2 mount points
 };
 O2cbState parse_probe(const std::string& output);

@@ -4,12 +4,11 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
-#include "support/test_text.h"
-
 #include "config/cluster_file.h"
 #include "config/node_add.h"
 #include "config/validate.h"
 #include "ocfs2/cluster_conf.h"
+#include "support/test_text.h"
 
 namespace uc {
 namespace {

@@ -29,7 +29,9 @@ struct ClusterPaths {
   std::string mount_point(const std::string& what) const { return dir + "/mnt/" + what; }
   std::string disk(const std::string& d) const { return dir + "/disks/" + d + ".img"; }
   std::string disk_marker(const std::string& d) const { return dir + "/disks/" + d + ".formatted"; }
-  std::string mconsole(const std::string& n) const { return node_dir(n) + "/uml/" + n + "/mconsole"; }
+  std::string mconsole(const std::string& n) const {
+    return node_dir(n) + "/uml/" + n + "/mconsole";
+  }
 };
 
 std::string clusters_dir();

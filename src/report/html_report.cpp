@@ -26,7 +26,9 @@ std::string fact(const char* name, const std::string& value_html) {
 std::string host_facts(const nlohmann::json& report) {
   auto& host = object_field(report, "host");
   std::string s = "<dl class=\"facts\">";
-  auto text_or_dash = [](const std::string& t) { return t.empty() ? std::string("\u2013") : html_escape(t); };
+  auto text_or_dash = [](const std::string& t) {
+    return t.empty() ? std::string("\u2013") : html_escape(t);
+  };
   s += fact("Host", text_or_dash(text_field(host, "hostname")));
   s += fact("Kernel", text_or_dash(text_field(host, "kernel")));
   s += fact("CPU cores", format_number(number_field(host, "cores"), 0));
@@ -44,29 +46,37 @@ std::string header(const nlohmann::json& report) {
   std::string cluster = text_field(report, "cluster");
   std::string when = text_field(report, "generated_at");
   std::string s = "<header><h1>What a UML cluster costs its host</h1><p class=\"subtitle\">";
-  s += cluster.empty() ? "Cluster unnamed" : "Cluster <strong>" + html_escape(cluster) + "</strong>";
+  s +=
+      cluster.empty() ? "Cluster unnamed" : "Cluster <strong>" + html_escape(cluster) + "</strong>";
   if (!when.empty()) s += " \u00b7 generated " + html_escape(readable_time(when));
-  s += " \u00b7 host CPU per core, memory and load with no node running, then after each node started</p>";
+  s += " \u00b7 host CPU per core, memory and load with no node running, then after each node "
+       "started</p>";
   return s + host_facts(report) + "</header>";
 }
 
 std::string tables(const nlohmann::json& report) {
   std::string s =
-      "<section class=\"tables\"><div class=\"card ours\"><h2>Our figures</h2><div class=\"scroll\">";
+      "<section class=\"tables\"><div class=\"card ours\"><h2>Our figures</h2><div "
+      "class=\"scroll\">";
   s += our_figures_table(report);
   s += "</div><p class=\"caption\">Each row averages the host over the window before the next node "
-       "starts; \u0394 is the change from the row above. MB = 2<sup>20</sup> bytes, as htop counts.</p>";
+       "starts; \u0394 is the change from the row above. MB = 2<sup>20</sup> bytes, as htop "
+       "counts.</p>";
   std::string nodes = per_node_table(report);
   if (!nodes.empty()) {
-    s += "<h3>Host cost of each node (its processes' CPU and proportional memory)</h3><div class=\"scroll\">";
+    s += "<h3>Host cost of each node (its processes' CPU and proportional memory)</h3><div "
+         "class=\"scroll\">";
     s += nodes + "</div>";
   }
   s += "</div>";
   std::string paper = paper_table(report);
   if (!paper.empty()) {
-    s += "<div class=\"card theirs\"><h2>The paper's Table 4</h2><div class=\"scroll\">" + paper + "</div>";
-    s += "<p class=\"caption\">Khadafi &amp; Darmanto, read from htop on a 2-core laptop (Ubuntu 8.04, "
-         "host kernel 2.6.21). The paper heads its last column \u201cLoad average (ms)\u201d; it is the "
+    s += "<div class=\"card theirs\"><h2>The paper's Table 4</h2><div class=\"scroll\">" + paper +
+         "</div>";
+    s += "<p class=\"caption\">Khadafi &amp; Darmanto, read from htop on a 2-core laptop (Ubuntu "
+         "8.04, "
+         "host kernel 2.6.21). The paper heads its last column \u201cLoad average (ms)\u201d; it "
+         "is the "
          "load average, a unitless run-queue length.</p></div>";
   }
   return s + "</section>";
@@ -76,8 +86,10 @@ std::string charts(const nlohmann::json& report) {
   std::string s = "<section class=\"charts\"><h2>Over time</h2><div class=\"chart-grid\">";
   for (auto& spec : report_charts(report))
     s += "<figure class=\"card\">" + render_svg_chart(spec) + "</figure>";
-  s += "</div><p class=\"caption\">Shaded bands are the experiment's phases; dashed lines are events "
-       "(a node starting, a node ready). Node memory is PSS: shared pages split between the processes "
+  s += "</div><p class=\"caption\">Shaded bands are the experiment's phases; dashed lines are "
+       "events "
+       "(a node starting, a node ready). Node memory is PSS: shared pages split between the "
+       "processes "
        "that share them.</p></section>";
   return s;
 }
@@ -96,7 +108,8 @@ std::string render_html(const nlohmann::json& report) {
   s += header(report);
   s += tables(report);
   s += charts(report);
-  s += "<footer>Written by umlcluster report. This page is self-contained: it loads nothing.</footer>";
+  s += "<footer>Written by umlcluster report. This page is self-contained: it loads "
+       "nothing.</footer>";
   s += fmt::format("</main>\n<script>{}</script>\n</body></html>\n", kSelfCheckScript);
   return s;
 }

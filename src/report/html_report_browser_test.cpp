@@ -23,7 +23,8 @@ std::string body_attribute(const std::string& dom, const std::string& name) {
 
 TEST(HtmlReportBrowser, ChartsRenderInChromium) {
   if (!test::chromium_available()) GTEST_SKIP() << test::kChromiumPath << " is not installed";
-  if (!test::can_isolate_network()) GTEST_SKIP() << "cannot create a network namespace (unshare --net)";
+  if (!test::can_isolate_network())
+    GTEST_SKIP() << "cannot create a network namespace (unshare --net)";
 
   std::ifstream in(std::string(UMLCLUSTER_SOURCE_DIR) + "/tests/data/report-sample.json");
   std::stringstream text;

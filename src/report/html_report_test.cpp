@@ -2,14 +2,13 @@
 
 #include <gtest/gtest.h>
 
-#include "support/test_text.h"
-
 #include <fstream>
 #include <regex>
 #include <sstream>
 
 #include "report/report_charts.h"
 #include "report/report_tables.h"
+#include "support/test_text.h"
 
 namespace uc::report {
 namespace {
@@ -50,7 +49,8 @@ TEST(HtmlReport, SelfContainedPageWithFiveCharts) {
   auto html = render_html(sample_report());
   EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
   for (auto id : {"cpu", "memory", "load", "node-memory", "node-cpu"})
-    EXPECT_NE(html.find(std::string("<svg class=\"chart\" data-chart=\"") + id + "\""), std::string::npos)
+    EXPECT_NE(html.find(std::string("<svg class=\"chart\" data-chart=\"") + id + "\""),
+              std::string::npos)
         << id;
   EXPECT_EQ(count(html, "<svg class=\"chart\""), 5);
   // Nothing from elsewhere: no links, no sourced scripts or images, no URLs but SVG's namespace.
@@ -58,7 +58,8 @@ TEST(HtmlReport, SelfContainedPageWithFiveCharts) {
   EXPECT_EQ(html.find(" src="), std::string::npos);
   EXPECT_EQ(html.find("@import"), std::string::npos);
   EXPECT_EQ(html.find("url("), std::string::npos);
-  std::string without_ns = std::regex_replace(html, std::regex("xmlns=\"http://www.w3.org/2000/svg\""), "");
+  std::string without_ns =
+      std::regex_replace(html, std::regex("xmlns=\"http://www.w3.org/2000/svg\""), "");
   EXPECT_EQ(without_ns.find("http"), std::string::npos);
 }
 
@@ -67,8 +68,10 @@ TEST(HtmlReport, TablesInThePapersShape) {
   EXPECT_NE(html.find("Our figures"), std::string::npos);
   EXPECT_NE(html.find("The paper's Table 4"), std::string::npos);
   EXPECT_NE(html.find("Load average (ms)"), std::string::npos);
-  EXPECT_NE(html.find("<th class=\"num\">CPU1 (%)</th><th class=\"num\">CPU2 (%)</th>"), std::string::npos);
-  EXPECT_NE(html.find(">158<span class=\"of\"> / 2470</span>"), std::string::npos);  // the paper's first row
+  EXPECT_NE(html.find("<th class=\"num\">CPU1 (%)</th><th class=\"num\">CPU2 (%)</th>"),
+            std::string::npos);
+  EXPECT_NE(html.find(">158<span class=\"of\"> / 2470</span>"),
+            std::string::npos);  // the paper's first row
   EXPECT_NE(html.find(">Node1</th>"), std::string::npos);
   EXPECT_NE(html.find(">+22</td>"), std::string::npos);         // delta memory, MB
   EXPECT_NE(html.find("after node1</th>"), std::string::npos);  // per-node sub-table
@@ -149,7 +152,8 @@ TEST(HtmlReportCharts, PhasesMeetAtTheEventBetweenThem) {
   EXPECT_EQ(bands[2].label, "node1");
   EXPECT_EQ(charts[0].markers.size(), 4u);
 
-  nlohmann::json r = {{"series", {{{"t", 0}, {"phase", "a"}}, {{"t", 2}, {"phase", "b"}}, {{"t", 3}}}}};
+  nlohmann::json r = {
+      {"series", {{{"t", 0}, {"phase", "a"}}, {{"t", 2}, {"phase", "b"}}, {{"t", 3}}}}};
   auto no_events = report_charts(r)[0].bands;
   ASSERT_EQ(no_events.size(), 2u);
   EXPECT_DOUBLE_EQ(no_events[0].x1, 1);  // halfway between the samples

@@ -33,7 +33,8 @@ const nlohmann::json& object_field(const nlohmann::json& j, const char* key) {
 std::vector<std::optional<double>> numbers_of(const nlohmann::json& array) {
   std::vector<std::optional<double>> out;
   if (!array.is_array()) return out;
-  for (auto& v : array) out.push_back(v.is_number() ? std::optional<double>(v.get<double>()) : std::nullopt);
+  for (auto& v : array)
+    out.push_back(v.is_number() ? std::optional<double>(v.get<double>()) : std::nullopt);
   return out;
 }
 

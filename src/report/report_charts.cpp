@@ -10,7 +10,6 @@
 namespace uc::report {
 namespace {
 
-
 // A sample of the series that has a time.
 struct Sample {
   double t;
@@ -102,7 +101,8 @@ ChartSpec cpu_chart(const std::vector<Sample>& samples, ChartSpec c) {
 }
 
 // Per node: the named field of each node alive in a sample; nodes in natural order.
-std::vector<ChartSeries> node_series(const std::vector<Sample>& samples, const char* key, double scale) {
+std::vector<ChartSeries> node_series(const std::vector<Sample>& samples, const char* key,
+                                     double scale) {
   std::map<std::string, ChartSeries> by_name;
   for (auto& s : samples) {
     for (auto& [name, node] : object_field(*s.json, "nodes").items()) {
@@ -126,7 +126,8 @@ void drop_empty(ChartSpec& c) {
 bool natural_less(const std::string& a, const std::string& b) {
   size_t i = 0, j = 0;
   while (i < a.size() && j < b.size()) {
-    if (std::isdigit(static_cast<unsigned char>(a[i])) && std::isdigit(static_cast<unsigned char>(b[j]))) {
+    if (std::isdigit(static_cast<unsigned char>(a[i])) &&
+        std::isdigit(static_cast<unsigned char>(b[j]))) {
       size_t i_end = i, j_end = j;
       while (i_end < a.size() && std::isdigit(static_cast<unsigned char>(a[i_end]))) ++i_end;
       while (j_end < b.size() && std::isdigit(static_cast<unsigned char>(b[j_end]))) ++j_end;
@@ -159,15 +160,18 @@ std::vector<ChartSpec> report_charts(const nlohmann::json& report) {
   memory.y_from_zero = false;  // the nodes' share is small next to what the host already uses
   charts.push_back(std::move(memory));
 
-  auto load = base_chart("load", "Load average (1 min)", "load average (run-queue length)", bands, markers);
+  auto load =
+      base_chart("load", "Load average (1 min)", "load average (run-queue length)", bands, markers);
   load.series.push_back(series_of("load 1 min", samples, "load1"));
   charts.push_back(std::move(load));
 
-  auto node_memory = base_chart("node-memory", "Host memory per node (PSS)", "PSS (MB)", bands, markers);
+  auto node_memory =
+      base_chart("node-memory", "Host memory per node (PSS)", "PSS (MB)", bands, markers);
   node_memory.series = node_series(samples, "pss_bytes", kMiB);
   charts.push_back(std::move(node_memory));
 
-  auto node_cpu = base_chart("node-cpu", "Host CPU per node", "CPU (% of one core)", bands, markers);
+  auto node_cpu =
+      base_chart("node-cpu", "Host CPU per node", "CPU (% of one core)", bands, markers);
   node_cpu.series = node_series(samples, "cpu_percent", 1);
   charts.push_back(std::move(node_cpu));
 

@@ -26,8 +26,8 @@ std::string num_cell(std::optional<double> v, int decimals, bool sign = false) {
 
 std::string used_of_total(std::optional<double> used_mb, std::optional<double> total_mb) {
   if (!used_mb && !total_mb) return fmt::format("<td class=\"num\">{}</td>", kDash);
-  return fmt::format("<td class=\"num\">{}<span class=\"of\"> / {}</span></td>", format_number(used_mb, 0),
-                     format_number(total_mb, 0));
+  return fmt::format("<td class=\"num\">{}<span class=\"of\"> / {}</span></td>",
+                     format_number(used_mb, 0), format_number(total_mb, 0));
 }
 
 size_t core_columns(const nlohmann::json& rows, const char* key) {
@@ -38,7 +38,8 @@ size_t core_columns(const nlohmann::json& rows, const char* key) {
 
 std::string core_headers(size_t cores, const char* suffix) {
   std::string s;
-  for (size_t i = 0; i < cores; ++i) s += fmt::format("<th class=\"num\">CPU{}{}</th>", i + 1, suffix);
+  for (size_t i = 0; i < cores; ++i)
+    s += fmt::format("<th class=\"num\">CPU{}{}</th>", i + 1, suffix);
   return s;
 }
 
@@ -57,7 +58,8 @@ std::string row_label(const nlohmann::json& row) {
   for (auto& n : array_field(row, "nodes_running"))
     if (n.is_string()) running += (running.empty() ? "" : ", ") + n.get<std::string>();
   std::string title = running.empty() ? "no node running" : "running: " + running;
-  return fmt::format("<th scope=\"row\" title=\"{}\">{}</th>", html_escape(title), html_escape(label));
+  return fmt::format("<th scope=\"row\" title=\"{}\">{}</th>", html_escape(title),
+                     html_escape(label));
 }
 
 }  // namespace
@@ -78,7 +80,8 @@ std::string our_figures_table(const nlohmann::json& report) {
   s += core_headers(cores, " (%)");
   s += "<th class=\"num\">Memory used / total (MB)</th><th class=\"num\">Load avg (1&nbsp;min)</th>"
        "<th class=\"num delta\">\u0394 CPU (%)</th><th class=\"num delta\">\u0394 memory (MB)</th>"
-       "<th class=\"num delta\">\u0394 load</th><th class=\"num\">Ready after (s)</th></tr></thead><tbody>";
+       "<th class=\"num delta\">\u0394 load</th><th class=\"num\">Ready after "
+       "(s)</th></tr></thead><tbody>";
   for (auto& row : rows) {
     auto& delta = object_field(row, "delta");
     auto load = numbers_of(array_field(row, "load"));
@@ -93,7 +96,8 @@ std::string our_figures_table(const nlohmann::json& report) {
     s += num_cell(text_field(row, "started_node").empty() ? std::nullopt : ready, 1);
     s += "</tr>";
   }
-  if (rows.empty()) s += fmt::format("<tr><td colspan=\"{}\">no rows in this report</td></tr>", cores + 7);
+  if (rows.empty())
+    s += fmt::format("<tr><td colspan=\"{}\">no rows in this report</td></tr>", cores + 7);
   return s + "</tbody></table>";
 }
 
@@ -129,7 +133,8 @@ std::string per_node_table(const nlohmann::json& report) {
       for (auto& n : array_field(*row, "nodes"))
         if (text_field(n, "name") == name) node = &n;
       if (!node) {
-        s += fmt::format("<td class=\"num absent\">{0}</td><td class=\"num absent\">{0}</td>", kDash);
+        s += fmt::format("<td class=\"num absent\">{0}</td><td class=\"num absent\">{0}</td>",
+                         kDash);
         continue;
       }
       s += num_cell(number_field(*node, "cpu_percent"), 1);

@@ -31,7 +31,8 @@ std::string coord(double v) {
 }
 
 struct Range {
-  double lo = std::numeric_limits<double>::infinity(), hi = -std::numeric_limits<double>::infinity();
+  double lo = std::numeric_limits<double>::infinity(),
+         hi = -std::numeric_limits<double>::infinity();
   void add(double v) {
     if (!std::isfinite(v)) return;
     lo = std::min(lo, v);
@@ -82,7 +83,9 @@ struct Layout {
   int legend_rows;
   AxisScale xs, ys;
   double px(double x) const { return left + (x - xs.lo) / (xs.hi - xs.lo) * (right - left); }
-  double py(double y) const { return plot_bottom - (y - ys.lo) / (ys.hi - ys.lo) * (plot_bottom - plot_top); }
+  double py(double y) const {
+    return plot_bottom - (y - ys.lo) / (ys.hi - ys.lo) * (plot_bottom - plot_top);
+  }
 };
 
 struct LegendItem {
@@ -131,11 +134,12 @@ std::string render_axes(const ChartSpec& spec, const Layout& l) {
   std::string out;
   for (double t : l.ys.ticks) {
     double y = l.py(t);
-    out += fmt::format("<line class=\"grid\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#e2e6ec\"/>",
-                       coord(l.left), coord(y), coord(l.right), coord(y));
-    out +=
-        fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\" font-size=\"{}\" fill=\"#4a5361\">{}</text>",
-                    coord(l.left - 7), coord(y + 4), kTickFont, tick_label(t, l.ys.step));
+    out += fmt::format(
+        "<line class=\"grid\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#e2e6ec\"/>",
+        coord(l.left), coord(y), coord(l.right), coord(y));
+    out += fmt::format(
+        "<text x=\"{}\" y=\"{}\" text-anchor=\"end\" font-size=\"{}\" fill=\"#4a5361\">{}</text>",
+        coord(l.left - 7), coord(y + 4), kTickFont, tick_label(t, l.ys.step));
   }
   // X ticks: every one that leaves room for its label.
   double last_end = -1e9;
@@ -143,25 +147,30 @@ std::string render_axes(const ChartSpec& spec, const Layout& l) {
     double x = l.px(t);
     std::string label = tick_label(t, l.xs.step);
     double w = text_width(label, kTickFont);
-    out += fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#4a5361\"/>", coord(x),
-                       coord(l.plot_bottom), coord(x), coord(l.plot_bottom + 5));
+    out += fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#4a5361\"/>",
+                       coord(x), coord(l.plot_bottom), coord(x), coord(l.plot_bottom + 5));
     if (x - w / 2 < last_end + 4) continue;
     last_end = x + w / 2;
     out += fmt::format(
-        "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"{}\" fill=\"#4a5361\">{}</text>",
+        "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"{}\" "
+        "fill=\"#4a5361\">{}</text>",
         coord(x), coord(l.plot_bottom + 18), kTickFont, label);
   }
-  out += fmt::format("<line class=\"axis\" x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" y2=\"{1}\" stroke=\"#4a5361\"/>",
-                     coord(l.left), coord(l.plot_bottom), coord(l.right));
-  out += fmt::format("<line class=\"axis\" x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"#4a5361\"/>",
-                     coord(l.left), coord(l.plot_top), coord(l.plot_bottom));
+  out += fmt::format(
+      "<line class=\"axis\" x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" y2=\"{1}\" stroke=\"#4a5361\"/>",
+      coord(l.left), coord(l.plot_bottom), coord(l.right));
+  out += fmt::format(
+      "<line class=\"axis\" x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"#4a5361\"/>",
+      coord(l.left), coord(l.plot_top), coord(l.plot_bottom));
   out += fmt::format(
       "<text class=\"axis-title\" x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"{}\" "
       "fill=\"#1f2733\">{}</text>",
-      coord((l.left + l.right) / 2), coord(l.plot_bottom + 36), kLabelFont, html_escape(spec.x_label));
+      coord((l.left + l.right) / 2), coord(l.plot_bottom + 36), kLabelFont,
+      html_escape(spec.x_label));
   double mid_y = (l.plot_top + l.plot_bottom) / 2;
   out += fmt::format(
-      "<text class=\"axis-title\" transform=\"translate(16 {}) rotate(-90)\" text-anchor=\"middle\" "
+      "<text class=\"axis-title\" transform=\"translate(16 {}) rotate(-90)\" "
+      "text-anchor=\"middle\" "
       "font-size=\"{}\" fill=\"#1f2733\">{}</text>",
       coord(mid_y), kLabelFont, html_escape(spec.y_label));
   return out;
@@ -175,10 +184,10 @@ std::string render_bands(const ChartSpec& spec, const Layout& l) {
   for (auto& b : spec.bands) {
     double x0 = std::clamp(l.px(std::min(b.x0, b.x1)), l.left, l.right);
     double x1 = std::clamp(l.px(std::max(b.x0, b.x1)), l.left, l.right);
-    rects +=
-        fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"><title>{}</title></rect>",
-                    coord(x0), coord(l.plot_top), coord(x1 - x0), coord(l.plot_bottom - l.plot_top),
-                    i++ % 2 == 0 ? "#e9eef6" : "#f8f9fb", html_escape(b.label));
+    rects += fmt::format(
+        "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"><title>{}</title></rect>",
+        coord(x0), coord(l.plot_top), coord(x1 - x0), coord(l.plot_bottom - l.plot_top),
+        i++ % 2 == 0 ? "#e9eef6" : "#f8f9fb", html_escape(b.label));
   }
   return rects + "</g>";
 }
@@ -217,24 +226,28 @@ std::vector<PlacedLabel> marker_labels(const ChartSpec& spec, const Layout& l) {
   return place_on_rows(std::move(labels), kMaxMarkerRows);
 }
 
-std::string render_markers(const ChartSpec& spec, const Layout& l, const std::vector<PlacedLabel>& labels) {
+std::string render_markers(const ChartSpec& spec, const Layout& l,
+                           const std::vector<PlacedLabel>& labels) {
   if (spec.markers.empty()) return {};
   std::string out = "<g class=\"markers\" stroke=\"#8a94a6\" stroke-dasharray=\"4 3\">";
   for (auto& m : spec.markers) {
     std::string x = coord(l.px(m.x));
-    out += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\"><title>{3}</title></line>", x,
-                       coord(l.plot_top), coord(l.plot_bottom), html_escape(m.label));
+    out +=
+        fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\"><title>{3}</title></line>",
+                    x, coord(l.plot_top), coord(l.plot_bottom), html_escape(m.label));
   }
   out += "</g><g class=\"leaders\" stroke=\"#c4cad4\" stroke-dasharray=\"1 2\">";
-  std::string texts = fmt::format("<g class=\"marker-labels\" font-size=\"{}\" fill=\"#3d4656\">", kTickFont);
+  std::string texts =
+      fmt::format("<g class=\"marker-labels\" font-size=\"{}\" fill=\"#3d4656\">", kTickFont);
   for (auto& p : labels) {
     if (p.row < 0) continue;
     double baseline = l.marker_rows_top + (l.marker_rows - p.row) * kRowHeight - 4;
     double text_x = p.right_aligned ? p.anchor - 3 : p.anchor + 3;
     out += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\"/>", coord(p.anchor),
                        coord(baseline - 9), coord(l.plot_top));
-    texts += fmt::format("<text class=\"marker-label\" x=\"{}\" y=\"{}\"{}>{}</text>", coord(text_x),
-                         coord(baseline), p.right_aligned ? " text-anchor=\"end\"" : "", html_escape(p.text));
+    texts += fmt::format("<text class=\"marker-label\" x=\"{}\" y=\"{}\"{}>{}</text>",
+                         coord(text_x), coord(baseline),
+                         p.right_aligned ? " text-anchor=\"end\"" : "", html_escape(p.text));
   }
   return out + "</g>" + texts + "</g>";
 }
@@ -286,10 +299,11 @@ std::string render_legend(const ChartSpec& spec, const std::vector<LegendItem>& 
     std::string dash = series_dash(i);
     out += fmt::format(
         "<g class=\"legend-item\"><line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{}\" "
-        "stroke-width=\"3\"{}/><text x=\"{}\" y=\"{}\" font-size=\"{}\" fill=\"#1f2733\">{}</text></g>",
+        "stroke-width=\"3\"{}/><text x=\"{}\" y=\"{}\" font-size=\"{}\" "
+        "fill=\"#1f2733\">{}</text></g>",
         coord(x), coord(y), coord(x + 20), coord(y), series_colour(i),
-        dash.empty() ? "" : fmt::format(" stroke-dasharray=\"{}\"", dash), coord(x + 26), coord(y + 4),
-        kLabelFont, html_escape(spec.series[i].name));
+        dash.empty() ? "" : fmt::format(" stroke-dasharray=\"{}\"", dash), coord(x + 26),
+        coord(y + 4), kLabelFont, html_escape(spec.series[i].name));
   }
   return out;
 }
@@ -334,11 +348,13 @@ std::string render_svg_chart(const ChartSpec& spec) {
   l.height = l.legend_top + l.legend_rows * kLegendRow + 6;
 
   std::string out = fmt::format(
-      "<svg class=\"chart\" data-chart=\"{}\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {} {}\" "
-      "width=\"{}\" height=\"{}\" role=\"img\" aria-label=\"{}\" font-family=\"'DejaVu Sans', 'Segoe UI', "
+      "<svg class=\"chart\" data-chart=\"{}\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 "
+      "{} {}\" "
+      "width=\"{}\" height=\"{}\" role=\"img\" aria-label=\"{}\" font-family=\"'DejaVu Sans', "
+      "'Segoe UI', "
       "Helvetica, Arial, sans-serif\"><title>{}</title>",
-      html_escape(spec.id), spec.width, coord(l.height), spec.width, coord(l.height), html_escape(spec.title),
-      html_escape(spec.title));
+      html_escape(spec.id), spec.width, coord(l.height), spec.width, coord(l.height),
+      html_escape(spec.title), html_escape(spec.title));
   out += fmt::format(
       "<text class=\"chart-title\" x=\"{}\" y=\"18\" font-size=\"{}\" font-weight=\"bold\" "
       "fill=\"#1f2733\">{}</text>",

@@ -40,8 +40,8 @@ struct ChartSpec {
   std::vector<ChartMarker> markers;
   bool y_from_zero = true;           // else the y axis fits the data's range
   std::optional<double> y_max_hint;  // the axis reaches at least this (100 for percentages)
-  int width = 680;         // viewBox units; the page scales the SVG to its box
-  int plot_height = 220;   // the chart's height follows: label rows above, legend rows below
+  int width = 680;                   // viewBox units; the page scales the SVG to its box
+  int plot_height = 220;  // the chart's height follows: label rows above, legend rows below
 };
 
 // The colour of the i-th series: a hand-picked set first, then spread hues.

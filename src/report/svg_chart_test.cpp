@@ -2,14 +2,13 @@
 
 #include <gtest/gtest.h>
 
-#include "support/test_text.h"
-
 #include <cmath>
 #include <regex>
 #include <set>
 
 #include "report/axis_scale.h"
 #include "report/html_escape.h"
+#include "support/test_text.h"
 
 namespace uc::report {
 namespace {
@@ -136,7 +135,8 @@ struct TextBox {
 std::vector<TextBox> marker_label_boxes(const std::string& svg) {
   std::vector<TextBox> boxes;
   std::regex label(
-      "<text class=\"marker-label\" x=\"([\\d.]+)\" y=\"([\\d.]+)\"( text-anchor=\"end\")?>([^<]*)</text>");
+      "<text class=\"marker-label\" x=\"([\\d.]+)\" y=\"([\\d.]+)\"( "
+      "text-anchor=\"end\")?>([^<]*)</text>");
   for (std::sregex_iterator it(svg.begin(), svg.end(), label), end; it != end; ++it) {
     double x = std::stod((*it)[1]), y = std::stod((*it)[2]);
     double w = (*it)[4].length() * 11 * 0.62;
@@ -150,7 +150,8 @@ std::vector<TextBox> marker_label_boxes(const std::string& svg) {
 
 TEST(SvgChart, CrowdedMarkerLabelsDoNotOverlap) {
   auto c = two_series();
-  for (int i = 0; i < 8; ++i) c.markers.push_back({0.1 + i * 0.12, "node" + std::to_string(i) + " starting"});
+  for (int i = 0; i < 8; ++i)
+    c.markers.push_back({0.1 + i * 0.12, "node" + std::to_string(i) + " starting"});
   auto boxes = marker_label_boxes(render_svg_chart(c));
   ASSERT_GE(boxes.size(), 3u);  // some fit, on stacked rows
   std::set<double> rows;
@@ -158,7 +159,8 @@ TEST(SvgChart, CrowdedMarkerLabelsDoNotOverlap) {
     rows.insert(boxes[i].y);
     for (size_t j = i + 1; j < boxes.size(); ++j) {
       if (boxes[i].y != boxes[j].y) continue;
-      EXPECT_TRUE(boxes[i].x1 <= boxes[j].x0 || boxes[j].x1 <= boxes[i].x0) << i << " overlaps " << j;
+      EXPECT_TRUE(boxes[i].x1 <= boxes[j].x0 || boxes[j].x1 <= boxes[i].x0)
+          << i << " overlaps " << j;
     }
   }
   EXPECT_GT(rows.size(), 1u);

@@ -26,7 +26,8 @@ void AgentLink::attach(Fd from_guest, Fd to_guest) {
 
 void AgentLink::reset(Listener& l, const std::string& why, bool close_fds) {
   auto routes = std::exchange(routes_, {});
-  for (auto& [asid, r] : routes) l.on_route_frame(r, FrameType::kExit, encode_exit({125, 0, why}), true);
+  for (auto& [asid, r] : routes)
+    l.on_route_frame(r, FrameType::kExit, encode_exit({125, 0, why}), true);
   auto jobs = std::exchange(jobs_, {});
   for (auto& [sid, job] : jobs) job.done(-1, "", why);
   // Whatever the old agent had not read is gone with it. (The decoder stays: after a
@@ -44,7 +45,8 @@ void AgentLink::send(FrameType t, uint32_t session, std::string_view payload) {
   if (attached()) out_ += encode_frame(t, session, payload);
 }
 
-void AgentLink::run_job(const std::vector<std::string>& argv, Done done, const std::string& stdin_data) {
+void AgentLink::run_job(const std::vector<std::string>& argv, Done done,
+                        const std::string& stdin_data) {
   if (!attached()) {
     done(-1, "", "the node is not running");
     return;
@@ -142,8 +144,10 @@ void AgentLink::on_frame(Listener& l, const Frame& f) {
 
 void AgentLink::on_exit_frame(Listener& l, const Frame& f) {
   auto e = parse_exit(f.payload);
-  if (!e) l.on_dropped("exit: " + e.error().message);
-  else l.on_heard();
+  if (!e)
+    l.on_dropped("exit: " + e.error().message);
+  else
+    l.on_heard();
   if (auto j = jobs_.find(f.session); j != jobs_.end()) {
     Job job = std::move(j->second);
     jobs_.erase(j);
@@ -156,7 +160,8 @@ void AgentLink::on_exit_frame(Listener& l, const Frame& f) {
   routes_.erase(r);
   // Re-encoded from checked fields: the CLI never sees the guest's own JSON.
   SessionExit out = e ? *e : SessionExit{125, 0, "the node sent a malformed exit status"};
-  if (e) out.error.clear();  // the agent sends none; a guest's text never reaches the user's terminal
+  if (e)
+    out.error.clear();  // the agent sends none; a guest's text never reaches the user's terminal
   l.on_route_frame(route, FrameType::kExit, encode_exit(out), true);
 }
 

@@ -13,10 +13,10 @@
 #include <string_view>
 #include <vector>
 
+#include "sys/fd.h"
 #include "wire/frame.h"
 #include "wire/guest_messages.h"
 #include "wire/session_messages.h"
-#include "sys/fd.h"
 
 namespace uc::cluster {
 
@@ -32,7 +32,8 @@ class AgentLink {
     virtual void on_hello(const AgentHello& h) = 0;
     virtual void on_heard() = 0;  // any well-formed frame: the agent is alive
     // Output or the end of a routed session (`last`: the route is closed now).
-    virtual void on_route_frame(const Route& r, FrameType t, std::string_view payload, bool last) = 0;
+    virtual void on_route_frame(const Route& r, FrameType t, std::string_view payload,
+                                bool last) = 0;
     virtual void on_dropped(const std::string& why) = 0;
   };
   using Done = std::function<void(int code, const std::string& out, const std::string& err)>;

@@ -24,7 +24,8 @@ struct Recorder : AgentLink::Listener {
   int heard = 0, closed = 0;
   void on_hello(const AgentHello& h) override { hellos.push_back(h); }
   void on_heard() override { ++heard; }
-  void on_route_frame(const AgentLink::Route&, FrameType t, std::string_view p, bool last) override {
+  void on_route_frame(const AgentLink::Route&, FrameType t, std::string_view p,
+                      bool last) override {
     routed.push_back({t, std::string(p)});
     closed += last;
   }
@@ -45,7 +46,8 @@ struct Harness {
     set_nonblocking(guest_in.get());
   }
   void guest_sends(const std::string& bytes) {
-    ASSERT_EQ(::write(guest_out.get(), bytes.data(), bytes.size()), static_cast<ssize_t>(bytes.size()));
+    ASSERT_EQ(::write(guest_out.get(), bytes.data(), bytes.size()),
+              static_cast<ssize_t>(bytes.size()));
     link.on_readable(rec);
   }
   void guest_sends(FrameType t, uint32_t sid, const std::string& payload) {
@@ -118,7 +120,8 @@ TEST(AgentLink, RandomBytesNeverCrashAndAGoodFrameStillGetsThrough) {
 TEST(AgentLink, AFloodOfOutputForNoSessionIsIgnored) {
   Harness h;
   std::string block;
-  for (int i = 0; i < 50; ++i) block += encode_frame(FrameType::kStdout, 999, std::string(1000, 'x'));
+  for (int i = 0; i < 50; ++i)
+    block += encode_frame(FrameType::kStdout, 999, std::string(1000, 'x'));
   for (int i = 0; i < 20; ++i) h.guest_sends(block);
   EXPECT_TRUE(h.rec.dropped.empty());
   EXPECT_TRUE(h.rec.routed.empty());

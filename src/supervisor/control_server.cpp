@@ -1,15 +1,15 @@
 // The CLI's side of the supervisor: connections on the control socket (owner only),
 // typed requests (control_protocol.h), and exec/console sessions routed to the agents.
+#include <fmt/format.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <fmt/format.h>
 
-#include "supervisor/supervisor_core.h"
 #include "ocfs2/o2cb_scripts.h"
 #include "ocfs2/volume.h"
+#include "supervisor/supervisor_core.h"
 #include "wire/session_messages.h"
 
 namespace uc::cluster {
@@ -131,10 +131,14 @@ void Supervisor::on_client_frame(Conn& c, const Frame& f) {
   ManagedNode* n = find(s->second.first);
   if (!n) return;
   switch (f.type) {
-    case FrameType::kStdin: case FrameType::kStdinEof: case FrameType::kResize: case FrameType::kSignal:
+    case FrameType::kStdin:
+    case FrameType::kStdinEof:
+    case FrameType::kResize:
+    case FrameType::kSignal:
       n->link.forward(s->second.second, f.type, f.payload);
       break;
-    default: break;
+    default:
+      break;
   }
 }
 
@@ -154,6 +158,5 @@ void Supervisor::on_exec(Conn& c, const Frame& f) {
   uint32_t asid = n->link.open_route({c.fd.get(), f.session}, *req);
   c.sessions[f.session] = {name, asid};
 }
-
 
 }  // namespace uc::cluster

@@ -1,5 +1,6 @@
 // umlclusterd's process: the lock, the cluster's own network namespace, the switch, the
 // control socket and the poll loop, around a Supervisor (supervisor_core.h) that decides.
+#include <fmt/format.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/signalfd.h>
@@ -9,7 +10,6 @@
 #include <unistd.h>
 
 #include <cstring>
-#include <fmt/format.h>
 
 #include "supervisor/local_switch.h"
 #include "supervisor/supervisor.h"
@@ -41,20 +41,24 @@ void accept_owners(int listener, Supervisor& sup) {
     if (!fd) return;
     ucred cred{};
     socklen_t len = sizeof cred;
-    if (::getsockopt(fd.get(), SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0 || cred.uid != ::geteuid()) continue;
+    if (::getsockopt(fd.get(), SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0 ||
+        cred.uid != ::geteuid())
+      continue;
     sup.accept(std::move(fd));
   }
 }
 
 class Daemon {
  public:
-  Daemon(std::string name, bool start_nodes) : name_(std::move(name)), paths_(name_), start_nodes_(start_nodes) {}
+  Daemon(std::string name, bool start_nodes)
+      : name_(std::move(name)), paths_(name_), start_nodes_(start_nodes) {}
 
   Status start() {
     auto setup = load_setup(name_, start_nodes_);
     if (!setup) return setup.error();
     auto lock = FileLock::try_acquire(paths_.lock());
-    if (!lock) return err("another supervisor runs cluster " + name_ + " (" + lock.error().message + ")");
+    if (!lock)
+      return err("another supervisor runs cluster " + name_ + " (" + lock.error().message + ")");
     lock_.emplace(std::move(*lock));
     std::string pid = std::to_string(::getpid()) + "\n";
     (void)!::ftruncate(lock_->fd(), 0);

@@ -5,7 +5,10 @@
 namespace uc::cluster {
 
 nlohmann::json to_json(const ActiveFault& f) {
-  nlohmann::json j{{"id", f.id}, {"kind", f.kind}, {"node", f.node}, {"started_at_ms", f.started_wall_ms},
+  nlohmann::json j{{"id", f.id},
+                   {"kind", f.kind},
+                   {"node", f.node},
+                   {"started_at_ms", f.started_wall_ms},
                    {"params", f.params}};
   j["ends_at_ms"] = f.ends_wall_ms ? nlohmann::json(*f.ends_wall_ms) : nlohmann::json();
   return j;

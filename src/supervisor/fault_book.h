@@ -4,11 +4,10 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace uc::cluster {
 
@@ -26,8 +25,9 @@ nlohmann::json to_json(const ActiveFault& f);
 class FaultBook {
  public:
   // `for_ms` > 0: it ends by itself after that long.
-  const ActiveFault& add(const std::string& kind, const std::string& node, int64_t now, int64_t now_wall,
-                         int64_t for_ms, nlohmann::json params = nlohmann::json::object());
+  const ActiveFault& add(const std::string& kind, const std::string& node, int64_t now,
+                         int64_t now_wall, int64_t for_ms,
+                         nlohmann::json params = nlohmann::json::object());
   bool has(const std::string& kind, const std::string& node) const;
   std::optional<ActiveFault> remove(const std::string& kind, const std::string& node);
   // Its kernel died: the faults that act on that kernel end (freeze, disk-*); a slow link

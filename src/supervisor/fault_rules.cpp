@@ -17,7 +17,10 @@ Status check_partition(const std::vector<std::vector<std::string>>& groups,
       if (!seen.insert(n).second) return err(n + " is in two groups");
     }
   }
-  if (non_empty < 2) return err("a partition needs at least two groups of nodes (e.g. node0 node1,node2): this one cuts nothing");
+  if (non_empty < 2)
+    return err(
+        "a partition needs at least two groups of nodes (e.g. node0 node1,node2): this one cuts "
+        "nothing");
   return {};
 }
 

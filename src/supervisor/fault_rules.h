@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "supervisor/fault_book.h"
 #include "net/net_rules.h"
+#include "supervisor/fault_book.h"
 #include "sys/result.h"
 
 namespace uc::cluster {

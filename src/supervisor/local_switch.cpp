@@ -19,7 +19,8 @@ Result<LocalSwitch> LocalSwitch::start(const ClusterPaths& paths) {
   auto ready = make_pipe();
   if (!ready) return ready.error();
   int pair[2];
-  if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0) return errno_error("socketpair");
+  if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0)
+    return errno_error("socketpair");
   LocalSwitch sw;
   sw.control_ = Fd(pair[0]);
   Fd theirs(pair[1]);
@@ -45,7 +46,8 @@ Result<LocalSwitch> LocalSwitch::start(const ClusterPaths& paths) {
 
 Status LocalSwitch::send_rules(const std::string& encoded) {
   if (!control_) return err("the switch is not running");
-  if (::send(control_.get(), encoded.data(), encoded.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(encoded.size()))
+  if (::send(control_.get(), encoded.data(), encoded.size(), MSG_NOSIGNAL) !=
+      static_cast<ssize_t>(encoded.size()))
     return errno_error("cannot send the network rules to the switch");
   // Our own switch answers at once (it reads its control socket before any packet); the
   // wait keeps "fault_started" true when it is logged. Bounded: a wedged switch costs the

@@ -32,9 +32,12 @@ std::optional<uint64_t> memory_trim_bytes(const std::string& output, uint64_t no
   while (in >> key >> value) {
     auto v = number(value);
     if (!v) return std::nullopt;
-    if (key == "free") free_kb = v;
-    else if (key == "min") min_kb = v;
-    else return std::nullopt;
+    if (key == "free")
+      free_kb = v;
+    else if (key == "min")
+      min_kb = v;
+    else
+      return std::nullopt;
   }
   if (!free_kb || !min_kb) return std::nullopt;
   uint64_t free = *free_kb * 1024, reserve = std::max(kMinReserve, 3 * *min_kb * 1024);

@@ -9,30 +9,48 @@ namespace uc::cluster {
 
 const char* state_name(NodeState s) {
   switch (s) {
-    case NodeState::kStopped: return "stopped";
-    case NodeState::kStarting: return "starting";
-    case NodeState::kRunning: return "running";
-    case NodeState::kHung: return "hung";
-    case NodeState::kStopping: return "stopping";
-    case NodeState::kRestarting: return "restarting";
-    case NodeState::kFailed: return "failed";
+    case NodeState::kStopped:
+      return "stopped";
+    case NodeState::kStarting:
+      return "starting";
+    case NodeState::kRunning:
+      return "running";
+    case NodeState::kHung:
+      return "hung";
+    case NodeState::kStopping:
+      return "stopping";
+    case NodeState::kRestarting:
+      return "restarting";
+    case NodeState::kFailed:
+      return "failed";
   }
   return "?";
 }
 
 const char* cause_name(Cause c) {
   switch (c) {
-    case Cause::kNone: return "";
-    case Cause::kDown: return "down";
-    case Cause::kExited: return "exited";
-    case Cause::kCrashed: return "crashed";
-    case Cause::kPanicked: return "panicked";
-    case Cause::kRebooted: return "rebooted";
-    case Cause::kSelfFenced: return "self-fenced";
-    case Cause::kHung: return "hung";
-    case Cause::kEvicted: return "evicted";
-    case Cause::kBootFailed: return "boot-failed";
-    case Cause::kLaunchFailed: return "launch-failed";
+    case Cause::kNone:
+      return "";
+    case Cause::kDown:
+      return "down";
+    case Cause::kExited:
+      return "exited";
+    case Cause::kCrashed:
+      return "crashed";
+    case Cause::kPanicked:
+      return "panicked";
+    case Cause::kRebooted:
+      return "rebooted";
+    case Cause::kSelfFenced:
+      return "self-fenced";
+    case Cause::kHung:
+      return "hung";
+    case Cause::kEvicted:
+      return "evicted";
+    case Cause::kBootFailed:
+      return "boot-failed";
+    case Cause::kLaunchFailed:
+      return "launch-failed";
   }
   return "?";
 }
@@ -218,7 +236,8 @@ void NodeMachine::exited(int64_t now, int exit_code, int signal) {
   alive_ = booted_ = false;
   power_off_at_.reset();
   act(Action::kForget);
-  std::string how = signal ? fmt::format("signal {}", signal) : fmt::format("exit status {}", exit_code);
+  std::string how =
+      signal ? fmt::format("signal {}", signal) : fmt::format("exit status {}", exit_code);
   if (state_ == NodeState::kStopping) {
     state_ = NodeState::kStopped;
     cause_ = Cause::kDown;
@@ -230,16 +249,23 @@ void NodeMachine::exited(int64_t now, int exit_code, int signal) {
     return;
   }
   Cause cause;
-  if (fencing_) cause = cause_;
-  else if (panic_seen_) cause = Cause::kPanicked;
-  else if (fence_seen_) cause = Cause::kSelfFenced;
-  else if (signal != 0 || exit_code != 0) cause = Cause::kCrashed;
-  else cause = Cause::kExited;
+  if (fencing_)
+    cause = cause_;
+  else if (panic_seen_)
+    cause = Cause::kPanicked;
+  else if (fence_seen_)
+    cause = Cause::kSelfFenced;
+  else if (signal != 0 || exit_code != 0)
+    cause = Cause::kCrashed;
+  else
+    cause = Cause::kExited;
   fencing_ = false;
   cause_ = cause;
   nlohmann::json died{{"cause", cause_name(cause)}, {"how", how}};
-  if (signal) died["signal"] = signal;
-  else died["exit_code"] = exit_code;
+  if (signal)
+    died["signal"] = signal;
+  else
+    died["exit_code"] = exit_code;
   emit("died", died);
   error_ = fmt::format("{} ({})", cause_name(cause), how);
   if (relaunch_after_exit_) {
@@ -310,13 +336,16 @@ void NodeMachine::count_restart(int64_t now) {
 }
 
 void NodeMachine::restart(int64_t now) {
-  if (state_ == NodeState::kStopped || state_ == NodeState::kFailed || state_ == NodeState::kRestarting) {
+  if (state_ == NodeState::kStopped || state_ == NodeState::kFailed ||
+      state_ == NodeState::kRestarting) {
     start(now);
     return;
   }
   down(now);
-  if (state_ == NodeState::kStopping) start_after_stop_ = true;
-  else start(now);  // it was waiting for its turn to boot
+  if (state_ == NodeState::kStopping)
+    start_after_stop_ = true;
+  else
+    start(now);  // it was waiting for its turn to boot
 }
 
 void NodeMachine::down(int64_t now) {
@@ -377,7 +406,8 @@ void NodeMachine::tick(int64_t now) {
   }
   if (alive_ && !booted_ && !fencing_ && !queued_ && state_ == NodeState::kStarting &&
       now - launched_at_ > policy_.boot_timeout_ms) {
-    error_ = fmt::format("no word from its agent {} s after launch", policy_.boot_timeout_ms / 1000);
+    error_ =
+        fmt::format("no word from its agent {} s after launch", policy_.boot_timeout_ms / 1000);
     power_off(Cause::kBootFailed, error_);
     return;
   }

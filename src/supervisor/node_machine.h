@@ -39,13 +39,13 @@ const char* cause_name(Cause c);
 
 struct ManagerPolicy {
   RestartPolicy restart = RestartPolicy::kOnFailure;
-  int restart_limit = 5;           // restarts within the window before giving up
+  int restart_limit = 5;  // restarts within the window before giving up
   int64_t restart_window_ms = 600000;
   int64_t backoff_initial_ms = 1000;
   int64_t backoff_max_ms = 30000;
   int64_t ping_interval_ms = 2000;
-  int64_t hung_after_ms = 12000;   // the O2CB dead time by default
-  int64_t capture_ms = 1500;       // between the stack capture and the power-off
+  int64_t hung_after_ms = 12000;     // the O2CB dead time by default
+  int64_t capture_ms = 1500;         // between the stack capture and the power-off
   int64_t boot_timeout_ms = 180000;  // launch to the agent's hello (a boot storm of 128 nodes)
   int64_t graceful_stop_ms = 20000;
   int64_t halt_grace_ms = 5000;
@@ -73,17 +73,17 @@ class NodeMachine {
   explicit NodeMachine(ManagerPolicy p) : policy_(p) {}
 
   // Inputs. `now` is a monotonic clock in milliseconds.
-  void start(int64_t now);                     // up / start: asked by the user
+  void start(int64_t now);  // up / start: asked by the user
   void launch_failed(int64_t now, const std::string& why);
   // The host made it wait its turn to boot (the boot gate): no boot timer until launched().
   void queued(int64_t now);
-  void launched(int64_t now);                  // it left the queue and its process started
+  void launched(int64_t now);  // it left the queue and its process started
   void hello(int64_t now, const std::string& boot_id);
-  void heard(int64_t now);                     // any frame from its agent
-  void ready(int64_t now);                     // O2CB online, every volume mounted
+  void heard(int64_t now);  // any frame from its agent
+  void ready(int64_t now);  // O2CB online, every volume mounted
   void bringup_failed(int64_t now, const std::string& why);
-  void console_panic(int64_t now);             // "Kernel panic" on its console: powered off
-  void console_self_fence(int64_t now);        // OCFS2's fence line on its console
+  void console_panic(int64_t now);       // "Kernel panic" on its console: powered off
+  void console_self_fence(int64_t now);  // OCFS2's fence line on its console
   // A survivor's console says it evicted this node: fenced once the node is quiet too.
   void evicted(int64_t now, const std::string& by);
   // `fault crash`: a power cut. `hold`: it stays down (stopped) instead of the policy.
@@ -125,10 +125,10 @@ class NodeMachine {
   NodeState state_ = NodeState::kStopped;
   Cause cause_ = Cause::kNone;
   std::string error_;
-  bool alive_ = false;         // its process runs
-  bool booted_ = false;        // its agent said hello this boot
-  bool fencing_ = false;       // the host is powering it off
-  bool queued_ = false;        // waiting for its turn to boot: launched but no process yet
+  bool alive_ = false;    // its process runs
+  bool booted_ = false;   // its agent said hello this boot
+  bool fencing_ = false;  // the host is powering it off
+  bool queued_ = false;   // waiting for its turn to boot: launched but no process yet
   bool relaunch_after_exit_ = false;
   bool hold_after_exit_ = false;
   bool start_after_stop_ = false;

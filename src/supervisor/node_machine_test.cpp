@@ -30,7 +30,9 @@ struct Driver {
     for (auto& e : m.take_events()) events.push_back(e);
   }
   bool did(Action a) const { return std::find(actions.begin(), actions.end(), a) != actions.end(); }
-  int count(Action a) const { return static_cast<int>(std::count(actions.begin(), actions.end(), a)); }
+  int count(Action a) const {
+    return static_cast<int>(std::count(actions.begin(), actions.end(), a));
+  }
   std::vector<std::string> types() const {
     std::vector<std::string> t;
     for (auto& e : events) t.push_back(e.type);

@@ -1,14 +1,17 @@
 // The supervisor's start, its part of the poll loop and its down. The daemon around it
 // (daemon.cpp) owns the sockets; see supervisor_core.h for the parts.
-#include <thread>
 #include <fmt/format.h>
+
+#include <thread>
 
 #include "ocfs2/volume.h"
 #include "supervisor/supervisor_core.h"
 
 namespace uc::cluster {
 
-void logf(const std::string& msg) { fmt::print(stderr, "{} {}\n", SystemClock::instance().wall_ms(), msg); }
+void logf(const std::string& msg) {
+  fmt::print(stderr, "{} {}\n", SystemClock::instance().wall_ms(), msg);
+}
 
 Result<SupervisorSetup> load_setup(const std::string& name, bool start_nodes) {
   ClusterPaths paths(name);
@@ -29,7 +32,8 @@ Result<SupervisorSetup> load_setup(const std::string& name, bool start_nodes) {
   return s;
 }
 
-Supervisor::Supervisor(SupervisorSetup setup, node::NodeHost& host, const Clock& clock, SwitchPort& sw)
+Supervisor::Supervisor(SupervisorSetup setup, node::NodeHost& host, const Clock& clock,
+                       SwitchPort& sw)
     : name_(std::move(setup.name)),
       paths_(name_),
       start_nodes_(setup.start_nodes),
@@ -95,8 +99,8 @@ void Supervisor::begin_down() {
     auto steps = lab_shutdown(lab_, n->spec.name);
     if (!steps || steps->empty()) continue;
     ++*pending;
-    run_lab(n->spec.name, std::make_shared<std::vector<LabStep>>(std::move(*steps)), 0, n->machine.launched_at(),
-            false, one_done);
+    run_lab(n->spec.name, std::make_shared<std::vector<LabStep>>(std::move(*steps)), 0,
+            n->machine.launched_at(), false, one_done);
   }
   one_done();
 }

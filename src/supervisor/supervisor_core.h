@@ -18,24 +18,24 @@
 #include <string>
 #include <vector>
 
-#include "wire/frame.h"
-#include "supervisor/agent_link.h"
-#include "supervisor/boot_gate.h"
-#include "ocfs2/console_watch.h"
-#include "wire/control_protocol.h"
-#include "events/event_log.h"
-#include "supervisor/fault_book.h"
-#include "config/lab.h"
-#include "supervisor/node_machine.h"
-#include "paths/state_paths.h"
 #include "config/cluster_spec.h"
+#include "config/lab.h"
+#include "events/event_log.h"
 #include "node/node_host.h"
 #include "ocfs2/bringup.h"
+#include "ocfs2/console_watch.h"
+#include "paths/state_paths.h"
+#include "supervisor/agent_link.h"
+#include "supervisor/boot_gate.h"
+#include "supervisor/fault_book.h"
+#include "supervisor/node_machine.h"
+#include "supervisor/switch_port.h"
+#include "sys/clock.h"
 #include "sys/files.h"
 #include "sys/poll_set.h"
-#include "sys/clock.h"
 #include "sys/process.h"
-#include "supervisor/switch_port.h"
+#include "wire/control_protocol.h"
+#include "wire/frame.h"
 
 namespace uc::cluster {
 
@@ -48,10 +48,12 @@ class Supervisor;
 
 // One node as the manager sees it.
 struct ManagedNode : AgentLink::Listener {
-  ManagedNode(Supervisor& s, NodeSpec n, ManagerPolicy p) : sup(s), spec(std::move(n)), machine(p) {}
+  ManagedNode(Supervisor& s, NodeSpec n, ManagerPolicy p)
+      : sup(s), spec(std::move(n)), machine(p) {}
   void on_hello(const AgentHello& h) override;
   void on_heard() override;
-  void on_route_frame(const AgentLink::Route& r, FrameType t, std::string_view payload, bool last) override;
+  void on_route_frame(const AgentLink::Route& r, FrameType t, std::string_view payload,
+                      bool last) override;
   void on_dropped(const std::string& why) override;
   void accept_hello(const AgentHello& h);
 
@@ -81,7 +83,7 @@ struct SupervisorSetup {
   std::string name;
   ClusterSpec spec;
   std::string image;
-  std::string lab;  // the cluster's lab folder, "" without one
+  std::string lab;          // the cluster's lab folder, "" without one
   bool start_nodes = true;  // false: the nodes wait for a `start` request
 };
 // The record read and checked; an error names the file and what is wrong.
@@ -120,7 +122,8 @@ class Supervisor : public ocfs2::NodeRunner, public ocfs2::DiskStore {
 
   // NodeRunner: the O2CB bring-up's steps run as the supervisor's own agent sessions.
   void run(const std::string& node, const std::string& script, Done done) override;
-  void progress(const std::string& node, const std::string& step, const std::string& message) override;
+  void progress(const std::string& node, const std::string& step,
+                const std::string& message) override;
   void ready(const std::string& node) override;
   void failed(const std::string& node, const std::string& why) override;
   void log(const std::string& node, const std::string& text) override;
@@ -131,7 +134,8 @@ class Supervisor : public ocfs2::NodeRunner, public ocfs2::DiskStore {
   std::string region(const DiskSpec& d) override;
 
   // The event log, the supervisor's log and every subscriber hear of it.
-  void record(const std::string& node, const std::string& type, json fields, const std::string& message);
+  void record(const std::string& node, const std::string& type, json fields,
+              const std::string& message);
   void send_to(Conn& c, FrameType t, uint32_t sid, std::string_view payload);
   ManagedNode* find(const std::string& name);
 

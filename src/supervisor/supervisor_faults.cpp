@@ -5,15 +5,15 @@
 // Each ends by its duration, by thaw/heal, by `fault clear` or `down` (and a node's death
 // ends those that act on its kernel). Each start and end goes to the event log as
 // fault_started / fault_ended.
+#include <fmt/format.h>
 #include <poll.h>
 #include <sys/socket.h>
 
 #include <algorithm>
-#include <fmt/format.h>
 
+#include "node/kernel_cmdline.h"
 #include "supervisor/fault_rules.h"
 #include "supervisor/supervisor_core.h"
-#include "node/kernel_cmdline.h"
 
 namespace uc::cluster {
 namespace {
@@ -22,9 +22,11 @@ using control::fault_name;
 using control::FaultKind;
 
 // The book keeps a fault's kind by its name in the fault table (wire/fault.h).
-const std::string kFreeze = fault_name(FaultKind::kFreeze), kPartition = fault_name(FaultKind::kPartition),
+const std::string kFreeze = fault_name(FaultKind::kFreeze),
+                  kPartition = fault_name(FaultKind::kPartition),
                   kNet = fault_name(FaultKind::kNet);
-const std::vector<std::string> kDiskKinds{fault_name(FaultKind::kDiskStall), fault_name(FaultKind::kDiskSlow),
+const std::vector<std::string> kDiskKinds{fault_name(FaultKind::kDiskStall),
+                                          fault_name(FaultKind::kDiskSlow),
                                           fault_name(FaultKind::kDiskError)};
 
 // The parameters of the fault a request starts, as the book and the event log keep them.
@@ -43,7 +45,8 @@ std::string describe_groups(const std::vector<std::vector<std::string>>& groups)
 }
 
 std::string for_text(int64_t for_ms, const char* until) {
-  return for_ms > 0 ? fmt::format(" for {:.1f} s", for_ms / 1000.0) : fmt::format(" until `{}`", until);
+  return for_ms > 0 ? fmt::format(" for {:.1f} s", for_ms / 1000.0)
+                    : fmt::format(" until `{}`", until);
 }
 
 // The wire's form of a fault in the book (whose kinds are the fault table's names).
@@ -66,13 +69,16 @@ std::vector<control::FaultRecord> records_of(const std::vector<ActiveFault>& fau
 
 }  // namespace
 
-std::vector<control::FaultRecord> Supervisor::fault_records() const { return records_of(faults_.active()); }
+std::vector<control::FaultRecord> Supervisor::fault_records() const {
+  return records_of(faults_.active());
+}
 
 void Supervisor::push_net_rules() {
   std::map<std::string, net::Mac> macs;
   for (const auto& n : spec_.nodes)
     if (auto m = net::parse_mac(node::node_mac(n))) macs[n.name] = *m;
-  if (auto s = switch_.send_rules(net::encode(net_rules(faults_, macs))); !s) logf("switch: " + s.error().message);
+  if (auto s = switch_.send_rules(net::encode(net_rules(faults_, macs))); !s)
+    logf("switch: " + s.error().message);
 }
 
 void Supervisor::end_fault(const ActiveFault& f, const std::string& how) {
@@ -83,15 +89,16 @@ void Supervisor::end_fault(const ActiveFault& f, const std::string& how) {
   if (f.kind == kPartition || f.kind == kNet) push_net_rules();
   if (std::count(kDiskKinds.begin(), kDiskKinds.end(), f.kind)) host_->set_disk_fault(f.node, {});
   std::string message = fmt::format("{} ended ({})", f.kind, how);
-  record(f.node, "fault_ended", {{"kind", f.kind}, {"how", how}, {"id", f.id}, {"message", message}}, message);
+  record(f.node, "fault_ended",
+         {{"kind", f.kind}, {"how", how}, {"id", f.id}, {"message", message}}, message);
 }
 
 void Supervisor::end_due_faults(int64_t now) {
   for (const auto& f : faults_.due(now)) end_fault(f, "its time was up");
 }
 
-void Supervisor::begin_fault(const std::string& kind, const std::string& node, int64_t for_ms, json params,
-                             const std::string& message) {
+void Supervisor::begin_fault(const std::string& kind, const std::string& node, int64_t for_ms,
+                             json params, const std::string& message) {
   const auto& f = faults_.add(kind, node, mono_ms(), wall_ms(), for_ms, params);
   json fields{{"kind", kind}, {"id", f.id}, {"message", message}};
   if (for_ms > 0) fields["for_ms"] = for_ms;
@@ -112,7 +119,8 @@ void Supervisor::on_fault_request(Conn& c, uint32_t sid, const control::Request&
   };
   auto done = [&](Status s) { answer(std::move(s), std::nullopt); };
   switch (r.op) {
-    case Op::kFaults: return answer({}, fault_records());
+    case Op::kFaults:
+      return answer({}, fault_records());
     case Op::kClearFaults: {
       auto ended = faults_.clear();
       for (const auto& f : ended) end_fault(f, "cleared");
@@ -120,19 +128,23 @@ void Supervisor::on_fault_request(Conn& c, uint32_t sid, const control::Request&
     }
     case Op::kHeal: {
       auto ended = faults_.remove_kinds({kPartition, kNet});
-      if (ended.empty()) return done(err("the network is whole: no partition or slow link to heal"));
+      if (ended.empty())
+        return done(err("the network is whole: no partition or slow link to heal"));
       for (const auto& f : ended) end_fault(f, "healed");
       return answer({}, records_of(ended));
     }
-    case Op::kPartition: return done(partition(r));
-    default: break;
+    case Op::kPartition:
+      return done(partition(r));
+    default:
+      break;
   }
   ManagedNode* n = find(r.node);
   if (!n) return done(err("no node named " + r.node));
   if (r.op == Op::kNet) return done(slow_link(r));
   if (!host_->running(r.node)) return done(err(r.node + " is not running"));
   switch (r.op) {
-    case Op::kCrash: return done(crash(*n, r.hold));
+    case Op::kCrash:
+      return done(crash(*n, r.hold));
     case Op::kThaw: {
       auto f = faults_.remove(kFreeze, r.node);
       if (!f) return done(err(r.node + " is not frozen"));
@@ -141,9 +153,12 @@ void Supervisor::on_fault_request(Conn& c, uint32_t sid, const control::Request&
     }
     case Op::kDiskStall:
     case Op::kDiskSlow:
-    case Op::kDiskError: return done(disk_fault(r));
-    case Op::kFreeze: return freeze(r.node, r.for_ms, answer);
-    default: return done(err("not a fault"));
+    case Op::kDiskError:
+      return done(disk_fault(r));
+    case Op::kFreeze:
+      return freeze(r.node, r.for_ms, answer);
+    default:
+      return done(err("not a fault"));
   }
 }
 
@@ -151,28 +166,32 @@ Status Supervisor::partition(const control::Request& r) {
   std::vector<std::string> names;
   for (const auto& n : spec_.nodes) names.push_back(n.name);
   UC_TRY(check_partition(r.groups, names));
-  if (faults_.has(kPartition, "")) return err("a partition is active already (`fault heal` ends it)");
-  std::string message = fmt::format("network partitioned {}{}{}", describe_groups(r.groups),
-                                    r.one_way ? " (one way: only frames from the first group are dropped)" : "",
-                                    for_text(r.for_ms, "fault heal"));
+  if (faults_.has(kPartition, ""))
+    return err("a partition is active already (`fault heal` ends it)");
+  std::string message =
+      fmt::format("network partitioned {}{}{}", describe_groups(r.groups),
+                  r.one_way ? " (one way: only frames from the first group are dropped)" : "",
+                  for_text(r.for_ms, "fault heal"));
   begin_fault(kPartition, "", r.for_ms, params_of(r), message);
   return {};
 }
 
 Status Supervisor::slow_link(const control::Request& r) {
-  if (faults_.has(kNet, r.node)) return err(r.node + "'s link is impaired already (`fault heal` ends it)");
+  if (faults_.has(kNet, r.node))
+    return err(r.node + "'s link is impaired already (`fault heal` ends it)");
   if (r.delay_ms == 0 && r.jitter_ms == 0 && r.loss_pct == 0)
     return err("a slow link needs --delay, --jitter or --loss");
-  std::string message = fmt::format("link slowed: delay {} ms, jitter {} ms, loss {}%{}", r.delay_ms, r.jitter_ms,
-                                    r.loss_pct, for_text(r.for_ms, "fault heal"));
+  std::string message =
+      fmt::format("link slowed: delay {} ms, jitter {} ms, loss {}%{}", r.delay_ms, r.jitter_ms,
+                  r.loss_pct, for_text(r.for_ms, "fault heal"));
   begin_fault(kNet, r.node, r.for_ms, params_of(r), message);
   return {};
 }
 
 Status Supervisor::crash(ManagedNode& n, bool hold) {
   std::string message = hold ? "crash (power cut), held down" : "crash (power cut)";
-  record(n.spec.name, "fault_started", {{"kind", fault_name(FaultKind::kCrash)}, {"hold", hold}, {"message", message}},
-         message);
+  record(n.spec.name, "fault_started",
+         {{"kind", fault_name(FaultKind::kCrash)}, {"hold", hold}, {"message", message}}, message);
   int64_t now = mono_ms();
   n.machine.power_cut(now, hold);
   drive(n, now);
@@ -181,7 +200,8 @@ Status Supervisor::crash(ManagedNode& n, bool hold) {
 
 Status Supervisor::disk_fault(const control::Request& r) {
   using control::Op;
-  if (faults_.has_any(kDiskKinds, r.node)) return err(r.node + " has a disk fault already (`fault clear` ends it)");
+  if (faults_.has_any(kDiskKinds, r.node))
+    return err(r.node + " has a disk fault already (`fault clear` ends it)");
   node::DiskFault f;
   std::string kind = fault_name(*control::fault_kind_of(r.op)), message;
   if (r.op == Op::kDiskStall) {
@@ -190,7 +210,8 @@ Status Supervisor::disk_fault(const control::Request& r) {
   } else if (r.op == Op::kDiskSlow) {
     if (r.delay_ms <= 0) return err("disk-slow needs --delay MS (more than 0)");
     f = {node::DiskFault::Kind::kSlow, static_cast<uint32_t>(r.delay_ms)};
-    message = fmt::format("shared-disk I/O slowed by {} ms each{}", r.delay_ms, for_text(r.for_ms, "fault clear"));
+    message = fmt::format("shared-disk I/O slowed by {} ms each{}", r.delay_ms,
+                          for_text(r.for_ms, "fault clear"));
   } else {
     f.kind = node::DiskFault::Kind::kError;
     message = "shared-disk I/O fails with EIO" + for_text(r.for_ms, "fault clear");
@@ -205,7 +226,8 @@ void Supervisor::freeze(const std::string& node, int64_t for_ms, const FaultAnsw
   if (faults_.has(kFreeze, node)) return answer(err(node + " is frozen already"), std::nullopt);
   host_->freeze(node, [this, node, for_ms, answer](Result<std::string> res) {
     if (!res) return answer(res.error(), std::nullopt);
-    begin_fault(kFreeze, node, for_ms, json::object(), "frozen (mconsole stop)" + for_text(for_ms, "fault thaw"));
+    begin_fault(kFreeze, node, for_ms, json::object(),
+                "frozen (mconsole stop)" + for_text(for_ms, "fault thaw"));
     answer({}, std::nullopt);
   });
 }

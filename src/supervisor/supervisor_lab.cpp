@@ -1,7 +1,6 @@
 // The lab folder's steps in a node (config/lab.h): copied files, startup and shutdown
 // scripts, each a job of the node's agent, their output in the node's console log.
 #include <fcntl.h>
-
 #include <fmt/format.h>
 
 #include "supervisor/supervisor_core.h"
@@ -9,8 +8,8 @@
 
 namespace uc::cluster {
 
-void Supervisor::run_lab(const std::string& node, std::shared_ptr<std::vector<LabStep>> steps, size_t i,
-                         int64_t launched, bool must_pass, std::function<void()> then) {
+void Supervisor::run_lab(const std::string& node, std::shared_ptr<std::vector<LabStep>> steps,
+                         size_t i, int64_t launched, bool must_pass, std::function<void()> then) {
   ManagedNode* n = find(node);
   bool same_boot = n && n->machine.launched_at() == launched;
   if (!same_boot || i == steps->size()) {
@@ -22,11 +21,13 @@ void Supervisor::run_lab(const std::string& node, std::shared_ptr<std::vector<La
   record(node, "lab_step", {{"step", s.what}}, fmt::format("{}: lab {}", node, s.what));
   n->link.run_job(
       s.argv,
-      [this, node, steps, i, launched, must_pass, then](int code, const std::string& out, const std::string& err) {
+      [this, node, steps, i, launched, must_pass, then](int code, const std::string& out,
+                                                        const std::string& err) {
         const LabStep& step = (*steps)[i];
         std::string output = out + err;
         if (auto fd = open_file(paths_.node_log(node), O_WRONLY | O_APPEND)) {
-          std::string block = fmt::format("==== umlcluster: lab {} (exit {}) ====\n{}", step.what, code, output);
+          std::string block =
+              fmt::format("==== umlcluster: lab {} (exit {}) ====\n{}", step.what, code, output);
           if (!block.empty() && block.back() != '\n') block += '\n';
           (void)write_all(fd->get(), block.data(), block.size());
         }

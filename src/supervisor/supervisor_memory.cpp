@@ -31,25 +31,33 @@ void Supervisor::trim_memory(ManagedNode& n) {
     ManagedNode* m = find(name);
     return m && m->machine.alive() && m->machine.boot_id() == boot;
   };
-  n.link.run_job({"/bin/sh", "-c", memory_trim_script()},
-                 [this, name, memory, same_boot](int code, const std::string& out, const std::string&) {
+  n.link.run_job({"/bin/sh", "-c", memory_trim_script()}, [this, name, memory, same_boot](
+                                                              int code, const std::string& out,
+                                                              const std::string&) {
     if (code != 0 || !same_boot()) return;
     auto bytes = memory_trim_bytes(out, memory);
-    if (!bytes) return logf(name + ": memory trim: its answer is not the script's; nothing returned");
+    if (!bytes)
+      return logf(name + ": memory trim: its answer is not the script's; nothing returned");
     if (*bytes == 0) return;
     uint64_t kib = *bytes / 1024;
-    host_->mconsole(name, fmt::format("config mem=-{}K", kib), 20000,
-                    [this, name, kib, same_boot](Result<std::string> r) {
-      if (!r) return logf(name + ": config mem=-: " + r.error().message);
-      if (!same_boot()) return;
-      // Straight back: the guest keeps all its memory; the host pays for what it touches again.
-      host_->mconsole(name, fmt::format("config mem=+{}K", kib), 20000, [this, name, kib](Result<std::string> r2) {
-        if (!r2) return logf(name + ": config mem=+ (the guest is short of memory until it reboots): " +
-                             r2.error().message);
-        record(name, "memory_returned", {{"bytes", kib * 1024}},
-               fmt::format("{} MiB of unused guest memory returned to the host", kib / 1024));
-      });
-    });
+    host_->mconsole(
+        name, fmt::format("config mem=-{}K", kib), 20000,
+        [this, name, kib, same_boot](Result<std::string> r) {
+          if (!r) return logf(name + ": config mem=-: " + r.error().message);
+          if (!same_boot()) return;
+          // Straight back: the guest keeps all its memory; the host pays for what it touches again.
+          host_->mconsole(
+              name, fmt::format("config mem=+{}K", kib), 20000,
+              [this, name, kib](Result<std::string> r2) {
+                if (!r2)
+                  return logf(name +
+                              ": config mem=+ (the guest is short of memory until it reboots): " +
+                              r2.error().message);
+                record(
+                    name, "memory_returned", {{"bytes", kib * 1024}},
+                    fmt::format("{} MiB of unused guest memory returned to the host", kib / 1024));
+              });
+        });
   });
 }
 

@@ -1,13 +1,13 @@
 // Each node's manager: carries out what its state machine decides, hears its agent, reads
 // its console for what OCFS2 says, and runs the O2CB bring-up's steps on it.
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/wait.h>
 
-#include <fmt/format.h>
 #include <sstream>
 
-#include "supervisor/supervisor_core.h"
 #include "ocfs2/volume.h"
+#include "supervisor/supervisor_core.h"
 
 namespace uc::cluster {
 namespace {
@@ -19,20 +19,26 @@ double secs(const json& ms) { return ms.is_number() ? ms.get<double>() / 1000.0 
 
 std::string describe(const MachineEvent& e) {
   const json& f = e.fields;
-  auto s = [&](const char* k) { return f.contains(k) && f[k].is_string() ? f[k].get<std::string>() : ""; };
+  auto s = [&](const char* k) {
+    return f.contains(k) && f[k].is_string() ? f[k].get<std::string>() : "";
+  };
   if (e.type == "starting")
-    return f.value("attempt", 0) > 0 ? fmt::format("starting (restart {})", f.value("attempt", 0)) : "starting";
+    return f.value("attempt", 0) > 0 ? fmt::format("starting (restart {})", f.value("attempt", 0))
+                                     : "starting";
   if (e.type == "queued") return "waiting for its turn to boot";
   if (e.type == "booted") return fmt::format("booted in {:.1f} s", secs(f["ms"]));
   if (e.type == "ready") return fmt::format("ready in {:.1f} s", secs(f["ms"]));
-  if (e.type == "rejoined") return fmt::format("rejoined {:.1f} s after it went down", secs(f["ms"]));
+  if (e.type == "rejoined")
+    return fmt::format("rejoined {:.1f} s after it went down", secs(f["ms"]));
   if (e.type == "died") return fmt::format("died: {} ({})", s("cause"), s("how"));
   if (e.type == "restarting")
     return fmt::format("restarting in {:.1f} s (attempt {}, {})", secs(f["delay_ms"]),
                        f.value("attempt", 0), s("cause"));
-  if (e.type == "hung") return fmt::format("hung: its agent silent for {:.1f} s", secs(f["silent_ms"]));
+  if (e.type == "hung")
+    return fmt::format("hung: its agent silent for {:.1f} s", secs(f["silent_ms"]));
   if (e.type == "fenced") return "fenced by the host: " + s("reason");
-  if (e.type == "rebooted") return fmt::format("rebooted ({}), boot id {}", s("cause"), s("boot_id"));
+  if (e.type == "rebooted")
+    return fmt::format("rebooted ({}), boot id {}", s("cause"), s("boot_id"));
   if (e.type == "gave_up") return "gave up: " + s("reason");
   if (e.type == "stopping") return "stopping: " + s("how");
   if (e.type == "stopped") return "stopped (" + s("how") + ")";
@@ -41,8 +47,8 @@ std::string describe(const MachineEvent& e) {
 }
 
 bool is_cause_event(const std::string& t) {
-  return t == "died" || t == "rebooted" || t == "hung" || t == "fenced" || t == "gave_up" || t == "failed" ||
-         t == "stopped";
+  return t == "died" || t == "rebooted" || t == "hung" || t == "fenced" || t == "gave_up" ||
+         t == "failed" || t == "stopped";
 }
 
 }  // namespace
@@ -62,16 +68,22 @@ void Supervisor::drive(ManagedNode& n, int64_t now) {
         case Action::kLaunch:
           bringup_->node_starting(name);
           // A node waits its turn while others boot (the boot gate); admit_waiting() starts it.
-          if (!boot_gate_.request(name)) n.machine.queued(now);
-          else launch_now(n, now);
+          if (!boot_gate_.request(name))
+            n.machine.queued(now);
+          else
+            launch_now(n, now);
           break;
-        case Action::kPing: n.link.ping(); break;
+        case Action::kPing:
+          n.link.ping();
+          break;
         case Action::kCaptureStack:
           host_->capture_stacks(name, [this, name](Result<std::string> r) {
             if (!r) logf(name + ": stack capture: " + r.error().message);
           });
           break;
-        case Action::kPowerOff: host_->power_off(name); break;
+        case Action::kPowerOff:
+          host_->power_off(name);
+          break;
         case Action::kCad:
           host_->shutdown(name, [this, name](Result<std::string> r) {
             if (!r) logf(name + ": ctrl-alt-del: " + r.error().message);
@@ -82,8 +94,12 @@ void Supervisor::drive(ManagedNode& n, int64_t now) {
             if (!r) logf(name + ": halt: " + r.error().message);
           });
           break;
-        case Action::kBringUp: bringup_->node_booted(name); break;
-        case Action::kForget: bringup_->node_gone(name); break;
+        case Action::kBringUp:
+          bringup_->node_booted(name);
+          break;
+        case Action::kForget:
+          bringup_->node_gone(name);
+          break;
       }
     }
   }
@@ -103,7 +119,8 @@ void Supervisor::launch_now(ManagedNode& n, int64_t now) {
   n.link.attach(std::move(link->from_guest), std::move(link->to_guest));
   // After the launch: it made the log (and restarted it if it had grown large).
   n.console.open(paths_.node_log(name));
-  record(name, "launched", {{"pid", host_->pid(name)}}, fmt::format("booting (pid {})", host_->pid(name)));
+  record(name, "launched", {{"pid", host_->pid(name)}},
+         fmt::format("booting (pid {})", host_->pid(name)));
 }
 
 void Supervisor::admit_waiting(int64_t now) {
@@ -145,7 +162,8 @@ void ManagedNode::on_hello(const AgentHello& h) {
     sup.host_->mconsole(name, "proc sys/kernel/random/boot_id", 3000,
                         [s = &sup, name, h](Result<std::string> r) {
                           ManagedNode* n = s->find(name);
-                          if (!n || !n->machine.alive() || n->machine.boot_id() == h.boot_id) return;
+                          if (!n || !n->machine.alive() || n->machine.boot_id() == h.boot_id)
+                            return;
                           // The reply comes as "\n" then the file's text, in datagrams.
                           std::string kernel;
                           for (char c : r ? *r : "")
@@ -174,7 +192,8 @@ void ManagedNode::accept_hello(const AgentHello& h) {
 
 void ManagedNode::on_heard() { machine.heard(sup.mono_ms()); }
 
-void ManagedNode::on_route_frame(const AgentLink::Route& r, FrameType t, std::string_view payload, bool last) {
+void ManagedNode::on_route_frame(const AgentLink::Route& r, FrameType t, std::string_view payload,
+                                 bool last) {
   auto it = sup.conns_.find(r.conn);
   if (it == sup.conns_.end()) return;
   sup.send_to(it->second, t, r.session, payload);
@@ -186,13 +205,16 @@ void ManagedNode::on_dropped(const std::string& why) {
   int64_t now = sup.mono_ms();
   if (now - drop_window_start > kDropWindowMs) {
     if (drops_in_window > kDropsLoggedPerWindow)
-      sup.record(spec.name, "frame_dropped", {{"reason", "more bad frames"}, {"count", drops_in_window - kDropsLoggedPerWindow}},
-                 fmt::format("{} more bad frames dropped", drops_in_window - kDropsLoggedPerWindow));
+      sup.record(
+          spec.name, "frame_dropped",
+          {{"reason", "more bad frames"}, {"count", drops_in_window - kDropsLoggedPerWindow}},
+          fmt::format("{} more bad frames dropped", drops_in_window - kDropsLoggedPerWindow));
     drop_window_start = now;
     drops_in_window = 0;
   }
   if (++drops_in_window <= kDropsLoggedPerWindow)
-    sup.record(spec.name, "frame_dropped", {{"reason", why}}, "dropped a bad frame from the guest: " + why);
+    sup.record(spec.name, "frame_dropped", {{"reason", why}},
+               "dropped a bad frame from the guest: " + why);
 }
 
 void Supervisor::add_node_fds(PollSet& set) {
@@ -238,18 +260,25 @@ void Supervisor::on_console_line(ManagedNode& n, const std::string& line) {
   std::string type = type_name(e->type);
   record(n.spec.name, type, fields, e->detail);
   switch (e->type) {
-    case ConsoleEventType::kPanic: n.machine.console_panic(now); break;
+    case ConsoleEventType::kPanic:
+      n.machine.console_panic(now);
+      break;
     // Guest root could print this line: it would only let the next node start its mount early.
-    case ConsoleEventType::kJoinedDomain: bringup_->joined_domain(n.spec.name); break;
+    case ConsoleEventType::kJoinedDomain:
+      bringup_->joined_domain(n.spec.name);
+      break;
     case ConsoleEventType::kFenceReset:
-    case ConsoleEventType::kFencePanic: n.machine.console_self_fence(now); break;
+    case ConsoleEventType::kFencePanic:
+      n.machine.console_self_fence(now);
+      break;
     case ConsoleEventType::kEvicted:
       if (ManagedNode* victim = find(peer); victim && victim != &n) {
         victim->machine.evicted(now, n.spec.name);
         drive(*victim, now);
       }
       break;
-    default: break;
+    default:
+      break;
   }
   drive(n, now);
 }
@@ -261,7 +290,8 @@ void Supervisor::run(const std::string& node, const std::string& script, Done do
   n->link.run_job({"/bin/sh", "-c", script}, std::move(done));
 }
 
-void Supervisor::progress(const std::string& node, const std::string& step, const std::string& message) {
+void Supervisor::progress(const std::string& node, const std::string& step,
+                          const std::string& message) {
   if (step == "o2cb_online") boot_gate_.done(node);  // the next node may boot
   record(node, step, {{"message", message}}, message);
 }
@@ -274,8 +304,8 @@ void Supervisor::ready(const std::string& node) {
     auto steps = lab_startup(lab_, node);
     if (!steps) return failed(node, node + ": lab: " + steps.error().message);
     if (!steps->empty())
-      return run_lab(node, std::make_shared<std::vector<LabStep>>(std::move(*steps)), 0, n->machine.launched_at(),
-                     true, [this, node] { become_ready(node); });
+      return run_lab(node, std::make_shared<std::vector<LabStep>>(std::move(*steps)), 0,
+                     n->machine.launched_at(), true, [this, node] { become_ready(node); });
   }
   become_ready(node);
 }
@@ -313,20 +343,25 @@ Result<ocfs2::DiskContent> Supervisor::content(const DiskSpec& d) {
   return ocfs2::probe_disk(paths_.disk(d.name));
 }
 
-bool Supervisor::marked_formatted(const DiskSpec& d) { return path_exists(paths_.disk_marker(d.name)); }
+bool Supervisor::marked_formatted(const DiskSpec& d) {
+  return path_exists(paths_.disk_marker(d.name));
+}
 
 void Supervisor::mark_formatted(const DiskSpec& d, const std::string& by, const std::string& uuid) {
-  (void)write_file_atomic(paths_.disk_marker(d.name),
-                          json{{"formatted_by", by}, {"at_ms", wall_ms()}, {"slots", spec_.slots(d)},
-                               {"uuid", uuid}}.dump() + "\n",
-                          0600);
+  (void)write_file_atomic(
+      paths_.disk_marker(d.name),
+      json{{"formatted_by", by}, {"at_ms", wall_ms()}, {"slots", spec_.slots(d)}, {"uuid", uuid}}
+              .dump() +
+          "\n",
+      0600);
 }
 
 std::string Supervisor::region(const DiskSpec& d) {
   auto text = read_file(paths_.disk_marker(d.name));
   if (!text) return "";
   auto j = json::parse(*text, nullptr, false);
-  if (j.is_discarded() || !j.is_object() || !j.contains("uuid") || !j["uuid"].is_string()) return "";
+  if (j.is_discarded() || !j.is_object() || !j.contains("uuid") || !j["uuid"].is_string())
+    return "";
   return j["uuid"].get<std::string>();
 }
 

@@ -20,14 +20,19 @@ void Supervisor::on_request(Conn& c, uint32_t sid, const control::Request& r) {
     send_to(c, FrameType::kReply, sid, control::encode(*reply));
   };
   switch (r.op) {
-    case Op::kPing: return answer(control::Reply{});
-    case Op::kStatus: return answer(status_reply());
+    case Op::kPing:
+      return answer(control::Reply{});
+    case Op::kStatus:
+      return answer(status_reply());
     case Op::kSubscribe:
       c.subscribed = true;
       return answer(status_reply());
-    case Op::kStart: return answer(start_nodes(c, r.nodes));
-    case Op::kRestart: return answer(restart_nodes(c, r.nodes));
-    case Op::kAddNode: return answer(add_node(c, r.node));
+    case Op::kStart:
+      return answer(start_nodes(c, r.nodes));
+    case Op::kRestart:
+      return answer(restart_nodes(c, r.nodes));
+    case Op::kAddNode:
+      return answer(add_node(c, r.node));
     case Op::kDown:
       c.subscribed = true;
       c.waits_for_down = true;
@@ -72,7 +77,8 @@ Result<control::Reply> Supervisor::start_nodes(Conn& c, const std::vector<std::s
   for (auto& n : nodes_) {
     bool wanted = names.empty() || std::count(names.begin(), names.end(), n->spec.name);
     auto st = n->machine.state();
-    if (!wanted || (st != NodeState::kStopped && st != NodeState::kFailed && st != NodeState::kRestarting))
+    if (!wanted ||
+        (st != NodeState::kStopped && st != NodeState::kFailed && st != NodeState::kRestarting))
       continue;
     n->machine.start(now);
     drive(*n, now);
@@ -108,7 +114,8 @@ Result<control::Reply> Supervisor::add_node(Conn& c, const std::string& node) {
   auto text = read_file(paths_.spec());
   if (!text) return err("cannot add a node now: " + text.error().message);
   auto j = json::parse(*text, nullptr, false);
-  if (j.is_discarded() || !j.contains("spec")) return err("cannot add a node now: " + paths_.spec() + " is damaged");
+  if (j.is_discarded() || !j.contains("spec"))
+    return err("cannot add a node now: " + paths_.spec() + " is damaged");
   auto next = cluster_spec_from_json(j["spec"]);
   if (!next) return err("the cluster's record is damaged: " + next.error().message);
   const NodeSpec* added = next->find_node(node);
@@ -117,7 +124,8 @@ Result<control::Reply> Supervisor::add_node(Conn& c, const std::string& node) {
   bringup_->update_spec(spec_);
   for (const auto& d : spec_.disks)
     (void)ocfs2::ensure_disk_file(paths_.disk(d.name), d.size, kNodeUid, kNodeGid);
-  nodes_.push_back(std::make_unique<ManagedNode>(*this, *added, ManagerPolicy::from(spec_, *added)));
+  nodes_.push_back(
+      std::make_unique<ManagedNode>(*this, *added, ManagerPolicy::from(spec_, *added)));
   std::string fresh = added->name;
   c.subscribed = true;
   auto pending = std::make_shared<int>(1);

@@ -2,12 +2,11 @@
 // FakeClock and a fake switch drive it through the CLI's requests and the nodes' events
 // (boot to running, status, exec routing, a fault, a crash and its restart, down).
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <map>
 
@@ -196,7 +195,8 @@ class SupervisorTest : public ::testing::Test {
     }
     return done();
   }
-  void boot(const std::string& node, const std::string& boot_id = "0b1e0000-0000-4000-8000-000000000001") {
+  void boot(const std::string& node,
+            const std::string& boot_id = "0b1e0000-0000-4000-8000-000000000001") {
     ASSERT_TRUE(turn_until([&] { return host_.guests.count(node) > 0; }));
     host_.guest(node).hello(node, boot_id);
   }
@@ -235,7 +235,8 @@ class SupervisorTest : public ::testing::Test {
   void bring_up() {
     boot("node1");
     boot("node0");
-    ASSERT_TRUE(turn_until([&] { return all_running(); }, 100)) << states()["node0"] << " " << states()["node1"];
+    ASSERT_TRUE(turn_until([&] { return all_running(); }, 100))
+        << states()["node0"] << " " << states()["node1"];
   }
 
   std::unique_ptr<TempDir> home_;
@@ -279,11 +280,13 @@ TEST_F(SupervisorTest, AnExecIsRoutedToItsNodeAndItsOutputAndExitComeBack) {
   e.node = "node1";
   e.argv = {"hostname"};
   c.send(FrameType::kExec, 7, session::encode(e));
-  ASSERT_TRUE(turn_until([&] {
-    for (auto& f : c.frames)
-      if (f.type == FrameType::kExit) return true;
-    return false;
-  }, 1, 100));
+  ASSERT_TRUE(turn_until(
+      [&] {
+        for (auto& f : c.frames)
+          if (f.type == FrameType::kExit) return true;
+        return false;
+      },
+      1, 100));
   std::string out;
   for (auto& f : c.frames) {
     EXPECT_EQ(f.session, 7u);
@@ -291,7 +294,8 @@ TEST_F(SupervisorTest, AnExecIsRoutedToItsNodeAndItsOutputAndExitComeBack) {
   }
   EXPECT_EQ(out, "guest\n");
   EXPECT_EQ(host_.guest("node1").execs.back(), std::vector<std::string>{"hostname"});
-  for (auto& argv : host_.guest("node0").execs) EXPECT_NE(argv, std::vector<std::string>{"hostname"});
+  for (auto& argv : host_.guest("node0").execs)
+    EXPECT_NE(argv, std::vector<std::string>{"hostname"});
 }
 
 TEST_F(SupervisorTest, AnExecOnAnUnknownNodeIsRefused) {

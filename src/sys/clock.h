@@ -39,7 +39,8 @@ class SystemClock : public Clock {
 // A clock that moves only when told: for tests of anything that decides on time.
 class FakeClock : public Clock {
  public:
-  explicit FakeClock(int64_t mono = 1000, int64_t wall = 1'790'000'000'000) : mono_(mono), wall_(wall) {}
+  explicit FakeClock(int64_t mono = 1000, int64_t wall = 1'790'000'000'000)
+      : mono_(mono), wall_(wall) {}
   int64_t mono_ms() const override { return mono_; }
   int64_t wall_ms() const override { return wall_; }
   void advance(int64_t ms) {

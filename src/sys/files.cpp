@@ -176,7 +176,8 @@ std::string helper_path(const std::string& name) {
 
 Result<TempDir> TempDir::create(const std::string& parent, const std::string& prefix) {
   std::string tmpl = parent + "/" + prefix + "XXXXXX";
-  if (!::mkdtemp(tmpl.data())) return errno_error("cannot create a temporary directory in " + parent);
+  if (!::mkdtemp(tmpl.data()))
+    return errno_error("cannot create a temporary directory in " + parent);
   return TempDir(tmpl);
 }
 TempDir::TempDir(TempDir&& o) noexcept : path_(std::exchange(o.path_, {})) {}

@@ -15,8 +15,9 @@
 namespace uc {
 namespace {
 
-constexpr int kTrapped[] = {SYS_pread64, SYS_pwrite64, SYS_preadv, SYS_pwritev, SYS_preadv2,
-                            SYS_pwritev2, SYS_fsync, SYS_fdatasync, SYS_fallocate, SYS_sync_file_range};
+constexpr int kTrapped[] = {SYS_pread64,   SYS_pwrite64,       SYS_preadv, SYS_pwritev,
+                            SYS_preadv2,   SYS_pwritev2,       SYS_fsync,  SYS_fdatasync,
+                            SYS_fallocate, SYS_sync_file_range};
 constexpr size_t kCount = sizeof kTrapped / sizeof kTrapped[0];
 
 }  // namespace
@@ -32,13 +33,14 @@ int install_io_trap() {
   for (size_t k = 0; k < kCount; ++k) {
     // A match jumps over the remaining compares and the allow, to the notify.
     auto to_notify = static_cast<uint8_t>(kCount - k);
-    prog[i++] = BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, static_cast<uint32_t>(kTrapped[k]), to_notify, 0);
+    prog[i++] =
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, static_cast<uint32_t>(kTrapped[k]), to_notify, 0);
   }
   prog[i++] = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
   prog[i++] = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF);
   sock_fprog fprog{static_cast<unsigned short>(i), prog};
-  return static_cast<int>(::syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
-                                    SECCOMP_FILTER_FLAG_NEW_LISTENER, &fprog));
+  return static_cast<int>(
+      ::syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, &fprog));
 }
 
 bool send_fd(int sock, int fd) {
@@ -67,7 +69,8 @@ Result<Fd> receive_fd(int sock) {
   m.msg_iovlen = 1;
   m.msg_control = ctl;
   m.msg_controllen = sizeof ctl;
-  if (::recvmsg(sock, &m, MSG_DONTWAIT | MSG_CMSG_CLOEXEC) != 1) return errno_error("no I/O trap from the node");
+  if (::recvmsg(sock, &m, MSG_DONTWAIT | MSG_CMSG_CLOEXEC) != 1)
+    return errno_error("no I/O trap from the node");
   cmsghdr* c = CMSG_FIRSTHDR(&m);
   if (!c || c->cmsg_type != SCM_RIGHTS || c->cmsg_len != CMSG_LEN(sizeof(int)))
     return err("no I/O trap from the node");

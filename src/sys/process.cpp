@@ -1,7 +1,5 @@
 #include "sys/process.h"
 
-#include "sys/files.h"
-
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/signalfd.h>
@@ -11,6 +9,8 @@
 #include <unistd.h>
 
 #include <cstring>
+
+#include "sys/files.h"
 
 namespace uc {
 
@@ -135,8 +135,10 @@ Result<ChildProcess> spawn(const SpawnOptions& o) {
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
-    if (o.env.empty()) ::execvp(argv[0], argv.data());
-    else ::execve(argv[0], argv.data(), envp.data());
+    if (o.env.empty())
+      ::execvp(argv[0], argv.data());
+    else
+      ::execve(argv[0], argv.data(), envp.data());
     fail(argv[0]);
   }
   errpipe->second.reset();
@@ -153,13 +155,16 @@ Result<ChildProcess> spawn(const SpawnOptions& o) {
 Status run_command(const std::vector<std::string>& argv, int log_fd) {
   SpawnOptions o;
   o.argv = argv;
-  if (log_fd >= 0) o.fds = {{log_fd, 1}, {log_fd, 2}};
-  else o.fds = {{0, 0}, {1, 1}, {2, 2}};
+  if (log_fd >= 0)
+    o.fds = {{log_fd, 1}, {log_fd, 2}};
+  else
+    o.fds = {{0, 0}, {1, 1}, {2, 2}};
   auto c = spawn(o);
   if (!c) return c.error();
   int st = c->wait();
   if (WIFEXITED(st) && WEXITSTATUS(st) == 0) return {};
-  if (WIFEXITED(st)) return err(argv[0] + " failed with exit status " + std::to_string(WEXITSTATUS(st)));
+  if (WIFEXITED(st))
+    return err(argv[0] + " failed with exit status " + std::to_string(WEXITSTATUS(st)));
   return err(argv[0] + " was killed by signal " + std::to_string(WTERMSIG(st)));
 }
 

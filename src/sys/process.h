@@ -40,8 +40,8 @@ class ChildProcess {
 
 struct SpawnOptions {
   std::vector<std::string> argv;
-  std::vector<std::string> env;                // empty: inherit
-  std::vector<std::pair<int, int>> fds;       // parent fd -> child fd; 0,1,2 default to /dev/null
+  std::vector<std::string> env;          // empty: inherit
+  std::vector<std::pair<int, int>> fds;  // parent fd -> child fd; 0,1,2 default to /dev/null
   bool new_session = false;
   std::string cwd;
 };

@@ -89,8 +89,8 @@ bool make_path(const std::string& p, bool last_is_file) {
     // size is the guest's resident memory and nothing else shares it.
     std::string shm = root + "/dev/shm";
     ::mkdir(shm.c_str(), 0700);
-    std::string opts = "size=" + std::to_string(s.shm_bytes) + ",mode=0700,uid=" +
-                       std::to_string(s.uid) + ",gid=" + std::to_string(s.gid);
+    std::string opts = "size=" + std::to_string(s.shm_bytes) +
+                       ",mode=0700,uid=" + std::to_string(s.uid) + ",gid=" + std::to_string(s.gid);
     if (::mount("umlcluster-shm", shm.c_str(), "tmpfs", MS_NOSUID | MS_NODEV, opts.c_str()) != 0)
       child_fail(errfd, "mount /dev/shm");
   }
@@ -177,7 +177,8 @@ std::vector<std::string> system_runtime_libraries() {
       [](dl_phdr_info* info, size_t, void* data) {
         auto* v = static_cast<std::vector<std::string>*>(data);
         std::string name = info->dlpi_name ? info->dlpi_name : "";
-        if (name.find("/libc.so") != std::string::npos || name.find("/ld-linux") != std::string::npos)
+        if (name.find("/libc.so") != std::string::npos ||
+            name.find("/ld-linux") != std::string::npos)
           v->push_back(name);
         return 0;
       },

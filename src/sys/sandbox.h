@@ -23,19 +23,19 @@ struct BindMount {
 };
 
 struct SandboxSpec {
-  std::string mount_point;              // an empty host directory to build the root on
+  std::string mount_point;  // an empty host directory to build the root on
   std::vector<BindMount> binds;
-  std::vector<std::string> symlinks;    // "target:linkpath" inside the root
+  std::vector<std::string> symlinks;  // "target:linkpath" inside the root
   uid_t uid = 65534;
   gid_t gid = 65534;
-  int netns_fd = -1;                    // join this network namespace (-1: the caller's)
-  size_t shm_bytes = 0;                 // > 0: a private tmpfs at /dev/shm of this size
-  bool mount_proc = false;              // a /proc of the sandbox's own pid namespace
+  int netns_fd = -1;        // join this network namespace (-1: the caller's)
+  size_t shm_bytes = 0;     // > 0: a private tmpfs at /dev/shm of this size
+  bool mount_proc = false;  // a /proc of the sandbox's own pid namespace
   std::vector<std::string> argv;
   std::vector<std::string> env;
   std::string cwd = "/";
   std::vector<std::pair<int, int>> fds;  // parent fd -> child fd
-  bool trap_io = false;                 // hand its file I/O syscalls to a listener (io_trap.h)
+  bool trap_io = false;                  // hand its file I/O syscalls to a listener (io_trap.h)
 };
 
 // Needs root (CAP_SYS_ADMIN) in the caller. With `spec.trap_io`, `io_listener` receives

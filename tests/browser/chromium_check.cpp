@@ -103,7 +103,8 @@ bool can_isolate_network() {
   return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
-BrowserResult load_in_chromium(const std::string& html_path, const std::string& out_dir, int timeout_s) {
+BrowserResult load_in_chromium(const std::string& html_path, const std::string& out_dir,
+                               int timeout_s) {
   BrowserResult result;
   auto scratch = TempDir::create("/tmp", "uc-chromium-");
   if (!scratch) {

@@ -20,6 +20,7 @@ bool chromium_available();
 // True if this process may create a network namespace (root, or a user namespace).
 bool can_isolate_network();
 
-BrowserResult load_in_chromium(const std::string& html_path, const std::string& out_dir, int timeout_s = 90);
+BrowserResult load_in_chromium(const std::string& html_path, const std::string& out_dir,
+                               int timeout_s = 90);
 
 }  // namespace uc::test
