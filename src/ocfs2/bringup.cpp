@@ -7,7 +7,8 @@
 namespace uc::ocfs2 {
 namespace {
 
-std::string first_line(const std::string& s) {
+// The last non-empty line of a failed step's output: a script says why it failed last.
+std::string last_line(const std::string& s) {
   std::string t = s;
   while (!t.empty() && (t.back() == '\n' || t.back() == ' ')) t.pop_back();
   auto nl = t.rfind('\n');
@@ -59,7 +60,7 @@ void ClusterBringup::node_booted(const std::string& node) {
               [this, node, epoch](int code, const std::string& out, const std::string& err) {
                 if (!current(node, epoch)) return;  // it died or rebooted meanwhile
                 runner_.log(node, out + err);
-                if (code != 0) return fail(node, "o2cb online failed: " + first_line(err + out));
+                if (code != 0) return fail(node, "o2cb online failed: " + last_line(err + out));
                 nodes_[node].online = true;
                 order_.online(node);
                 runner_.progress(
@@ -139,7 +140,7 @@ void ClusterBringup::mount_disks(const std::string& node) {
               nodes_[node].mounting.erase(name);
               if (code != 0) {
                 s = DiskState::kFailed;
-                return fail(node, "mkfs.ocfs2 failed: " + first_line(err + out));
+                return fail(node, "mkfs.ocfs2 failed: " + last_line(err + out));
               }
               s = DiskState::kFormatted;
               redo_format_.erase(name);
@@ -170,7 +171,7 @@ void ClusterBringup::mount_disks(const std::string& node) {
                     auto& p = nodes_[node];
                     p.heartbeat_busy = false;
                     if (code != 0)
-                      return fail(node, "o2cb start-heartbeat failed: " + first_line(err + out));
+                      return fail(node, "o2cb start-heartbeat failed: " + last_line(err + out));
                     p.heartbeat = true;
                     mount_disks(node);
                   });
@@ -205,7 +206,7 @@ void ClusterBringup::start_mount(const std::string& node, const DiskSpec& d, siz
                 auto& p = nodes_[node];
                 p.mounting.erase(name);
                 if (code != 0)
-                  return fail(node, "mount of " + name + " failed: " + first_line(err + out));
+                  return fail(node, "mount of " + name + " failed: " + last_line(err + out));
                 p.mounted.insert(name);
                 runner_.progress(node, "mounted",
                                  fmt::format("mounted {} at {} ({:.1f} s after boot)", name, mnt,
