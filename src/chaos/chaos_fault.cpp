@@ -68,7 +68,8 @@ std::string fault_kinds_list() {
 
 Result<control::Fault> to_fault(const PlannedFault& f) {
   auto kind = control::fault_kind_named(f.kind);
-  if (!kind || !is_fault_kind(f.kind)) return err(fmt::format("fault: unknown kind \"{}\"", f.kind));
+  if (!kind || !is_fault_kind(f.kind))
+    return err(fmt::format("fault: unknown kind \"{}\"", f.kind));
   control::Fault out;
   out.kind = *kind;
   out.node = f.node;

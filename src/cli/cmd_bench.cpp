@@ -1,11 +1,11 @@
 // `umlcluster bench`: the benchmark suite. The suites are scripts (bench/run.sh and the
 // scripts beside it: each figure beside its floor); this finds them next to the binary and
 // runs them with this binary. Timing targets live there and in docs/benchmarks.md.
+#include <fmt/format.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
-#include <fmt/format.h>
 
 #include "cli/commands.h"
 #include "sys/files.h"
@@ -25,7 +25,8 @@ struct BenchOptions {
 // share/umlcluster/bench/.
 std::string find_bench_script() {
   std::string dir = self_dir();
-  for (const auto& candidate : {dir + "/../../bench/run.sh", dir + "/../share/umlcluster/bench/run.sh"})
+  for (const auto& candidate :
+       {dir + "/../../bench/run.sh", dir + "/../share/umlcluster/bench/run.sh"})
     if (::access(candidate.c_str(), X_OK) == 0) return candidate;
   return "";
 }
@@ -41,7 +42,8 @@ void define(CLI::App& cmd, Globals&) {
 int run(const Globals&) {
   std::string script = find_bench_script();
   if (script.empty())
-    return fail(bad_input(fmt::format("bench: no bench/run.sh next to {} (it ships with the source tree)", self_dir())));
+    return fail(bad_input(fmt::format(
+        "bench: no bench/run.sh next to {} (it ships with the source tree)", self_dir())));
   std::vector<std::string> args = {"bash", script, "--suite", o.suite};
   if (!o.json.empty()) args.insert(args.end(), {"--json", o.json});
   if (!o.nodes.empty()) args.insert(args.end(), {"--nodes", o.nodes});
@@ -66,9 +68,10 @@ int run(const Globals&) {
 
 }  // namespace cmd_bench
 
-const Command kBench{"bench",
-                     "the benchmark suite: ready time, scale, failover, guest I/O and the monitor's cost, "
-                     "each figure beside its floor measured in the same run (bench/run.sh; needs root)",
-                     cmd_bench::define, cmd_bench::run};
+const Command kBench{
+    "bench",
+    "the benchmark suite: ready time, scale, failover, guest I/O and the monitor's cost, "
+    "each figure beside its floor measured in the same run (bench/run.sh; needs root)",
+    cmd_bench::define, cmd_bench::run};
 
 }  // namespace uc::cli

@@ -31,7 +31,8 @@ using Clock = std::chrono::steady_clock;
 constexpr auto kComeBackDeadline = std::chrono::seconds(300);
 
 int64_t wall_now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 
@@ -74,7 +75,8 @@ class StateTrack {
     for (const auto& n : status.nodes) {
       const std::string &node = n.name, &state = n.state;
       auto& spans = spans_[node];
-      if (!spans.empty() && spans.back().state == state) spans.back().to_s = t;
+      if (!spans.empty() && spans.back().state == state)
+        spans.back().to_s = t;
       else {
         if (!spans.empty()) spans.back().to_s = t;
         spans.push_back({node, state, t, t});
@@ -123,7 +125,8 @@ void print_plan(const chaos::ChaosRun& run, bool json) {
 }
 
 // Clears the faults and waits (up to kComeBackDeadline) for every node to run again.
-bool come_back(const std::string& socket, StateTrack& states, const std::function<double()>& since) {
+bool come_back(const std::string& socket, StateTrack& states,
+               const std::function<double()>& since) {
   (void)send(socket, {control::Op::kClearFaults});
   fmt::print(stderr, "chaos: faults cleared; waiting for every node to be running\n");
   auto back_by = Clock::now() + kComeBackDeadline;
@@ -144,7 +147,8 @@ void add_throughput(chaos::ChaosRun& run, const client::VerifyRun& verify) {
     for (int64_t sec = 0; sec < static_cast<int64_t>(co.duration_s); ++sec) {
       double n = 0;
       if (it != verify.acks_per_second().end())
-        if (auto s = it->second.find(sec); s != it->second.end()) n = static_cast<double>(s->second);
+        if (auto s = it->second.find(sec); s != it->second.end())
+          n = static_cast<double>(s->second);
       run.throughput.push_back({static_cast<double>(sec), node, n});
     }
   }
@@ -154,13 +158,15 @@ void add_events(chaos::ChaosRun& run, const ClusterPaths& p, int64_t wall0) {
   cluster::EventFilter ef;
   ef.since_ms = wall0;
   if (auto evs = cluster::read_events(p.events(), ef))
-    for (const auto& e : *evs) run.events.push_back({(e.ts_ms - wall0) / 1000.0, e.node, e.type, cluster::render_event(e)});
+    for (const auto& e : *evs)
+      run.events.push_back({(e.ts_ms - wall0) / 1000.0, e.node, e.type, cluster::render_event(e)});
 }
 
 // The workload under the schedule, then come-back, check and fsck, into `run`. The verify
 // report (if the check ran) and the fsck lines to print come back.
 Result<std::optional<verify::VerifyReport>> carry_out(chaos::ChaosRun& run, const ClusterPaths& p,
-                                                      const ClusterSpec& spec, std::string* fsck_lines) {
+                                                      const ClusterSpec& spec,
+                                                      std::string* fsck_lines) {
   int64_t wall0 = wall_now_ms();
   std::string id = client::time_stamp();
   client::VerifyRunOptions vo{p.control_socket(), spec.disks.front().mount + "/verify/chaos-" + id,
@@ -168,7 +174,9 @@ Result<std::optional<verify::VerifyReport>> carry_out(chaos::ChaosRun& run, cons
   client::VerifyRun verify(vo);
   if (auto s = verify.start(); !s) return err("chaos: " + s.error().message);
   auto t0 = verify.started_at();
-  std::function<double()> since = [&] { return std::chrono::duration<double>(Clock::now() - t0).count(); };
+  std::function<double()> since = [&] {
+    return std::chrono::duration<double>(Clock::now() - t0).count();
+  };
   StateTrack states;
   auto pump_until = [&](Clock::time_point until) {
     while (Clock::now() < until) {
@@ -179,9 +187,12 @@ Result<std::optional<verify::VerifyReport>> carry_out(chaos::ChaosRun& run, cons
   for (const auto& f : run.plan) {
     pump_until(t0 + std::chrono::milliseconds(static_cast<int64_t>(f.at_s * 1000)));
     chaos::AppliedFault a{f, since(), std::nullopt, ""};
-    if (auto s = inject(p.control_socket(), f); !s) a.error = s.error().message;
-    else a.ended_s = f.kind == "crash" ? a.started_s : a.started_s + f.for_s;
-    fmt::print(stderr, "  applied {}{}\n", chaos::describe(f), a.error.empty() ? "" : ": " + a.error);
+    if (auto s = inject(p.control_socket(), f); !s)
+      a.error = s.error().message;
+    else
+      a.ended_s = f.kind == "crash" ? a.started_s : a.started_s + f.for_s;
+    fmt::print(stderr, "  applied {}{}\n", chaos::describe(f),
+               a.error.empty() ? "" : ": " + a.error);
     run.applied.push_back(a);
   }
   pump_until(t0 + std::chrono::milliseconds(static_cast<int64_t>(co.duration_s * 1000)));
@@ -216,9 +227,11 @@ void define(CLI::App& cmd, Globals& g) {
   json_option(cmd, g);
   cmd.add_option("--duration", co.duration_s, "seconds of workload and faults (default 120)");
   cmd.add_option("--interval", co.interval_s, "seconds between faults (default 20, at least 10)");
-  cmd.add_option("--faults", co.faults, "kinds, comma-separated (default crash,freeze,partition,net,disk-stall)")
+  cmd.add_option("--faults", co.faults,
+                 "kinds, comma-separated (default crash,freeze,partition,net,disk-stall)")
       ->delimiter(',');
-  cmd.add_option("--seed", co.seed, "the schedule's seed: the same seed gives the same faults (default 1)");
+  cmd.add_option("--seed", co.seed,
+                 "the schedule's seed: the same seed gives the same faults (default 1)");
   cmd.add_option("--out", co.out, "report folder (default umlcluster-chaos-NAME-TIME)");
   cmd.add_flag("--dry-run", co.dry_run, "print the schedule the seed gives, inject nothing");
 }
@@ -242,7 +255,8 @@ void print_result(const chaos::ChaosRun& cr, const std::optional<verify::VerifyR
   if (report) fmt::print("{}", verify::render_text(*report));
   fmt::print("{}", fsck_lines);
   for (const auto& why : cr.failure_reasons()) fmt::print("FAIL: {}\n", why);
-  fmt::print("{}; report: {}/chaos.html and chaos.json\n", cr.passed() ? "chaos PASSED" : "chaos FAILED", out_dir);
+  fmt::print("{}; report: {}/chaos.html and chaos.json\n",
+             cr.passed() ? "chaos PASSED" : "chaos FAILED", out_dir);
 }
 
 int run(const Globals& g) {
@@ -259,12 +273,15 @@ int run(const Globals& g) {
     return 0;
   }
   auto status = status_of(p.control_socket());
-  if (!status || !all_running(*status)) return fail(err("chaos: every node must be running first (`umlcluster status`)"));
-  std::string out_dir = co.out.empty() ? fmt::format("umlcluster-chaos-{}-{}", *name, client::time_stamp()) : co.out;
+  if (!status || !all_running(*status))
+    return fail(err("chaos: every node must be running first (`umlcluster status`)"));
+  std::string out_dir =
+      co.out.empty() ? fmt::format("umlcluster-chaos-{}-{}", *name, client::time_stamp()) : co.out;
   if (auto s = make_dirs(out_dir, 0755); !s) return fail(s.error());
   ProgressToStderr quiet(g.json);
-  fmt::print(stderr, "chaos on cluster {}: {} fault(s) over {} s (seed {}); reproduce with: {}\n", *name,
-             cr->plan.size(), co.duration_s, co.seed, chaos::reproduce_command(cr->options, *name));
+  fmt::print(stderr, "chaos on cluster {}: {} fault(s) over {} s (seed {}); reproduce with: {}\n",
+             *name, cr->plan.size(), co.duration_s, co.seed,
+             chaos::reproduce_command(cr->options, *name));
   for (const auto& f : cr->plan) fmt::print(stderr, "  {}\n", chaos::describe(f));
   std::string fsck_lines;
   auto report = carry_out(*cr, p, rec->spec, &fsck_lines);

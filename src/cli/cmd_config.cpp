@@ -18,7 +18,8 @@ void define(CLI::App& cmd, Globals& g) {
   cmd.require_subcommand(1);
   auto* exp = cmd.add_subcommand("export", "print the cluster.conf that the nodes get");
   name_option(*exp, g);
-  exp->add_option("--from", from, "a cluster.conf to read (and check) instead")->check(CLI::ExistingFile);
+  exp->add_option("--from", from, "a cluster.conf to read (and check) instead")
+      ->check(CLI::ExistingFile);
 }
 
 int run(const Globals& g) {
@@ -37,6 +38,7 @@ int run(const Globals& g) {
 
 }  // namespace cmd_config
 
-const Command kConfig{"config", "the OCFS2 cluster.conf of a cluster", cmd_config::define, cmd_config::run};
+const Command kConfig{"config", "the OCFS2 cluster.conf of a cluster", cmd_config::define,
+                      cmd_config::run};
 
 }  // namespace uc::cli

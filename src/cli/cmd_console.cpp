@@ -1,8 +1,8 @@
 // `umlcluster console`: an interactive login shell in a node, on the local terminal.
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <cstdlib>
-#include <fmt/format.h>
 
 #include "cli/commands.h"
 #include "client/cluster_target.h"
@@ -24,13 +24,15 @@ int run(const Globals& g) {
   // umlcluster's own failure, whatever the reason.
   if (!c) return fail(recoded(c.error(), ErrorCode::kCannotRun));
   if (!::isatty(STDIN_FILENO))
-    return fail(Error{"console needs a terminal; use `umlcluster exec` from scripts", ErrorCode::kCannotRun});
+    return fail(Error{"console needs a terminal; use `umlcluster exec` from scripts",
+                      ErrorCode::kCannotRun});
   session::ExecRequest req;
   req.node = node;
   req.argv = {"/bin/bash", "-l"};
   req.tty = true;
   req.env = {{"TERM", std::getenv("TERM") ? std::getenv("TERM") : "xterm"}};
-  fmt::print(stderr, "connected to {} in cluster {} (exit the shell or press Ctrl-] to leave)\n", node, c->name);
+  fmt::print(stderr, "connected to {} in cluster {} (exit the shell or press Ctrl-] to leave)\n",
+             node, c->name);
   client::SessionOptions so;
   so.forward_stdin = true;
   client::SessionEnd end;
@@ -47,6 +49,7 @@ int run(const Globals& g) {
 
 }  // namespace cmd_console
 
-const Command kConsole{"console", "an interactive shell in a node (Ctrl-] leaves)", cmd_console::define, cmd_console::run};
+const Command kConsole{"console", "an interactive shell in a node (Ctrl-] leaves)",
+                       cmd_console::define, cmd_console::run};
 
 }  // namespace uc::cli

@@ -1,7 +1,7 @@
 // `umlcluster destroy`: remove a cluster's state (COW files, disks, logs), stopping it first.
+#include <fmt/format.h>
 #include <unistd.h>
 
-#include <fmt/format.h>
 #include <iostream>
 
 #include "cli/commands.h"
@@ -18,7 +18,8 @@ bool yes = false;
 
 // Asks on the terminal; without one, only --yes destroys.
 Status confirm(const std::string& name, const ClusterPaths& p) {
-  if (!::isatty(STDIN_FILENO)) return err("destroy deletes the cluster's disks; confirm with --yes");
+  if (!::isatty(STDIN_FILENO))
+    return err("destroy deletes the cluster's disks; confirm with --yes");
   fmt::print("Destroy cluster {} and everything on its disks ({})? [y/N] ", name, p.dir);
   std::fflush(stdout);
   std::string answer;
@@ -53,6 +54,7 @@ int run(const Globals& g) {
 
 }  // namespace cmd_destroy
 
-const Command kDestroy{"destroy", "remove a cluster's state: COW files, disks, logs", cmd_destroy::define, cmd_destroy::run};
+const Command kDestroy{"destroy", "remove a cluster's state: COW files, disks, logs",
+                       cmd_destroy::define, cmd_destroy::run};
 
 }  // namespace uc::cli

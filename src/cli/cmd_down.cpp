@@ -22,14 +22,16 @@ int run(const Globals& g) {
   }
   fmt::print("stopping cluster {}\n", *name);
   if (auto s = client::stop_cluster(p, print_progress); !s) return fail(s.error());
-  fmt::print("cluster {} is down (its disks and COW files are kept; `umlcluster destroy` removes "
-             "them)\n",
-             *name);
+  fmt::print(
+      "cluster {} is down (its disks and COW files are kept; `umlcluster destroy` removes "
+      "them)\n",
+      *name);
   return 0;
 }
 
 }  // namespace cmd_down
 
-const Command kDown{"down", "stop every node gracefully (state and disks are kept)", cmd_down::define, cmd_down::run};
+const Command kDown{"down", "stop every node gracefully (state and disks are kept)",
+                    cmd_down::define, cmd_down::run};
 
 }  // namespace uc::cli

@@ -95,16 +95,17 @@ void define(CLI::App& cmd, Globals& g) {
                  "only events since TIME: 30s, 10m, 2h, 1d (ago), 2026-11-25T22:10:00Z or "
                  "\"2026-11-25 22:10:00\" (UTC), or epoch milliseconds");
   cmd.add_option("--node", o.node, "only this node's events");
-  cmd.add_option("--type", o.types, "only these types: died, hung, evicted, recovery_begin, o2net_* ...")
+  cmd.add_option("--type", o.types,
+                 "only these types: died, hung, evicted, recovery_begin, o2net_* ...")
       ->delimiter(',');
 }
 
 // --since as epoch milliseconds, or none.
 Result<std::optional<int64_t>> since_ms() {
   if (o.since.empty()) return std::optional<int64_t>();
-  auto now =
-      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-          .count();
+  auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                 std::chrono::system_clock::now().time_since_epoch())
+                 .count();
   auto since = cluster::parse_since(o.since, now);
   if (!since) return bad_input("--since: " + since.error().message);
   return std::optional<int64_t>(*since);
@@ -124,15 +125,17 @@ int run(const Globals& g) {
   if (!events) return fail(events.error());
   for (const auto& e : *events) print(e, g.json);
   if (files.empty() && !g.json)
-    fmt::print(stderr, "umlcluster: cluster {} has recorded no events yet ({})\n", *name, p.events());
+    fmt::print(stderr, "umlcluster: cluster {} has recorded no events yet ({})\n", *name,
+               p.events());
   return 0;
 }
 
 }  // namespace cmd_events
 
-const Command kEvents{"events",
-                      "the cluster's event log: starts, deaths, restarts, fencing, and what OCFS2 says "
-                      "on each console (connections, evictions, recovery); kept across runs",
-                      cmd_events::define, cmd_events::run};
+const Command kEvents{
+    "events",
+    "the cluster's event log: starts, deaths, restarts, fencing, and what OCFS2 says "
+    "on each console (connections, evictions, recovery); kept across runs",
+    cmd_events::define, cmd_events::run};
 
 }  // namespace uc::cli

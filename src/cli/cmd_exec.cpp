@@ -1,10 +1,10 @@
 // `umlcluster exec`: run a command in a node, relayed by the supervisor to the node's agent;
 // stdout and stderr stay apart and the command's exit code is umlcluster's (125 when
 // umlcluster could not run it, 124 when --timeout ended it).
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <cstdlib>
-#include <fmt/format.h>
 #include <optional>
 
 #include "cli/commands.h"
@@ -29,7 +29,8 @@ void define(CLI::App& cmd, Globals& g) {
   cmd.add_option("command", o.argv, "the command and its arguments (after --)")->required();
   cmd.add_flag("-t,--tty", o.tty, "run it on a terminal");
   cmd.add_flag("-i,--interactive", o.interactive, "pass stdin even when it is a terminal");
-  cmd.add_option("--timeout", o.timeout_s, "give up after S seconds: the command is killed, exit code 124 (as timeout(1))")
+  cmd.add_option("--timeout", o.timeout_s,
+                 "give up after S seconds: the command is killed, exit code 124 (as timeout(1))")
       ->check(CLI::PositiveNumber);
 }
 
@@ -58,7 +59,8 @@ int run(const Globals& g) {
 
 }  // namespace cmd_exec
 
-const Command kExec{"exec", "run a command in a node; exits with its exit code (125: umlcluster could not run it)",
-                    cmd_exec::define, cmd_exec::run};
+const Command kExec{
+    "exec", "run a command in a node; exits with its exit code (125: umlcluster could not run it)",
+    cmd_exec::define, cmd_exec::run};
 
 }  // namespace uc::cli

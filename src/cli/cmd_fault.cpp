@@ -1,8 +1,9 @@
 // `umlcluster fault ...`: faults injected into a running cluster through its supervisor:
 // `fault freeze|crash|net|disk-stall|disk-slow|disk-error NODE`, `fault partition GROUP
 // GROUP...` (wire/fault.h names them), and `fault thaw NODE`, `heal`, `list`, `clear`.
-#include <chrono>
 #include <fmt/format.h>
+
+#include <chrono>
 
 #include "cli/commands.h"
 #include "client/cluster_target.h"
@@ -17,10 +18,10 @@ using control::FaultRecord;
 struct FaultOptions {
   std::string action;  // a fault's name, or thaw, heal, list, clear
   std::string node;
-  double for_s = 0;         // end by itself after this long
-  bool no_restart = false;  // crash: keep it down
-  std::vector<std::string> groups;  // partition: "node0" "node1,node2"
-  bool one_way = false;             // partition
+  double for_s = 0;                     // end by itself after this long
+  bool no_restart = false;              // crash: keep it down
+  std::vector<std::string> groups;      // partition: "node0" "node1,node2"
+  bool one_way = false;                 // partition
   int64_t delay_ms = 0, jitter_ms = 0;  // net, disk-slow
   double loss_pct = 0;                  // net
 } o;
@@ -32,7 +33,8 @@ std::vector<std::vector<std::string>> split_groups(const std::vector<std::string
     size_t start = 0;
     while (start <= a.size()) {
       size_t comma = a.find(',', start);
-      std::string name = a.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      std::string name =
+          a.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
       if (!name.empty()) out.back().push_back(name);
       if (comma == std::string::npos) break;
       start = comma + 1;
@@ -44,7 +46,10 @@ std::vector<std::vector<std::string>> split_groups(const std::vector<std::string
 // The request the action makes: a fault's (from the fault table), or one of the others.
 control::Request request_of(const FaultOptions& f) {
   if (auto kind = control::fault_kind_named(f.action)) {
-    control::Fault fault{*kind, f.node, static_cast<int64_t>(f.for_s * 1000), f.no_restart,
+    control::Fault fault{*kind,
+                         f.node,
+                         static_cast<int64_t>(f.for_s * 1000),
+                         f.no_restart,
                          {split_groups(f.groups), f.one_way, f.delay_ms, f.jitter_ms, f.loss_pct}};
     return control::request_for(fault);
   }
@@ -87,8 +92,10 @@ void print_faults(const std::vector<FaultRecord>& faults, bool json) {
     fmt::print("no active faults\n");
     return;
   }
-  double now = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-  fmt::print("{:<4} {:<11} {:<12} {:>10}  {:<26} {}\n", "ID", "KIND", "NODE", "FOR", "ENDS", "DETAILS");
+  double now =
+      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  fmt::print("{:<4} {:<11} {:<12} {:>10}  {:<26} {}\n", "ID", "KIND", "NODE", "FOR", "ENDS",
+             "DETAILS");
   for (const auto& f : faults) {
     double started = f.started_at_ms / 1000.0;
     std::string ends = fmt::format("at `{}`", control::fault_info(f.kind).ended_by);
@@ -113,12 +120,13 @@ void print_done(const FaultOptions& f, const control::Reply& reply, bool json) {
     fmt::print("{} crashed (power cut){}\n", f.node,
                f.no_restart ? "; held down until `umlcluster up`" : "; its restart policy applies");
   else if (f.action == "partition")
-    fmt::print("network partitioned{}; `umlcluster fault heal` ends it\n", f.for_s > 0 ? for_text(f.for_s) : "");
+    fmt::print("network partitioned{}; `umlcluster fault heal` ends it\n",
+               f.for_s > 0 ? for_text(f.for_s) : "");
   else if (f.action == "heal")
     fmt::print("network healed ({} fault(s) ended)\n", ended);
   else if (kind)  // net, disk-*
-    fmt::print("{}: {} started{}; `umlcluster {}` ends it\n", f.node, f.action, f.for_s > 0 ? for_text(f.for_s) : "",
-               control::fault_info(*kind).ended_by);
+    fmt::print("{}: {} started{}; `umlcluster {}` ends it\n", f.node, f.action,
+               f.for_s > 0 ? for_text(f.for_s) : "", control::fault_info(*kind).ended_by);
   else if (f.action == "list")
     print_faults(reply.faults.value_or(std::vector<FaultRecord>{}), json);
   else
@@ -141,7 +149,8 @@ void for_option(CLI::App* sub, const char* what) {
 void define(CLI::App& cmd, Globals& g) {
   cmd.require_subcommand(1);
   CLI::App *freeze, *crash, *part, *net, *stall, *slow, *eio, *list;
-  add_action(cmd, g, "freeze", "stop the whole node without killing it (UML's mconsole stop)", true, &freeze);
+  add_action(cmd, g, "freeze", "stop the whole node without killing it (UML's mconsole stop)", true,
+             &freeze);
   for_option(freeze, "thaw it by itself after S seconds");
   add_action(cmd, g, "thaw", "resume a frozen node (mconsole go)", true);
   add_action(cmd, g, "crash",
@@ -159,15 +168,23 @@ void define(CLI::App& cmd, Globals& g) {
   part->add_flag("--one-way", o.one_way, "drop only the frames from the first group to the others");
   for_option(part, "heal by itself after S seconds");
   add_action(cmd, g, "heal", "end the partition and every slow link", false);
-  add_action(cmd, g, "net", "a slow or lossy link: the switch delays or drops the node's frames", true, &net);
-  net->add_option("--delay", o.delay_ms, "added delay in ms (0-60000)")->check(CLI::Range(0, 60000));
-  net->add_option("--jitter", o.jitter_ms, "random +/- ms around the delay (0-60000)")->check(CLI::Range(0, 60000));
-  net->add_option("--loss", o.loss_pct, "percent of frames dropped (0-100)")->check(CLI::Range(0.0, 100.0));
+  add_action(cmd, g, "net", "a slow or lossy link: the switch delays or drops the node's frames",
+             true, &net);
+  net->add_option("--delay", o.delay_ms, "added delay in ms (0-60000)")
+      ->check(CLI::Range(0, 60000));
+  net->add_option("--jitter", o.jitter_ms, "random +/- ms around the delay (0-60000)")
+      ->check(CLI::Range(0, 60000));
+  net->add_option("--loss", o.loss_pct, "percent of frames dropped (0-100)")
+      ->check(CLI::Range(0.0, 100.0));
   for_option(net, "end by itself after S seconds");
-  add_action(cmd, g, "disk-stall", "the node's I/O to the shared disk hangs; other nodes' goes on", true, &stall);
+  add_action(cmd, g, "disk-stall", "the node's I/O to the shared disk hangs; other nodes' goes on",
+             true, &stall);
   for_option(stall, "let it go on after S seconds");
-  add_action(cmd, g, "disk-slow", "each of the node's shared-disk I/Os waits --delay ms first", true, &slow);
-  slow->add_option("--delay", o.delay_ms, "ms added to each I/O (1-60000)")->required()->check(CLI::Range(1, 60000));
+  add_action(cmd, g, "disk-slow", "each of the node's shared-disk I/Os waits --delay ms first",
+             true, &slow);
+  slow->add_option("--delay", o.delay_ms, "ms added to each I/O (1-60000)")
+      ->required()
+      ->check(CLI::Range(1, 60000));
   for_option(slow, "end by itself after S seconds");
   add_action(cmd, g, "disk-error", "the node's shared-disk I/O fails with EIO", true, &eio);
   for_option(eio, "end by itself after S seconds");
@@ -187,6 +204,7 @@ int run(const Globals& g) {
 
 }  // namespace cmd_fault
 
-const Command kFault{"fault", "break a running cluster on purpose (see `umlcluster events`)", cmd_fault::define, cmd_fault::run};
+const Command kFault{"fault", "break a running cluster on purpose (see `umlcluster events`)",
+                     cmd_fault::define, cmd_fault::run};
 
 }  // namespace uc::cli

@@ -27,7 +27,8 @@ int run(const Globals& g) {
   auto rec = client::read_record(p);
   if (!rec) return fail(rec.error());
   if (client::supervisor_running(p))
-    return fail(err(fmt::format("cluster {} is running: `umlcluster down` it before checking its disks", *name)));
+    return fail(err(fmt::format(
+        "cluster {} is running: `umlcluster down` it before checking its disks", *name)));
   auto r = client::check_disks(p, rec->spec, disk);
   fmt::print("{}{}", r.output, r.summary);
   return r.clean ? 0 : kExitFailed;
@@ -35,9 +36,10 @@ int run(const Globals& g) {
 
 }  // namespace cmd_fsck
 
-const Command kFsck{"fsck",
-                    "check a stopped cluster's OCFS2 disks: every pass, read-only (fsck.ocfs2 -fn); exit 1 if "
-                    "it finds problems",
-                    cmd_fsck::define, cmd_fsck::run};
+const Command kFsck{
+    "fsck",
+    "check a stopped cluster's OCFS2 disks: every pass, read-only (fsck.ocfs2 -fn); exit 1 if "
+    "it finds problems",
+    cmd_fsck::define, cmd_fsck::run};
 
 }  // namespace uc::cli

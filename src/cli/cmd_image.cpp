@@ -1,5 +1,6 @@
 // `umlcluster image build|list|rm`: the cached root images.
 #include <fmt/format.h>
+
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -16,7 +17,6 @@ namespace uc::cli {
 // Named, not anonymous: unity builds put several commands in one translation unit.
 namespace cmd_image {
 
-
 struct ImageOptions {
   std::string action;  // build, list, rm
   bool force = false;  // build: again even if cached; rm: even if a cluster is based on it
@@ -26,10 +26,13 @@ struct ImageOptions {
 int build(const Globals& g) {
   auto spec = client::definition_for_root(g.file, "");
   if (!spec) return fail(spec.error());
-  auto img = image::image_for(*spec, [](const std::string& m) {
-    fmt::print("image: {}\n", m);
-    std::fflush(stdout);
-  }, o.force);
+  auto img = image::image_for(
+      *spec,
+      [](const std::string& m) {
+        fmt::print("image: {}\n", m);
+        std::fflush(stdout);
+      },
+      o.force);
   if (!img) return fail(img.error());
   if (!img->built) fmt::print("image: already built: {} (--force rebuilds it)\n", img->path);
   return 0;
@@ -44,9 +47,15 @@ int list(const Globals& g) {
   if (g.json) {
     nlohmann::json out = nlohmann::json::array();
     for (auto& i : images)
-      out.push_back({{"key", i.key}, {"path", i.path}, {"size", i.size}, {"disk_bytes", i.disk_bytes},
-                     {"suite", i.suite}, {"kernel_version", i.kernel_version},
-                     {"packages", i.packages}, {"built_at", i.built_at}, {"used_by", users[i.path]}});
+      out.push_back({{"key", i.key},
+                     {"path", i.path},
+                     {"size", i.size},
+                     {"disk_bytes", i.disk_bytes},
+                     {"suite", i.suite},
+                     {"kernel_version", i.kernel_version},
+                     {"packages", i.packages},
+                     {"built_at", i.built_at},
+                     {"used_by", users[i.path]}});
     fmt::print("{}\n", out.dump(2));
     return 0;
   }
@@ -60,7 +69,8 @@ int list(const Globals& g) {
     std::string used;
     for (auto& u : users[i.path]) used += (used.empty() ? "" : ",") + u;
     fmt::print("{:<18} {:<10} {:<10} {:>10} {:>10}  {}\n", i.key, i.suite, i.kernel_version,
-               client::human_bytes(i.size), client::human_bytes(i.disk_bytes), used.empty() ? "-" : used);
+               client::human_bytes(i.size), client::human_bytes(i.disk_bytes),
+               used.empty() ? "-" : used);
   }
   return 0;
 }
@@ -72,11 +82,13 @@ int rm() {
     std::string path = images_dir() + "/" + key + "/rootfs.img";
     std::vector<std::string> users;
     for (const auto& name : list_dir(clusters_dir()))
-      if (auto rec = client::read_record(ClusterPaths(name)); rec && rec->image == path) users.push_back(name);
+      if (auto rec = client::read_record(ClusterPaths(name)); rec && rec->image == path)
+        users.push_back(name);
     if (!users.empty() && !o.force) {
-      rc = fail(err(fmt::format("image {} is the base of cluster {}; its nodes' COW files need it "
-                                "(destroy the cluster, or --force)",
-                                key, users.front())));
+      rc =
+          fail(err(fmt::format("image {} is the base of cluster {}; its nodes' COW files need it "
+                               "(destroy the cluster, or --force)",
+                               key, users.front())));
       continue;
     }
     if (auto s = image::remove_image(key); !s) {

@@ -25,7 +25,7 @@ struct KernelOptions {
   std::vector<std::string> patches;
   int heartbeat_ms = 0;
   int jobs = 0;
-  bool force = false;  // build: even if cached
+  bool force = false;              // build: even if cached
   std::vector<std::string> names;  // rm
   bool rm_force = false;           // rm: even if a cluster's nodes use it
 } o;
@@ -41,17 +41,25 @@ std::map<std::string, std::vector<std::string>> kernel_users() {
 }
 
 nlohmann::json record_json(const kernel::KernelRecord& r, const std::vector<std::string>& used_by) {
-  return {{"name", r.name},       {"release", r.release},   {"source", r.source},
-          {"config", r.config_kind}, {"sets", r.sets},      {"patches", r.patches},
-          {"heartbeat_ms", r.heartbeat_ms}, {"modules", r.has_modules},
-          {"binary", r.binary()}, {"build_seconds", r.build_seconds},
-          {"built_at", r.built_at}, {"used_by", used_by}};
+  return {{"name", r.name},
+          {"release", r.release},
+          {"source", r.source},
+          {"config", r.config_kind},
+          {"sets", r.sets},
+          {"patches", r.patches},
+          {"heartbeat_ms", r.heartbeat_ms},
+          {"modules", r.has_modules},
+          {"binary", r.binary()},
+          {"build_seconds", r.build_seconds},
+          {"built_at", r.built_at},
+          {"used_by", used_by}};
 }
 
 int build(const Globals& g) {
   if (auto r = client::require_root(); !r) return fail(r.error());
   ProgressToStderr quiet(g.json);
-  kernel::BuildRequest req{o.name, o.source, o.config, o.sets, o.patches, o.heartbeat_ms, o.jobs, o.force};
+  kernel::BuildRequest req{o.name,    o.source,       o.config, o.sets,
+                           o.patches, o.heartbeat_ms, o.jobs,   o.force};
   auto out = kernel::build_kernel(req, [](const std::string& m) {
     fmt::print("kernel: {}\n", m);
     std::fflush(stdout);
@@ -73,12 +81,13 @@ int build(const Globals& g) {
     return 0;
   }
   if (!out->built)
-    fmt::print("kernel {} ({}) is already built from these inputs; --force builds it again\n", r.name,
-               r.release);
+    fmt::print("kernel {} ({}) is already built from these inputs; --force builds it again\n",
+               r.name, r.release);
   else
-    fmt::print("kernel {} ({}) built in {:.0f} s ({} objects compiled)\n", r.name, r.release, out->seconds,
-               out->compiled);
-  fmt::print("use it in a cluster file: kernel = \"built:{}\" (in [defaults] or one [[node]])\n", r.name);
+    fmt::print("kernel {} ({}) built in {:.0f} s ({} objects compiled)\n", r.name, r.release,
+               out->seconds, out->compiled);
+  fmt::print("use it in a cluster file: kernel = \"built:{}\" (in [defaults] or one [[node]])\n",
+             r.name);
   return 0;
 }
 
@@ -95,8 +104,8 @@ int list(const Globals& g) {
     fmt::print("no built kernels (`umlcluster kernel build` makes one)\n");
     return 0;
   }
-  fmt::print("{:<16} {:<26} {:<10} {:>7}  {:<16} {}\n", "NAME", "RELEASE", "CONFIG", "BUILD", "BUILT",
-             "USED BY");
+  fmt::print("{:<16} {:<26} {:<10} {:>7}  {:<16} {}\n", "NAME", "RELEASE", "CONFIG", "BUILD",
+             "BUILT", "USED BY");
   for (const auto& k : kernels) {
     char when[32] = "-";
     std::time_t t = k.built_at;
@@ -105,8 +114,8 @@ int list(const Globals& g) {
     for (const auto& u : users[k.name]) used += (used.empty() ? "" : ",") + u;
     std::string config = k.config_kind;
     if (!k.patches.empty()) config += fmt::format("+{}p", k.patches.size());
-    fmt::print("{:<16} {:<26} {:<10} {:>6.0f}s  {:<16} {}\n", k.name, k.release, config, k.build_seconds,
-               when, used.empty() ? "-" : used);
+    fmt::print("{:<16} {:<26} {:<10} {:>6.0f}s  {:<16} {}\n", k.name, k.release, config,
+               k.build_seconds, when, used.empty() ? "-" : used);
   }
   return 0;
 }
@@ -117,9 +126,10 @@ int rm() {
   int rc = 0;
   for (const auto& name : o.names) {
     if (!users[name].empty() && !o.rm_force) {
-      rc = fail(err(fmt::format("kernel {} is used by {}: its nodes could not start again "
-                                "(change their kernel, destroy the cluster, or --force)",
-                                name, users[name].front())));
+      rc =
+          fail(err(fmt::format("kernel {} is used by {}: its nodes could not start again "
+                               "(change their kernel, destroy the cluster, or --force)",
+                               name, users[name].front())));
       continue;
     }
     if (auto s = kernel::remove_kernel(name); !s) {
@@ -139,18 +149,23 @@ int rm() {
 
 void define(CLI::App& cmd, Globals& g) {
   cmd.require_subcommand(1);
-  auto* b = cmd.add_subcommand("build", "build an ARCH=um kernel and its modules, out of tree, into the kernel cache");
+  auto* b = cmd.add_subcommand(
+      "build", "build an ARCH=um kernel and its modules, out of tree, into the kernel cache");
   b->add_option("--name", o.name, "its name in the cache (default: the config's name)");
-  b->add_option("--source", o.source,
-                "a kernel tree or tarball (default: Debian's linux-source-6.1, installed on demand)");
-  b->add_option("--config", o.config,
-                "paper (the paper's options, smallest), default (Debian's UML config) or a config file")
+  b->add_option(
+      "--source", o.source,
+      "a kernel tree or tarball (default: Debian's linux-source-6.1, installed on demand)");
+  b->add_option(
+       "--config", o.config,
+       "paper (the paper's options, smallest), default (Debian's UML config) or a config file")
       ->capture_default_str();
-  b->add_option("--set", o.sets, "OPTION=VALUE on top of the config (repeatable), e.g. OCFS2_DEBUG_FS=y");
+  b->add_option("--set", o.sets,
+                "OPTION=VALUE on top of the config (repeatable), e.g. OCFS2_DEBUG_FS=y");
   b->add_option("--patch", o.patches, "a patch to apply with patch -p1 (repeatable, in order)")
       ->check(CLI::ExistingFile);
-  b->add_option("--heartbeat-ms", o.heartbeat_ms,
-                "lab: OCFS2's disk heartbeat interval O2HB_REGION_TIMEOUT_MS, 100-2000 (its own: 2000)");
+  b->add_option(
+      "--heartbeat-ms", o.heartbeat_ms,
+      "lab: OCFS2's disk heartbeat interval O2HB_REGION_TIMEOUT_MS, 100-2000 (its own: 2000)");
   b->add_option("-j,--jobs", o.jobs, "compile jobs (default: the host's cores)");
   b->add_flag("--force", o.force, "build even if the cache has this kernel from the same inputs");
   json_option(*b, g);
@@ -172,7 +187,8 @@ int run(const Globals& g) {
 
 }  // namespace cmd_kernel
 
-const Command kKernel{"kernel", "UML kernels built from source (kernel = \"built:NAME\" in a cluster file)", cmd_kernel::define,
-                      cmd_kernel::run};
+const Command kKernel{"kernel",
+                      "UML kernels built from source (kernel = \"built:NAME\" in a cluster file)",
+                      cmd_kernel::define, cmd_kernel::run};
 
 }  // namespace uc::cli

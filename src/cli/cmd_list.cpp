@@ -1,5 +1,6 @@
 // `umlcluster list`: the clusters on this host, running or not.
 #include <fmt/format.h>
+
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
@@ -36,8 +37,9 @@ int run(const Globals& g) {
   }
   fmt::print("{:<18} {:<9} {:>5}  {:<18} {}\n", "CLUSTER", "STATE", "NODES", "SUBNET", "STATE DIR");
   for (auto& c : out)
-    fmt::print("{:<18} {:<9} {:>5}  {:<18} {}\n", c["name"].get<std::string>(), c["state"].get<std::string>(),
-               c["nodes"].get<size_t>(), c["subnet"].get<std::string>(), c["path"].get<std::string>());
+    fmt::print("{:<18} {:<9} {:>5}  {:<18} {}\n", c["name"].get<std::string>(),
+               c["state"].get<std::string>(), c["nodes"].get<size_t>(),
+               c["subnet"].get<std::string>(), c["path"].get<std::string>());
   return 0;
 }
 

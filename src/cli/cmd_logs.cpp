@@ -1,10 +1,9 @@
 // `umlcluster logs NODE`: the node's kernel console (UML con0), kept across boots.
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <poll.h>
 #include <sys/inotify.h>
 #include <unistd.h>
-
-#include <fmt/format.h>
 
 #include "cli/commands.h"
 #include "client/cluster_target.h"
@@ -32,7 +31,9 @@ int run(const Globals& g) {
   ClusterPaths p(*name);
   std::string path = p.node_log(node);
   auto fd = open_file(path, O_RDONLY);
-  if (!fd) return fail(err(fmt::format("no console log for node {} in cluster {} ({})", node, *name, path)));
+  if (!fd)
+    return fail(
+        err(fmt::format("no console log for node {} in cluster {} ({})", node, *name, path)));
   auto text = read_file(path);
   std::string all = text ? *text : "";
   size_t start = 0;
@@ -54,7 +55,8 @@ int run(const Globals& g) {
   char buf[65536];
   for (;;) {
     ssize_t n;
-    while ((n = ::read(fd->get(), buf, sizeof buf)) > 0) (void)write_all(STDOUT_FILENO, buf, static_cast<size_t>(n));
+    while ((n = ::read(fd->get(), buf, sizeof buf)) > 0)
+      (void)write_all(STDOUT_FILENO, buf, static_cast<size_t>(n));
     pollfd pf{in.get(), POLLIN, 0};
     if (::poll(&pf, 1, -1) < 0) return 0;
     char ev[4096];

@@ -1,11 +1,11 @@
 // `umlcluster metrics`: the figures of `top` in Prometheus text. Printed once, or served
 // on a loopback address or unix socket that the user names (--listen); every scrape is a
 // fresh sample. Nothing listens unless asked, and only on loopback.
+#include <fmt/format.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <fmt/format.h>
 
 #include "cli/commands.h"
 #include "client/cluster_record.h"
@@ -62,8 +62,9 @@ int serve(const metrics::ListenSpec& spec, client::RunningCluster& rc,
   auto endpoint = metrics::HttpEndpoint::listen(spec);
   if (!endpoint) return fail(endpoint.error());
   const auto& at = endpoint->bound();
-  std::string url = at.kind == metrics::ListenSpec::Kind::unix_socket ? at.to_string() + " (GET /metrics)"
-                                                                      : "http://" + at.to_string() + "/metrics";
+  std::string url = at.kind == metrics::ListenSpec::Kind::unix_socket
+                        ? at.to_string() + " (GET /metrics)"
+                        : "http://" + at.to_string() + "/metrics";
   fmt::print(stderr, "serving cluster {}'s metrics on {}; Ctrl-C stops\n", rc.name, url);
   std::fflush(stderr);
   ClusterPaths p(rc.name);
@@ -83,7 +84,8 @@ int serve(const metrics::ListenSpec& spec, client::RunningCluster& rc,
 
 void define(CLI::App& cmd, Globals& g) {
   name_option(cmd, g);
-  cmd.add_option("--listen", listen_at, "serve GET /metrics on 127.0.0.1:PORT, [::1]:PORT or unix:PATH (loopback only)");
+  cmd.add_option("--listen", listen_at,
+                 "serve GET /metrics on 127.0.0.1:PORT, [::1]:PORT or unix:PATH (loopback only)");
 }
 
 int run(const Globals& g) {
@@ -106,9 +108,10 @@ int run(const Globals& g) {
 
 }  // namespace cmd_metrics
 
-const Command kMetrics{"metrics",
-                       "the same figures as top in Prometheus text (node_exporter names for the host, "
-                       "umlcluster_* per node): printed once, or served with --listen",
-                       cmd_metrics::define, cmd_metrics::run};
+const Command kMetrics{
+    "metrics",
+    "the same figures as top in Prometheus text (node_exporter names for the host, "
+    "umlcluster_* per node): printed once, or served with --listen",
+    cmd_metrics::define, cmd_metrics::run};
 
 }  // namespace uc::cli

@@ -2,8 +2,9 @@
 // the new node without unmounting, it boots, joins and mounts the volumes (OCFS2 allows
 // this online in local heartbeat mode). restart: graceful stops and fresh boots, one node
 // after another (a rebuilt kernel takes effect).
-#include <algorithm>
 #include <fmt/format.h>
+
+#include <algorithm>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -22,9 +23,9 @@ namespace uc::cli {
 namespace cmd_node {
 
 struct NodeOptions {
-  std::string action;  // add, restart
-  std::string name, ip, memory;  // add
-  int number = -1;               // add: the OCFS2 node number (-1: the next free one)
+  std::string action;              // add, restart
+  std::string name, ip, memory;    // add
+  int number = -1;                 // add: the OCFS2 node number (-1: the next free one)
   std::vector<std::string> nodes;  // restart
   std::string kernel;              // restart: every node booting built:NAME
 } o;
@@ -42,7 +43,8 @@ Result<Target> running_target(const Globals& g) {
   ClusterPaths p(*name);
   auto c = client::connect_supervisor(p);
   auto rec = client::read_record(p);
-  if (!c || !rec) return err(fmt::format("cluster {} is not running (`umlcluster up` first)", *name));
+  if (!c || !rec)
+    return err(fmt::format("cluster {} is not running (`umlcluster up` first)", *name));
   return Target{*name, std::move(*c), std::move(*rec)};
 }
 
@@ -52,7 +54,8 @@ std::map<std::string, int> formatted_slots(const ClusterPaths& p, const ClusterS
   for (const auto& d : spec.disks)
     if (auto marker = read_file(p.disk_marker(d.name))) {
       auto j = nlohmann::json::parse(*marker, nullptr, false);
-      if (j.is_object() && j.contains("slots") && j["slots"].is_number_integer()) slots[d.name] = j["slots"].get<int>();
+      if (j.is_object() && j.contains("slots") && j["slots"].is_number_integer())
+        slots[d.name] = j["slots"].get<int>();
     }
   return slots;
 }
@@ -93,10 +96,12 @@ Result<std::vector<std::string>> restart_set(const Target& t) {
         !std::count(which.begin(), which.end(), n.name))
       which.push_back(n.name);
   if (which.empty())
-    return bad_input(o.kernel.empty() ? "name the nodes to restart, or --kernel NAME"
-                                      : fmt::format("no node of cluster {} boots built:{}", t.name, o.kernel));
+    return bad_input(o.kernel.empty()
+                         ? "name the nodes to restart, or --kernel NAME"
+                         : fmt::format("no node of cluster {} boots built:{}", t.name, o.kernel));
   for (const auto& n : which)
-    if (!t.rec.spec.find_node(n)) return bad_input(fmt::format("cluster {} has no node {}", t.name, n));
+    if (!t.rec.spec.find_node(n))
+      return bad_input(fmt::format("cluster {} has no node {}", t.name, n));
   return which;
 }
 
@@ -125,9 +130,10 @@ int restart(const Globals& g) {
 
 void define(CLI::App& cmd, Globals& g) {
   cmd.require_subcommand(1);
-  auto* a = cmd.add_subcommand("add",
-                               "add a node to a running cluster: the others learn it without unmounting, it boots, "
-                               "joins and mounts the volumes (OCFS2 allows this online in local heartbeat mode)");
+  auto* a = cmd.add_subcommand(
+      "add",
+      "add a node to a running cluster: the others learn it without unmounting, it boots, "
+      "joins and mounts the volumes (OCFS2 allows this online in local heartbeat mode)");
   name_option(*a, g);
   json_option(*a, g);
   a->add_option("name", o.name, "the new node's name (its hostname)")->required();
@@ -135,9 +141,10 @@ void define(CLI::App& cmd, Globals& g) {
   a->add_option("--number", o.number, "its OCFS2 node number (default: the next free one)");
   a->add_option("--memory", o.memory, "its memory (default: as node0)");
   a->callback([] { o.action = "add"; });
-  auto* r = cmd.add_subcommand("restart",
-                               "stop nodes gracefully and boot them again, one after another (a rebuilt kernel "
-                               "takes effect); returns when they are ready");
+  auto* r = cmd.add_subcommand(
+      "restart",
+      "stop nodes gracefully and boot them again, one after another (a rebuilt kernel "
+      "takes effect); returns when they are ready");
   name_option(*r, g);
   json_option(*r, g);
   r->add_option("nodes", o.nodes, "the nodes to restart");

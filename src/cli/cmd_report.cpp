@@ -4,13 +4,13 @@
 // again over a window (client/report_recorder.h). Sampling goes on through the boots, for
 // the charts. Writes report.json, report.csv, series.csv, report.txt and report.html into
 // one folder.
+#include <fmt/format.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <ctime>
-#include <fmt/format.h>
 
 #include "cli/commands.h"
 #include "client/cluster_definition.h"
@@ -43,7 +43,7 @@ void on_interrupt(int) { g_interrupted = 1; }
 class InterruptFlag {
  public:
   InterruptFlag() {
-    struct sigaction sa{};
+    struct sigaction sa {};
     sa.sa_handler = on_interrupt;
     sigaction(SIGINT, &sa, &old_int_);
     sigaction(SIGTERM, &sa, &old_term_);
@@ -55,7 +55,8 @@ class InterruptFlag {
   bool raised() const { return g_interrupted != 0; }
 
  private:
-  struct sigaction old_int_ {}, old_term_ {};
+  struct sigaction old_int_ {
+  }, old_term_{};
 };
 
 std::string utc_now() {
@@ -83,7 +84,7 @@ Result<std::string> out_dir(const std::string& cluster) {
     for (char& c : stamp) c = (c == ':' ? '-' : c);
     out = fmt::format("umlcluster-report-{}-{}", cluster, stamp);
   }
-  struct stat st{};
+  struct stat st {};
   std::string parent = out.find('/') == std::string::npos ? "." : out.substr(0, out.rfind('/') + 1);
   if (::stat(out.c_str(), &st) == 0 ? !S_ISDIR(st.st_mode) || ::access(out.c_str(), W_OK) != 0
                                     : ::access(parent.c_str(), W_OK) != 0)
@@ -98,7 +99,8 @@ void note(const std::string& line) {
 
 // The rows after the baseline: each node of the cluster (whose supervisor runs, its nodes
 // stopped) started, waited for, settled and sampled.
-Status node_rows(const ClusterSpec& spec, client::ReportRecorder& rec, json& rows, const InterruptFlag& stop) {
+Status node_rows(const ClusterSpec& spec, client::ReportRecorder& rec, json& rows,
+                 const InterruptFlag& stop) {
   ClusterPaths p(spec.name);
   auto events = ControlClient::connect(p.control_socket());
   auto sampler = ControlClient::connect(p.control_socket());
@@ -117,11 +119,15 @@ Status node_rows(const ClusterSpec& spec, client::ReportRecorder& rec, json& row
     double ready_after = rec.now() - t;
     rec.event(fmt::format("{} ready in {:.1f} s", n.name, ready_after));
     running.push_back(n.name);
-    auto settle_end = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.settle));
+    auto settle_end = Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                         std::chrono::duration<double>(o.settle));
     while (Clock::now() < settle_end && !stop.raised()) rec.look("settle " + n.name);
     json row = rec.window(n.name, o.window, stopped);
     if (stop.raised()) return interrupted("interrupted");
-    row.update({{"phase", n.name}, {"label", n.name}, {"started_node", n.name}, {"ready_after_s", ready_after},
+    row.update({{"phase", n.name},
+                {"label", n.name},
+                {"started_node", n.name},
+                {"ready_after_s", ready_after},
                 {"nodes_running", running}});
     row["delta"] = client::row_delta(row, rows.back());
     rows.push_back(row);
@@ -135,12 +141,15 @@ Result<json> experiment(const ClusterSpec& spec, const InterruptFlag& stop) {
   double cpu0 = client::own_cpu_seconds();
   client::ReportRecorder rec(o.interval, note);
   auto stopped = [&] { return stop.raised(); };
-  fmt::print("report on cluster {}: baseline, then {} node(s) one at a time; {} s windows\n", spec.name,
-             spec.nodes.size(), o.window);
+  fmt::print("report on cluster {}: baseline, then {} node(s) one at a time; {} s windows\n",
+             spec.name, spec.nodes.size(), o.window);
   rec.event("baseline: no node running");
   json rows = json::array();
   json base = rec.window("baseline", o.window, stopped);
-  base.update({{"phase", "baseline"}, {"label", "-"}, {"started_node", ""}, {"ready_after_s", 0.0},
+  base.update({{"phase", "baseline"},
+               {"label", "-"},
+               {"started_node", ""},
+               {"ready_after_s", 0.0},
                {"nodes_running", json::array()}});
   base["delta"] = client::row_delta(base, base);
   rows.push_back(base);
@@ -163,7 +172,8 @@ Result<json> experiment(const ClusterSpec& spec, const InterruptFlag& stop) {
               {"interval_s", o.interval},
               {"settle_s", o.settle},
               {"duration_s", elapsed},
-              {"sampler_cpu_percent", elapsed > 0 ? 100.0 * (client::own_cpu_seconds() - cpu0) / elapsed : 0.0},
+              {"sampler_cpu_percent",
+               elapsed > 0 ? 100.0 * (client::own_cpu_seconds() - cpu0) / elapsed : 0.0},
               {"rows", rows},
               {"series", rec.series()},
               {"events", rec.events()},
@@ -175,7 +185,8 @@ void define(CLI::App& cmd, Globals& g) {
   cmd.add_flag("--json", g.json, "print the report's JSON on stdout (progress goes to stderr)");
   cmd.add_option("--window", o.window, "seconds of sampling per row (default 10)");
   cmd.add_option("--interval", o.interval, "seconds between samples (default 1)");
-  cmd.add_option("--settle", o.settle, "seconds to wait after a node is ready before its window (default 0)");
+  cmd.add_option("--settle", o.settle,
+                 "seconds to wait after a node is ready before its window (default 0)");
   cmd.add_option("-o,--out", o.out,
                  "folder for report.{html,json,csv,txt} and series.csv (default "
                  "./umlcluster-report-NAME-TIME)");
@@ -189,9 +200,10 @@ int run(const Globals& g) {
   if (!spec) return fail(spec.error());
   ClusterPaths p(spec->name);
   if (client::connect_supervisor(p))
-    return fail(err(fmt::format("cluster {} is running; the report starts from no node running (its "
-                                "baseline): `umlcluster down -n {}` first (disks are kept)",
-                                spec->name, spec->name)));
+    return fail(
+        err(fmt::format("cluster {} is running; the report starts from no node running (its "
+                        "baseline): `umlcluster down -n {}` first (disks are kept)",
+                        spec->name, spec->name)));
   auto out = out_dir(spec->name);
   if (!out) return fail(out.error());
   if (auto s = client::prepare_cluster(g.file, *spec, false, note); !s) return fail(s.error());
@@ -216,9 +228,10 @@ int run(const Globals& g) {
 
 }  // namespace cmd_report
 
-const Command kReport{"report",
-                      "the paper's experiment: host CPU/memory/load with no node, then after each node "
-                      "starts; writes a table, CSV, JSON and an HTML page with charts",
-                      cmd_report::define, cmd_report::run};
+const Command kReport{
+    "report",
+    "the paper's experiment: host CPU/memory/load with no node, then after each node "
+    "starts; writes a table, CSV, JSON and an HTML page with charts",
+    cmd_report::define, cmd_report::run};
 
 }  // namespace uc::cli

@@ -35,13 +35,15 @@ int run(const Globals& g) {
   }
   auto st = client::offline_status(*name, p);
   if (st.state == "absent" && !g.json)
-    return fail(err(fmt::format("no cluster named {} on this host (`umlcluster list` shows them)", *name)));
+    return fail(
+        err(fmt::format("no cluster named {} on this host (`umlcluster list` shows them)", *name)));
   print_status(st, g.json);
   return st.state == "absent" ? kExitFailed : 0;
 }
 
 }  // namespace cmd_status
 
-const Command kStatus{"status", "per node: state, host pids, address, uptime, host memory", cmd_status::define, cmd_status::run};
+const Command kStatus{"status", "per node: state, host pids, address, uptime, host memory",
+                      cmd_status::define, cmd_status::run};
 
 }  // namespace uc::cli

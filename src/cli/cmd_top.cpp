@@ -1,15 +1,15 @@
 // `umlcluster top`: a live view of what the cluster costs the host, per node and for the
 // whole host; `--once --json` prints one sample for scripts.
+#include <fmt/format.h>
 #include <poll.h>
 #include <signal.h>
-#include <termios.h>
 #include <sys/ioctl.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <ctime>
-#include <fmt/format.h>
 #include <sstream>
 
 #include "cli/commands.h"
@@ -40,21 +40,26 @@ std::string render(const nlohmann::json& f, char sort_key, int first = 0, int vi
   std::string s;
   auto& h = f["host"];
   const char* sorted = sort_key == 'c' ? "cpu" : sort_key == 'm' ? "memory" : "name";
-  s += fmt::format("umlcluster top: cluster {} at {}   sorted by {} (c/m/n; arrows, PgUp/PgDn scroll; q quits)   "
-                   "top's own CPU {:.1f}%\n\n", f.value("cluster", ""), f.value("taken_at", ""), sorted,
-                   f.value("sampler_cpu_percent", 0.0));
+  s += fmt::format(
+      "umlcluster top: cluster {} at {}   sorted by {} (c/m/n; arrows, PgUp/PgDn scroll; q quits)  "
+      " "
+      "top's own CPU {:.1f}%\n\n",
+      f.value("cluster", ""), f.value("taken_at", ""), sorted, f.value("sampler_cpu_percent", 0.0));
   s += "host  CPU";
   int i = 0;
   for (auto& c : h["cores_percent"]) s += fmt::format("  core{} {:5.1f}%", i++, c.get<double>());
   s += fmt::format("\n      memory {} / {} MB   load {:.2f} {:.2f} {:.2f}\n\n",
-                   h["mem_used_bytes"].get<uint64_t>() >> 20, h["mem_total_bytes"].get<uint64_t>() >> 20,
-                   h["load"][0].get<double>(), h["load"][1].get<double>(), h["load"][2].get<double>());
-  s += fmt::format("{:<10} {:<9} {:>6} {:>9} {:>9} {:>9}  {:>14} {:>14}  {}\n", "NODE", "STATE", "CPU%",
-                   "RSS MB", "PSS MB", "MEM MB", "GUEST LOAD", "GUEST USED/FREE", "VOLUMES");
+                   h["mem_used_bytes"].get<uint64_t>() >> 20,
+                   h["mem_total_bytes"].get<uint64_t>() >> 20, h["load"][0].get<double>(),
+                   h["load"][1].get<double>(), h["load"][2].get<double>());
+  s +=
+      fmt::format("{:<10} {:<9} {:>6} {:>9} {:>9} {:>9}  {:>14} {:>14}  {}\n", "NODE", "STATE",
+                  "CPU%", "RSS MB", "PSS MB", "MEM MB", "GUEST LOAD", "GUEST USED/FREE", "VOLUMES");
   std::vector<nlohmann::json> rows(f["nodes"].begin(), f["nodes"].end());
   std::stable_sort(rows.begin(), rows.end(), [&](const nlohmann::json& a, const nlohmann::json& b) {
     if (sort_key == 'c') return a.value("cpu_percent", 0.0) > b.value("cpu_percent", 0.0);
-    if (sort_key == 'm') return a.value("memory_bytes", uint64_t{0}) > b.value("memory_bytes", uint64_t{0});
+    if (sort_key == 'm')
+      return a.value("memory_bytes", uint64_t{0}) > b.value("memory_bytes", uint64_t{0});
     return a.value("name", "") < b.value("name", "");
   });
   int total = static_cast<int>(rows.size());
@@ -78,12 +83,13 @@ std::string render(const nlohmann::json& f, char sort_key, int first = 0, int vi
     }
     s += fmt::format("{:<10} {:<9} {:>6.1f} {:>9.1f} {:>9.1f} {:>9.1f}  {:>14} {:>14}  {}\n",
                      n.value("name", ""), n.value("state", ""), n.value("cpu_percent", 0.0),
-                     n.value("rss_bytes", uint64_t{0}) / 1048576.0, n.value("pss_bytes", uint64_t{0}) / 1048576.0,
+                     n.value("rss_bytes", uint64_t{0}) / 1048576.0,
+                     n.value("pss_bytes", uint64_t{0}) / 1048576.0,
                      n.value("memory_bytes", uint64_t{0}) / 1048576.0, load, mem, vols);
   }
   if (shown_to - shown_from < total)
-    s += fmt::format("nodes {}-{} of {}: {} above, {} below (arrows, PgUp/PgDn, Home/End)", shown_from + 1,
-                     shown_to, total, shown_from, total - shown_to);
+    s += fmt::format("nodes {}-{} of {}: {} above, {} below (arrows, PgUp/PgDn, Home/End)",
+                     shown_from + 1, shown_to, total, shown_from, total - shown_to);
   return s;
 }
 
@@ -118,7 +124,8 @@ class Screen {
 };
 
 // One refresh: the figures since the previous look, with the guests' own view.
-nlohmann::json refresh(ControlClient& c, ClusterLook& prev, double& prev_cpu, monitor::NodeSampler& pss) {
+nlohmann::json refresh(ControlClient& c, ClusterLook& prev, double& prev_cpu,
+                       monitor::NodeSampler& pss) {
   ClusterLook cur = client::look_at(c, pss, /*with_guests=*/true);
   auto f = client::figures(prev, cur);
   double secs = std::chrono::duration<double>(cur.sample.at - prev.sample.at).count();
@@ -135,15 +142,16 @@ nlohmann::json refresh(ControlClient& c, ClusterLook& prev, double& prev_cpu, mo
   return f;
 }
 
-
 // A fixed number of samples, for scripts: one JSON object a line.
-int print_samples(ControlClient& c, ClusterLook& prev, double& prev_cpu, monitor::NodeSampler& pss, int wait_ms,
-                  bool json) {
+int print_samples(ControlClient& c, ClusterLook& prev, double& prev_cpu, monitor::NodeSampler& pss,
+                  int wait_ms, bool json) {
   for (int i = 0; i < count; ++i) {
     ::usleep(static_cast<useconds_t>(wait_ms) * 1000);  // CPU shares need an interval
     auto f = refresh(c, prev, prev_cpu, pss);
-    if (json) fmt::print("{}\n", count == 1 ? f.dump(2) : f.dump());
-    else fmt::print("{}{}", i ? "\n" : "", render(f, 'n'));
+    if (json)
+      fmt::print("{}\n", count == 1 ? f.dump(2) : f.dump());
+    else
+      fmt::print("{}{}", i ? "\n" : "", render(f, 'n'));
     std::fflush(stdout);
   }
   return 0;
@@ -179,10 +187,14 @@ int live_view(ControlClient& c, const std::string& name, ClusterLook& prev, doub
       int total = last.contains("nodes") ? static_cast<int>(last["nodes"].size()) : 0;
       for (TopKey k : decode_keys(std::string_view(buf, n > 0 ? static_cast<size_t>(n) : 0))) {
         if (k == TopKey::kQuit) return 0;
-        if (k == TopKey::kSortCpu) sort_key = 'c';
-        else if (k == TopKey::kSortMemory) sort_key = 'm';
-        else if (k == TopKey::kSortName) sort_key = 'n';
-        else first = scroll(first, k, total, visible_rows(terminal_rows()));
+        if (k == TopKey::kSortCpu)
+          sort_key = 'c';
+        else if (k == TopKey::kSortMemory)
+          sort_key = 'm';
+        else if (k == TopKey::kSortName)
+          sort_key = 'n';
+        else
+          first = scroll(first, k, total, visible_rows(terminal_rows()));
       }
       if (!last.is_null()) draw();
     }
@@ -223,6 +235,7 @@ int run(const Globals& g) {
 
 }  // namespace cmd_top
 
-const Command kTop{"top", "live view of what each node costs the host (q quits)", cmd_top::define, cmd_top::run};
+const Command kTop{"top", "live view of what each node costs the host (q quits)", cmd_top::define,
+                   cmd_top::run};
 
 }  // namespace uc::cli

@@ -1,10 +1,10 @@
 // `umlcluster up`: build or reuse the image, start the supervisor, wait for every node; on
 // a running cluster, start the nodes that are stopped.
+#include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
@@ -27,7 +27,9 @@ struct UpOptions {
   std::string lab;   // a lab folder (its cluster.toml) or a cluster file
 } o;
 
-double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+double since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
 
 void note(const std::string& line) {
   fmt::print("{}\n", line);
@@ -45,7 +47,8 @@ Result<std::string> lab_file(const std::string& lab) {
   return file;
 }
 
-void print_full_status(ControlClient& c, const ClusterSpec& spec, ProgressToStderr& progress, bool json) {
+void print_full_status(ControlClient& c, const ClusterSpec& spec, ProgressToStderr& progress,
+                       bool json) {
   if (auto st = client::full_status(c, spec)) {
     progress.restore();
     print_status(*st, json);
@@ -53,20 +56,23 @@ void print_full_status(ControlClient& c, const ClusterSpec& spec, ProgressToStde
 }
 
 // The cluster runs: start the nodes that are stopped, if it is the same cluster.
-int start_stopped(ControlClient& c, const Globals& g, ClusterSpec& spec, ProgressToStderr& progress) {
+int start_stopped(ControlClient& c, const Globals& g, ClusterSpec& spec,
+                  ProgressToStderr& progress) {
   ClusterPaths p(spec.name);
   auto rec = client::read_record(p);
   if (rec && client::same_cluster(rec->spec, spec)) {
     if (nlohmann::json(client::with_policies_of(rec->spec, spec)) != nlohmann::json(rec->spec))
-      fmt::print("cluster {} is running: new restart policies or [manager] settings apply after "
-                 "`umlcluster down` and `up`\n",
-                 spec.name);
+      fmt::print(
+          "cluster {} is running: new restart policies or [manager] settings apply after "
+          "`umlcluster down` and `up`\n",
+          spec.name);
     spec = rec->spec;
   }
   if (rec && !client::same_cluster(rec->spec, spec))
-    return fail(err(fmt::format("cluster {} is running with a different definition than {}; "
-                                "`umlcluster down` it first (its disks are kept)",
-                                spec.name, g.file.empty() ? "the default" : g.file)));
+    return fail(
+        err(fmt::format("cluster {} is running with a different definition than {}; "
+                        "`umlcluster down` it first (its disks are kept)",
+                        spec.name, g.file.empty() ? "the default" : g.file)));
   auto reply = c.request({control::Op::kStart});
   if (!reply) return fail(reply.error());
   if (reply->started.empty()) {
@@ -84,27 +90,32 @@ int start_stopped(ControlClient& c, const Globals& g, ClusterSpec& spec, Progres
   return 0;
 }
 
-int start_new(const Globals& g, ClusterSpec& spec, ProgressToStderr& progress, Clock::time_point t0) {
-  if (auto s = client::prepare_cluster(g.file, spec, o.rebuild_image, note); !s) return fail(s.error());
+int start_new(const Globals& g, ClusterSpec& spec, ProgressToStderr& progress,
+              Clock::time_point t0) {
+  if (auto s = client::prepare_cluster(g.file, spec, o.rebuild_image, note); !s)
+    return fail(s.error());
   ClusterPaths p(spec.name);
-  fmt::print("starting cluster {}: {} node(s) on {}\n", spec.name, spec.nodes.size(), spec.subnet.str());
+  fmt::print("starting cluster {}: {} node(s) on {}\n", spec.name, spec.nodes.size(),
+             spec.subnet.str());
   std::fflush(stdout);
   auto boot0 = Clock::now();
-  if (auto s = client::start_supervisor(p, spec.name, /*start_nodes=*/true); !s) return fail(s.error());
+  if (auto s = client::start_supervisor(p, spec.name, /*start_nodes=*/true); !s)
+    return fail(s.error());
   auto c = ControlClient::connect(p.control_socket());
   if (!c) return fail(c.error());
   auto snap = c->request({control::Op::kSubscribe});
   if (!snap) return fail(snap.error());
   if (auto s = wait_for_nodes(*c, *snap, {}); !s) {
     print_error(s.error().message);
-    fmt::print(stderr, "stopping what started; the cluster's state and logs stay in {} "
-                       "(`umlcluster events` tells what happened)\n",
+    fmt::print(stderr,
+               "stopping what started; the cluster's state and logs stay in {} "
+               "(`umlcluster events` tells what happened)\n",
                p.dir);
     (void)client::stop_cluster(p);
     return kExitFailed;
   }
-  fmt::print("cluster {} is up: {} node(s) ready in {:.1f} s ({:.1f} s in all)\n", spec.name, spec.nodes.size(),
-             since(boot0), since(t0));
+  fmt::print("cluster {} is up: {} node(s) ready in {:.1f} s ({:.1f} s in all)\n", spec.name,
+             spec.nodes.size(), since(boot0), since(t0));
   print_full_status(*c, spec, progress, g.json);
   return 0;
 }
@@ -113,11 +124,13 @@ void define(CLI::App& cmd, Globals& g) {
   file_option(cmd, g);
   json_option(cmd, g);
   cmd.add_flag("--rebuild-image", o.rebuild_image, "build the root image again even if cached");
-  cmd.add_option("lab", o.lab,
-                 "a lab folder: its cluster.toml, NODE/ folders of files for each node's root, "
-                 "shared.startup and NODE.startup (run once mounted), NODE.shutdown and shared.shutdown "
-                 "(run at down)");
-  cmd.add_option("--from", o.from, "take the cluster definition from an OCFS2 cluster.conf (the paper's Table 3)")
+  cmd.add_option(
+      "lab", o.lab,
+      "a lab folder: its cluster.toml, NODE/ folders of files for each node's root, "
+      "shared.startup and NODE.startup (run once mounted), NODE.shutdown and shared.shutdown "
+      "(run at down)");
+  cmd.add_option("--from", o.from,
+                 "take the cluster definition from an OCFS2 cluster.conf (the paper's Table 3)")
       ->check(CLI::ExistingFile);
 }
 
@@ -133,12 +146,14 @@ int run(const Globals& given) {
   ProgressToStderr progress(g.json);
   auto spec = client::definition_for_root(g.file, o.from);
   if (!spec) return fail(spec.error());
-  if (auto c = client::connect_supervisor(ClusterPaths(spec->name))) return start_stopped(*c, g, *spec, progress);
+  if (auto c = client::connect_supervisor(ClusterPaths(spec->name)))
+    return start_stopped(*c, g, *spec, progress);
   return start_new(g, *spec, progress, t0);
 }
 
 }  // namespace cmd_up
 
-const Command kUp{"up", "create and start a cluster; returns when every node is ready", cmd_up::define, cmd_up::run};
+const Command kUp{"up", "create and start a cluster; returns when every node is ready",
+                  cmd_up::define, cmd_up::run};
 
 }  // namespace uc::cli

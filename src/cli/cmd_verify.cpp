@@ -1,7 +1,8 @@
 // `umlcluster verify`: the Jepsen-style workload on every running node, then the checker
 // (client/verify_run.h); with --fsck the cluster is stopped, force-checked and started again.
-#include <chrono>
 #include <fmt/format.h>
+
+#include <chrono>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
@@ -27,10 +28,12 @@ struct VerifyOptions {
 // The workload for o.duration_s, with a line of progress every 5 s.
 Status run_workload(client::VerifyRun& run, const client::VerifyRunOptions& vo) {
   if (auto s = run.start(); !s) return err("verify: " + s.error().message);
-  fmt::print(stderr, "verify: writing to {} from every running node for {} s (acks: {}/acks.jsonl)\n", vo.guest_dir,
-             o.duration_s, vo.host_dir);
+  fmt::print(stderr,
+             "verify: writing to {} from every running node for {} s (acks: {}/acks.jsonl)\n",
+             vo.guest_dir, o.duration_s, vo.host_dir);
   using Clock = client::VerifyRun::Clock;
-  auto end = run.started_at() + std::chrono::milliseconds(static_cast<int64_t>(o.duration_s * 1000));
+  auto end =
+      run.started_at() + std::chrono::milliseconds(static_cast<int64_t>(o.duration_s * 1000));
   while (Clock::now() < end) {
     run.pump(std::min(end, Clock::now() + std::chrono::seconds(5)));
     fmt::print(stderr, "  {:>5.0f} s  {} operations acknowledged\n",
@@ -43,9 +46,11 @@ Status run_workload(client::VerifyRun& run, const client::VerifyRunOptions& vo) 
 void define(CLI::App& cmd, Globals& g) {
   name_option(cmd, g);
   json_option(cmd, g);
-  cmd.add_option("--duration", o.duration_s, "seconds of workload (default 30)")->check(CLI::Range(1.0, 86400.0));
+  cmd.add_option("--duration", o.duration_s, "seconds of workload (default 30)")
+      ->check(CLI::Range(1.0, 86400.0));
   cmd.add_option("--seed", o.seed, "the workload's random choices (default 1)");
-  cmd.add_flag("--fsck", o.fsck, "then stop the cluster, force-check its disks (fsck.ocfs2 -fn), start it again");
+  cmd.add_flag("--fsck", o.fsck,
+               "then stop the cluster, force-check its disks (fsck.ocfs2 -fn), start it again");
   cmd.add_option("--check", o.check,
                  "no workload: check an earlier run's acknowledged writes (its "
                  "name, e.g. 20261126-020130) against the volume as it is now");
@@ -58,16 +63,19 @@ int run(const Globals& g) {
   ClusterPaths p(name);
   auto rec = client::read_record(p);
   if (!rec) return fail(rec.error());
-  if (rec->spec.disks.empty()) return fail(err("cluster " + name + " has no shared disk to verify"));
+  if (rec->spec.disks.empty())
+    return fail(err("cluster " + name + " has no shared disk to verify"));
   ProgressToStderr quiet(g.json);
   std::string id = o.check.empty() ? client::time_stamp() : o.check;
   if (id.find('/') != std::string::npos || id == "." || id == "..")
-    return fail(bad_input("verify --check: a run's name, as verify printed it (e.g. 20261126-020130)"));
+    return fail(
+        bad_input("verify --check: a run's name, as verify printed it (e.g. 20261126-020130)"));
   client::VerifyRunOptions vo{p.control_socket(), rec->spec.disks.front().mount + "/verify/" + id,
                               p.dir + "/verify/" + id, o.duration_s, o.seed};
   client::VerifyRun run(vo);
   if (!o.check.empty()) {
-    if (auto s = run.load_earlier(); !s) return fail(bad_input("verify --check " + id + ": " + s.error().message));
+    if (auto s = run.load_earlier(); !s)
+      return fail(bad_input("verify --check " + id + ": " + s.error().message));
   } else if (auto s = run_workload(run, vo); !s) {
     return fail(s.error());
   }
@@ -79,7 +87,8 @@ int run(const Globals& g) {
   out["run"] = id;
   out["report_file"] = vo.host_dir + "/report.json";
   if (o.fsck) {
-    auto f = client::fsck_between_runs(p, name, rec->spec, [](const std::string& m) { fmt::print(stderr, "{}", m); });
+    auto f = client::fsck_between_runs(p, name, rec->spec,
+                                       [](const std::string& m) { fmt::print(stderr, "{}", m); });
     if (!f) return fail(err("verify --fsck: " + f.error().message));
     out["fsck"] = {{"clean", f->clean}, {"summary", f->summary}};
     passed = passed && f->clean;

@@ -1,9 +1,9 @@
 #include "cli/command.h"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <chrono>
-#include <fmt/format.h>
 
 #include "client/lifecycle.h"
 #include "client/status_text.h"
@@ -17,17 +17,24 @@ void file_option(CLI::App& cmd, Globals& g) {
 
 void name_option(CLI::App& cmd, Globals& g) {
   cmd.add_option("-n,--name", g.name, "which cluster (default: the only one, else \"ocfs2\")");
-  cmd.add_option("-f,--file", g.file, "take the cluster's name from this cluster file")->check(CLI::ExistingFile);
+  cmd.add_option("-f,--file", g.file, "take the cluster's name from this cluster file")
+      ->check(CLI::ExistingFile);
 }
 
-void json_option(CLI::App& cmd, Globals& g) { cmd.add_flag("--json", g.json, "machine-readable output"); }
+void json_option(CLI::App& cmd, Globals& g) {
+  cmd.add_flag("--json", g.json, "machine-readable output");
+}
 
 int exit_code(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kFailed: return kExitFailed;
-    case ErrorCode::kBadInput: return kExitBadInput;
-    case ErrorCode::kCannotRun: return 125;
-    case ErrorCode::kInterrupted: return 130;
+    case ErrorCode::kFailed:
+      return kExitFailed;
+    case ErrorCode::kBadInput:
+      return kExitBadInput;
+    case ErrorCode::kCannotRun:
+      return 125;
+    case ErrorCode::kInterrupted:
+      return 130;
   }
   return kExitFailed;
 }
@@ -60,7 +67,8 @@ void print_progress(const control::Progress& p) {
   }
 }
 
-Status wait_for_nodes(ControlClient& c, const control::Reply& reply, const std::vector<std::string>& only) {
+Status wait_for_nodes(ControlClient& c, const control::Reply& reply,
+                      const std::vector<std::string>& only) {
   client::WaitOptions o;
   o.only = only;
   o.on_progress = print_progress;
@@ -72,7 +80,8 @@ void print_status(const control::ClusterStatus& s, bool json) {
     fmt::print("{}\n", to_json(s).dump(2));
     return;
   }
-  double now_s = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  double now_s =
+      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
   fmt::print("{}", client::status_text(s, now_s));
 }
 

@@ -9,7 +9,6 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
-
 #include <string>
 #include <vector>
 
@@ -65,7 +64,8 @@ class ProgressToStderr {
 void print_progress(const control::Progress& p);
 // Waits for the nodes of a request that subscribed (client::wait_until_ready), printing
 // their progress.
-Status wait_for_nodes(ControlClient& c, const control::Reply& reply, const std::vector<std::string>& only);
+Status wait_for_nodes(ControlClient& c, const control::Reply& reply,
+                      const std::vector<std::string>& only);
 // Prints a status as a table (or its JSON).
 void print_status(const control::ClusterStatus& s, bool json);
 

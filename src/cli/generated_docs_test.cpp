@@ -9,9 +9,11 @@ namespace {
 
 TEST(GeneratedDocs, TheFileFormatPageNamesEveryFieldWithItsDefault) {
   auto man = cluster_file_man_page("test");
-  for (const auto& t : cluster_file_tables()) EXPECT_NE(man.find(".SH " + roff_escape(t.header)), std::string::npos);
+  for (const auto& t : cluster_file_tables())
+    EXPECT_NE(man.find(".SH " + roff_escape(t.header)), std::string::npos);
   for (const auto& f : cluster_file_fields()) {
-    EXPECT_NE(man.find(".B " + roff_escape(f.key) + "\n(" + roff_escape(f.type) + "; default: " + roff_escape(f.fallback)),
+    EXPECT_NE(man.find(".B " + roff_escape(f.key) + "\n(" + roff_escape(f.type) +
+                       "; default: " + roff_escape(f.fallback)),
               std::string::npos)
         << f.table << "." << f.key;
   }
@@ -35,7 +37,8 @@ TEST(GeneratedDocs, ThePagesAndTheCompletionComeFromOneCommandTree) {
   EXPECT_NE(man.find(".B \\-\\-name \\fITEXT\\fR\nits name\n"), std::string::npos) << man;
   EXPECT_EQ(man.find("__names"), std::string::npos);
   auto bash = bash_completion(app);
-  EXPECT_NE(bash.find("\"kernel build\") subs=\"\"; opts=\"-h --help --name\""), std::string::npos) << bash;
+  EXPECT_NE(bash.find("\"kernel build\") subs=\"\"; opts=\"-h --help --name\""), std::string::npos)
+      << bash;
   EXPECT_NE(bash.find("\"kernel\") subs=\"build\""), std::string::npos) << bash;
   EXPECT_NE(bash.find("complete -F _umlcluster umlcluster"), std::string::npos);
 }

@@ -15,13 +15,15 @@ Result<ClusterSpec> load_definition(const std::string& file, const std::string& 
     if (!spec) return recoded(spec.error(), ErrorCode::kBadInput);
     return spec;
   }
-  if (!file.empty()) return bad_input("give either -f (a cluster file) or --from (a cluster.conf), not both");
+  if (!file.empty())
+    return bad_input("give either -f (a cluster file) or --from (a cluster.conf), not both");
   auto text = read_file(from);
   if (!text) return recoded(text.error(), ErrorCode::kBadInput);
   auto spec = ocfs2::parse_cluster_conf(*text, from);
   if (!spec) return recoded(spec.error(), ErrorCode::kBadInput);
   if (::access(spec->nodes.front().kernel.c_str(), X_OK) != 0)
-    return bad_input("kernel " + spec->nodes.front().kernel + " is missing (install user-mode-linux)");
+    return bad_input("kernel " + spec->nodes.front().kernel +
+                     " is missing (install user-mode-linux)");
   return spec;
 }
 

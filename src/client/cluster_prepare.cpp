@@ -1,8 +1,9 @@
 #include "client/cluster_prepare.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <chrono>
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "client/cluster_record.h"
@@ -18,15 +19,16 @@ namespace {
 std::string source_of(const std::string& file) { return file.empty() ? "the default" : file; }
 
 // An existing cluster's record, checked against `spec` and brought up to date with it.
-Status check_existing(const ClusterPaths& p, const std::string& file, ClusterSpec& spec, const Note& note) {
+Status check_existing(const ClusterPaths& p, const std::string& file, ClusterSpec& spec,
+                      const Note& note) {
   auto old = read_record(p);
   if (!old) return old.error();
   if (!same_cluster(old->spec, spec))
-    return err(fmt::format(
-        "cluster {} exists (stopped) with a different definition than {}.\n"
-        "  Keep it: run `umlcluster up` with the file it was created from.\n"
-        "  Replace it: `umlcluster destroy -n {}` (deletes its disks), then up again.",
-        spec.name, source_of(file), spec.name));
+    return err(
+        fmt::format("cluster {} exists (stopped) with a different definition than {}.\n"
+                    "  Keep it: run `umlcluster up` with the file it was created from.\n"
+                    "  Replace it: `umlcluster destroy -n {}` (deletes its disks), then up again.",
+                    spec.name, source_of(file), spec.name));
   ClusterRecord rec = *old;
   rec.spec = with_policies_of(old->spec, spec);
   if (!file.empty()) rec.lab = lab_of(file, spec);  // the file's folder now, lab or not
@@ -37,19 +39,22 @@ Status check_existing(const ClusterPaths& p, const std::string& file, ClusterSpe
   }
   spec = rec.spec;  // with the nodes added since
   if (path_exists(p.control_socket()))
-    note(fmt::format("cluster {}: recovering from a run that did not stop cleanly (supervisor pid {} "
-                     "is gone)",
-                     spec.name, supervisor_pid(p)));
+    note(fmt::format(
+        "cluster {}: recovering from a run that did not stop cleanly (supervisor pid {} "
+        "is gone)",
+        spec.name, supervisor_pid(p)));
   if (!path_exists(rec.image))
-    return err(fmt::format("cluster {} was created on image {}, which is gone; its nodes' COW "
-                           "files need that exact image. `umlcluster destroy -n {}` and up again.",
-                           spec.name, rec.image, spec.name));
+    return err(
+        fmt::format("cluster {} was created on image {}, which is gone; its nodes' COW "
+                    "files need that exact image. `umlcluster destroy -n {}` and up again.",
+                    spec.name, rec.image, spec.name));
   return {};
 }
 
-Status create_new(const ClusterPaths& p, const std::string& file, const ClusterSpec& spec, bool existed,
-                  bool rebuild_image, const Note& note) {
-  auto img = image::image_for(spec, [&](const std::string& m) { note("image: " + m); }, rebuild_image);
+Status create_new(const ClusterPaths& p, const std::string& file, const ClusterSpec& spec,
+                  bool existed, bool rebuild_image, const Note& note) {
+  auto img = image::image_for(
+      spec, [&](const std::string& m) { note("image: " + m); }, rebuild_image);
   if (!img) return img.error();
   if (!img->built) note(fmt::format("image: cached ({})", img->path));
   ClusterRecord rec;
@@ -57,8 +62,9 @@ Status create_new(const ClusterPaths& p, const std::string& file, const ClusterS
   rec.image = img->path;
   rec.lab = lab_of(file, spec);
   if (!rec.lab.empty()) note("lab folder: " + rec.lab);
-  rec.created_at =
-      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  rec.created_at = std::chrono::duration_cast<std::chrono::seconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
   UC_TRY(make_dirs(clusters_dir(), 0700));
   UC_TRY(make_dirs(p.dir, 0700));
   if (auto s = write_record(p, rec); !s) {
@@ -99,7 +105,8 @@ std::string lab_of(const std::string& file, const ClusterSpec& spec) {
   return is_lab(dir, names) ? dir : "";
 }
 
-Status prepare_cluster(const std::string& file, ClusterSpec& spec, bool rebuild_image, const Note& note) {
+Status prepare_cluster(const std::string& file, ClusterSpec& spec, bool rebuild_image,
+                       const Note& note) {
   ClusterPaths p(spec.name);
   bool existed = path_exists(p.dir);
   if (existed && path_exists(p.spec())) return check_existing(p, file, spec, note);

@@ -28,6 +28,7 @@ std::string lab_of(const std::string& file, const ClusterSpec& spec);
 // Creates the cluster's state (record, image) or checks that what exists matches `spec`
 // (which then gains the nodes added since). `file`: the cluster file it came from ("" for
 // the default or a cluster.conf).
-Status prepare_cluster(const std::string& file, ClusterSpec& spec, bool rebuild_image, const Note& note);
+Status prepare_cluster(const std::string& file, ClusterSpec& spec, bool rebuild_image,
+                       const Note& note);
 
 }  // namespace uc::client

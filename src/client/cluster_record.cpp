@@ -12,7 +12,8 @@ Result<ClusterRecord> read_record(const ClusterPaths& p) {
   if (!text) return text.error();
   auto j = nlohmann::json::parse(*text, nullptr, false);
   if (j.is_discarded()) return err(p.spec() + " is damaged (not JSON)");
-  if (!j.is_object() || !j.contains("spec")) return err(p.spec() + " is damaged: it has no \"spec\"");
+  if (!j.is_object() || !j.contains("spec"))
+    return err(p.spec() + " is damaged: it has no \"spec\"");
   auto spec = cluster_spec_from_json(j["spec"]);
   if (!spec) return err(p.spec() + " is damaged: " + spec.error().message);
   ClusterRecord r;

@@ -5,8 +5,8 @@
 #include <cstdint>
 #include <string>
 
-#include "paths/state_paths.h"
 #include "config/cluster_spec.h"
+#include "paths/state_paths.h"
 #include "sys/result.h"
 
 namespace uc::client {

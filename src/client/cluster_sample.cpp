@@ -55,11 +55,13 @@ nlohmann::json figures(const ClusterLook& a, const ClusterLook& b) {
     if (nb != b.sample.nodes.end()) {
       j["pids"] = nb->second.pids;
       j["cpu_percent"] = na != a.sample.nodes.end()
-                             ? monitor::node_cpu_percent(na->second, nb->second, secs) : 0.0;
+                             ? monitor::node_cpu_percent(na->second, nb->second, secs)
+                             : 0.0;
       j["rss_bytes"] = nb->second.rss;
       if (nb->second.pss_taken_at) {
         j["pss_bytes"] = nb->second.pss;
-        j["pss_age_s"] = std::max(0.0, std::chrono::duration<double>(b.sample.at - *nb->second.pss_taken_at).count());
+        j["pss_age_s"] = std::max(
+            0.0, std::chrono::duration<double>(b.sample.at - *nb->second.pss_taken_at).count());
       }
       j["memory_bytes"] = nb->second.memory;
     }
@@ -75,11 +77,12 @@ nlohmann::json figures(const ClusterLook& a, const ClusterLook& b) {
   }
   return {{"cluster", b.status ? b.status->cluster : ""},
           {"interval_s", secs},
-          {"host", {{"cpu_percent", h.cpu_busy},
-                    {"cores_percent", h.core_busy},
-                    {"mem_used_bytes", h.mem_used},
-                    {"mem_total_bytes", h.mem_total},
-                    {"load", {h.load.one, h.load.five, h.load.fifteen}}}},
+          {"host",
+           {{"cpu_percent", h.cpu_busy},
+            {"cores_percent", h.core_busy},
+            {"mem_used_bytes", h.mem_used},
+            {"mem_total_bytes", h.mem_total},
+            {"load", {h.load.one, h.load.five, h.load.fifteen}}}},
           {"nodes", nodes}};
 }
 

@@ -6,8 +6,8 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
-#include "client/guest_view_reader.h"
 #include "client/control_client.h"
+#include "client/guest_view_reader.h"
 #include "monitor/sampler.h"
 
 namespace uc::client {

@@ -1,8 +1,7 @@
 #include "client/cluster_target.h"
 
-#include <unistd.h>
-
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include "client/lifecycle.h"
 #include "config/cluster_file.h"
@@ -28,11 +27,13 @@ Result<std::string> resolve_cluster(const std::string& name, const std::string& 
 
 Status require_root() {
   if (::geteuid() == 0) return {};
-  return err("this command needs root: umlcluster creates namespaces and runs each node as an "
-             "unprivileged, confined user. Run it with sudo.");
+  return err(
+      "this command needs root: umlcluster creates namespaces and runs each node as an "
+      "unprivileged, confined user. Run it with sudo.");
 }
 
-Result<std::string> target_cluster(const std::string& name, const std::string& file, bool needs_root) {
+Result<std::string> target_cluster(const std::string& name, const std::string& file,
+                                   bool needs_root) {
   auto n = resolve_cluster(name, file);
   if (!n) return n.error();
   if (needs_root) UC_TRY(require_root());

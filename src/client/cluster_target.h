@@ -17,7 +17,8 @@ Result<std::string> resolve_cluster(const std::string& name, const std::string& 
 // umlcluster runs its nodes in namespaces, as a confined user: most commands need root.
 Status require_root();
 // resolve_cluster, then require_root when `needs_root`.
-Result<std::string> target_cluster(const std::string& name, const std::string& file, bool needs_root);
+Result<std::string> target_cluster(const std::string& name, const std::string& file,
+                                   bool needs_root);
 
 struct RunningCluster {
   std::string name;

@@ -1,12 +1,12 @@
 #include "client/control_client.h"
 
+#include <fmt/format.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 
 #include <chrono>
 #include <cstring>
-#include <fmt/format.h>
 
 #include "sys/files.h"
 
@@ -57,7 +57,8 @@ Result<control::Reply> ControlClient::request(
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   for (;;) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now()).count();
+                    deadline - std::chrono::steady_clock::now())
+                    .count();
     bool timed_out = false;
     auto f = read_frame(static_cast<int>(std::max<int64_t>(left, 0)), &timed_out);
     if (!f) return f.error();

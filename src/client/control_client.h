@@ -6,10 +6,10 @@
 #include <optional>
 #include <string>
 
-#include "wire/frame.h"
-#include "wire/control_protocol.h"
 #include "sys/fd.h"
 #include "sys/result.h"
+#include "wire/control_protocol.h"
+#include "wire/frame.h"
 
 namespace uc {
 

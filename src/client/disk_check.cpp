@@ -1,7 +1,6 @@
 #include "client/disk_check.h"
 
 #include <fcntl.h>
-
 #include <fmt/format.h>
 
 #include "client/lifecycle.h"
@@ -19,14 +18,16 @@ FsckOutcome check_disks(const ClusterPaths& p, const ClusterSpec& spec, const st
     // says "clean" and stops).
     std::string log_path = p.dir + "/fsck-" + d.name + ".log";
     auto log = open_file(log_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    Status st = log ? run_command({"fsck.ocfs2", "-fn", p.disk(d.name)}, log->get()) : Status(log.error());
+    Status st =
+        log ? run_command({"fsck.ocfs2", "-fn", p.disk(d.name)}, log->get()) : Status(log.error());
     auto text = read_file(log_path);
     out.output += fmt::format("== {} ({})\n{}", d.name, p.disk(d.name), text ? *text : "");
     if (!st) {
       out.clean = false;
-      out.summary += fmt::format("disk {}: the forced check found problems or could not finish ({}); "
-                                 "its output: {}\n",
-                                 d.name, st.error().message, log_path);
+      out.summary += fmt::format(
+          "disk {}: the forced check found problems or could not finish ({}); "
+          "its output: {}\n",
+          d.name, st.error().message, log_path);
     } else {
       out.summary += fmt::format("disk {}: every pass of the forced check succeeded\n", d.name);
     }
@@ -34,7 +35,8 @@ FsckOutcome check_disks(const ClusterPaths& p, const ClusterSpec& spec, const st
   return out;
 }
 
-Result<FsckOutcome> fsck_between_runs(const ClusterPaths& p, const std::string& name, const ClusterSpec& spec,
+Result<FsckOutcome> fsck_between_runs(const ClusterPaths& p, const std::string& name,
+                                      const ClusterSpec& spec,
                                       const std::function<void(const std::string&)>& note) {
   note(fmt::format("stopping cluster {} to check its disks\n", name));
   UC_TRY(stop_cluster(p));

@@ -19,11 +19,13 @@ struct FsckOutcome {
   std::string summary;  // one line per disk
 };
 // Every disk of a stopped cluster, or `only` that one.
-FsckOutcome check_disks(const ClusterPaths& p, const ClusterSpec& spec, const std::string& only = "");
+FsckOutcome check_disks(const ClusterPaths& p, const ClusterSpec& spec,
+                        const std::string& only = "");
 // Stops the running cluster, checks its disks and starts it again, waiting until its nodes
 // are ready. `note` hears each step (stopping, the summary, starting) as whole lines,
 // each ending in a newline.
-Result<FsckOutcome> fsck_between_runs(const ClusterPaths& p, const std::string& name, const ClusterSpec& spec,
+Result<FsckOutcome> fsck_between_runs(const ClusterPaths& p, const std::string& name,
+                                      const ClusterSpec& spec,
                                       const std::function<void(const std::string&)>& note);
 
 }  // namespace uc::client

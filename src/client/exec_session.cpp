@@ -1,5 +1,6 @@
 #include "client/exec_session.h"
 
+#include <fmt/format.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/ioctl.h>
@@ -7,7 +8,6 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <fmt/format.h>
 #include <optional>
 
 #include "sys/files.h"
@@ -32,7 +32,8 @@ session::WindowSize window_of(int fd) {
 // The end the exit frame tells; the supervisor's own reason (no such node, ...) with it.
 Result<SessionEnd> end_of(std::string_view payload) {
   auto e = cluster::parse_exit(payload);
-  if (!e) return cannot_run("the cluster supervisor sent a malformed exit status: " + e.error().message);
+  if (!e)
+    return cannot_run("the cluster supervisor sent a malformed exit status: " + e.error().message);
   return SessionEnd{e->code < 0 ? 125 : e->code, e->error, false};
 }
 
@@ -49,12 +50,15 @@ RawTerminal::~RawTerminal() {
   if (active_) ::tcsetattr(STDIN_FILENO, TCSANOW, &saved_);
 }
 
-Result<SessionEnd> run_session(ControlClient& c, session::ExecRequest req, const SessionOptions& o) {
+Result<SessionEnd> run_session(ControlClient& c, session::ExecRequest req,
+                               const SessionOptions& o) {
   std::optional<Clock::time_point> deadline;
   if (o.timeout_s > 0)
-    deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.timeout_s));
+    deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                  std::chrono::duration<double>(o.timeout_s));
   if (req.tty) req.window = window_of(o.in_fd);
-  if (auto s = c.send(FrameType::kExec, kSessionId, session::encode(req)); !s) return cannot_run(s.error().message);
+  if (auto s = c.send(FrameType::kExec, kSessionId, session::encode(req)); !s)
+    return cannot_run(s.error().message);
   if (!o.forward_stdin) (void)c.send(FrameType::kStdinEof, kSessionId, "");
   sigset_t set;
   sigemptyset(&set);
@@ -64,18 +68,24 @@ Result<SessionEnd> run_session(ControlClient& c, session::ExecRequest req, const
   bool stdin_open = o.forward_stdin;
   for (;;) {
     while (auto f = c.decoder().next()) {
-      if (f->type == FrameType::kStdout) (void)write_all(o.out_fd, f->payload.data(), f->payload.size());
-      if (f->type == FrameType::kStderr) (void)write_all(o.err_fd, f->payload.data(), f->payload.size());
+      if (f->type == FrameType::kStdout)
+        (void)write_all(o.out_fd, f->payload.data(), f->payload.size());
+      if (f->type == FrameType::kStderr)
+        (void)write_all(o.err_fd, f->payload.data(), f->payload.size());
       if (f->type == FrameType::kExit) return end_of(f->payload);
     }
-    pollfd fds[3] = {{c.fd(), POLLIN, 0}, {stdin_open ? o.in_fd : -1, POLLIN, 0}, {winch.get(), POLLIN, 0}};
+    pollfd fds[3] = {
+        {c.fd(), POLLIN, 0}, {stdin_open ? o.in_fd : -1, POLLIN, 0}, {winch.get(), POLLIN, 0}};
     int wait_ms = -1;
     if (deadline) {
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*deadline - Clock::now()).count();
+      auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(*deadline - Clock::now()).count();
       if (left <= 0) {
         // The command is told to end (a hung node cannot even do that: we leave anyway).
-        (void)c.send(FrameType::kSignal, kSessionId, session::encode(session::SignalRequest{SIGKILL}));
-        return SessionEnd{kExitTimedOut, fmt::format("{} timed out after {} s", req.node, o.timeout_s), false};
+        (void)c.send(FrameType::kSignal, kSessionId,
+                     session::encode(session::SignalRequest{SIGKILL}));
+        return SessionEnd{kExitTimedOut,
+                          fmt::format("{} timed out after {} s", req.node, o.timeout_s), false};
       }
       wait_ms = static_cast<int>(left);
     }
@@ -98,7 +108,8 @@ Result<SessionEnd> run_session(ControlClient& c, session::ExecRequest req, const
       } else {
         std::string_view data(buf, static_cast<size_t>(n));
         if (req.tty && data.find(kDetachKey) != std::string_view::npos) {
-          (void)c.send(FrameType::kSignal, kSessionId, session::encode(session::SignalRequest{SIGHUP}));
+          (void)c.send(FrameType::kSignal, kSessionId,
+                       session::encode(session::SignalRequest{SIGHUP}));
           return SessionEnd{0, "", true};
         }
         (void)c.send(FrameType::kStdin, kSessionId, data);

@@ -39,8 +39,8 @@ struct SessionOptions {
 inline constexpr int kExitTimedOut = 124;  // as coreutils timeout(1)
 
 struct SessionEnd {
-  int code = 0;          // the command's exit code; kExitTimedOut; 0 when detached
-  std::string message;   // for the user: why umlcluster ended it, or the supervisor's reason
+  int code = 0;           // the command's exit code; kExitTimedOut; 0 when detached
+  std::string message;    // for the user: why umlcluster ended it, or the supervisor's reason
   bool detached = false;  // the user pressed Ctrl-] in a tty session
 };
 

@@ -25,13 +25,15 @@ Result<ControlClient> open_session(const std::string& socket, const std::string&
 }
 
 int ms_until(GuestJobs::Clock::time_point t) {
-  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(t - GuestJobs::Clock::now()).count();
+  auto left =
+      std::chrono::duration_cast<std::chrono::milliseconds>(t - GuestJobs::Clock::now()).count();
   return static_cast<int>(std::max<int64_t>(0, left));
 }
 
 }  // namespace
 
-Status GuestJobs::start(const std::string& job, const std::string& node, const std::vector<std::string>& argv) {
+Status GuestJobs::start(const std::string& job, const std::string& node,
+                        const std::vector<std::string>& argv) {
   auto c = open_session(socket_, node, argv);
   if (!c) return c.error();
   jobs_.insert_or_assign(job, Job{std::move(*c), {}});
@@ -39,10 +41,12 @@ Status GuestJobs::start(const std::string& job, const std::string& node, const s
 }
 
 void GuestJobs::signal_all(int sig) {
-  for (auto& [name, j] : jobs_) (void)j.client.send(FrameType::kSignal, kSid, session::encode(session::SignalRequest{sig}));
+  for (auto& [name, j] : jobs_)
+    (void)j.client.send(FrameType::kSignal, kSid, session::encode(session::SignalRequest{sig}));
 }
 
-void GuestJobs::run_until(Clock::time_point until, const LineHandler& on_line, const ExitHandler& on_exit) {
+void GuestJobs::run_until(Clock::time_point until, const LineHandler& on_line,
+                          const ExitHandler& on_exit) {
   while (!jobs_.empty()) {
     std::vector<pollfd> fds;
     std::vector<std::string> names;
@@ -86,7 +90,8 @@ void GuestJobs::run_until(Clock::time_point until, const LineHandler& on_line, c
 }
 
 Result<std::string> GuestJobs::capture(const std::string& socket, const std::string& node,
-                                       const std::vector<std::string>& argv, int timeout_ms, size_t max_bytes) {
+                                       const std::vector<std::string>& argv, int timeout_ms,
+                                       size_t max_bytes) {
   auto c = open_session(socket, node, argv);
   if (!c) return c.error();
   auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);

@@ -19,11 +19,13 @@ class GuestJobs {
  public:
   using Clock = std::chrono::steady_clock;
   using LineHandler = std::function<void(const std::string& job, const std::string& line)>;
-  using ExitHandler = std::function<void(const std::string& job, int code, const std::string& error)>;
+  using ExitHandler =
+      std::function<void(const std::string& job, int code, const std::string& error)>;
 
   explicit GuestJobs(std::string control_socket) : socket_(std::move(control_socket)) {}
   // Starts `argv` on `node` as job `job` (a name of the caller's choice).
-  Status start(const std::string& job, const std::string& node, const std::vector<std::string>& argv);
+  Status start(const std::string& job, const std::string& node,
+               const std::vector<std::string>& argv);
   // Runs until `until` or until no job is left; lines and exits go to the handlers.
   void run_until(Clock::time_point until, const LineHandler& on_line, const ExitHandler& on_exit);
   void signal_all(int sig);

@@ -15,7 +15,8 @@ namespace uc::client {
 using monitor::GuestView;
 
 // Nodes that did not answer are missing from the result.
-std::map<std::string, GuestView> read_guest_views(ControlClient& c, const std::vector<std::string>& nodes,
+std::map<std::string, GuestView> read_guest_views(ControlClient& c,
+                                                  const std::vector<std::string>& nodes,
                                                   int timeout_ms = 3000);
 
 }  // namespace uc::client

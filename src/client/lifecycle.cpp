@@ -1,13 +1,13 @@
 #include "client/lifecycle.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <poll.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
-#include <fmt/format.h>
 #include <map>
 #include <set>
 
@@ -19,7 +19,7 @@ namespace uc::client {
 namespace {
 using Clock = std::chrono::steady_clock;
 constexpr int kDownDeadlineMs = 90000;  // graceful 20 s, halt 5 s, then power off
-}
+}  // namespace
 
 bool supervisor_running(const ClusterPaths& p) { return lock_is_held(p.lock()); }
 
@@ -77,7 +77,8 @@ Status wait_until_ready(ControlClient& c, const control::Reply& reply, const Wai
   std::map<std::string, std::string> last_message;
   auto last_event = Clock::now();
   auto note = [&](const control::Progress& e) {
-    if (e.type == "failed" || e.type == "gave_up" || e.type == "died") last_message[e.node] = e.message;
+    if (e.type == "failed" || e.type == "gave_up" || e.type == "died")
+      last_message[e.node] = e.message;
   };
   while (!done()) {
     for (auto& [n, s] : state)
@@ -102,8 +103,10 @@ Status wait_until_ready(ControlClient& c, const control::Reply& reply, const Wai
     if (!f) return f.error();
     if (timed_out) {
       if (Clock::now() - last_event > std::chrono::milliseconds(o.silence_ms))
-        return err(fmt::format("no news from the nodes for {} s: giving up the wait (the cluster "
-                               "goes on; `umlcluster events` says what happened)", o.silence_ms / 1000));
+        return err(
+            fmt::format("no news from the nodes for {} s: giving up the wait (the cluster "
+                        "goes on; `umlcluster events` says what happened)",
+                        o.silence_ms / 1000));
       if (o.on_idle) o.on_idle();
       continue;
     }
@@ -120,7 +123,8 @@ Status wait_until_ready(ControlClient& c, const control::Reply& reply, const Wai
   return {};
 }
 
-Status stop_cluster(const ClusterPaths& p, const std::function<void(const control::Progress&)>& on_progress) {
+Status stop_cluster(const ClusterPaths& p,
+                    const std::function<void(const control::Progress&)>& on_progress) {
   pid_t pid = supervisor_pid(p);
   Fd pidfd(pid > 0 ? static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)) : -1);
   auto c = connect_supervisor(p);

@@ -10,9 +10,9 @@
 #include <vector>
 
 #include "client/control_client.h"
-#include "wire/control_protocol.h"
 #include "paths/state_paths.h"
 #include "sys/result.h"
+#include "wire/control_protocol.h"
 
 namespace uc::client {
 

@@ -6,14 +6,17 @@
 
 namespace uc::client {
 
-std::map<std::string, ProbeResult> run_on_nodes(ControlClient& c, const std::vector<std::string>& nodes,
-                                                const std::vector<std::string>& argv, int timeout_ms) {
+std::map<std::string, ProbeResult> run_on_nodes(ControlClient& c,
+                                                const std::vector<std::string>& nodes,
+                                                const std::vector<std::string>& argv,
+                                                int timeout_ms) {
   session::ExecRequest r;
   r.argv = argv;
   return request_on_nodes(c, nodes, r, timeout_ms);
 }
 
-std::map<std::string, ProbeResult> request_on_nodes(ControlClient& c, const std::vector<std::string>& nodes,
+std::map<std::string, ProbeResult> request_on_nodes(ControlClient& c,
+                                                    const std::vector<std::string>& nodes,
                                                     session::ExecRequest request, int timeout_ms) {
   std::map<std::string, ProbeResult> out;
   std::map<uint32_t, std::string> by_session;
@@ -28,7 +31,9 @@ std::map<std::string, ProbeResult> request_on_nodes(ControlClient& c, const std:
   // One deadline for all: a node that hangs costs the wait once, not once a frame.
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   while (left > 0) {
-    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                  deadline - std::chrono::steady_clock::now())
+                  .count();
     if (ms <= 0) break;
     auto f = c.read_frame(static_cast<int>(ms));
     if (!f || !*f) break;

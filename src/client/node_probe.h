@@ -16,11 +16,14 @@ struct ProbeResult {
   std::string out, err;
 };
 
-std::map<std::string, ProbeResult> run_on_nodes(ControlClient& c, const std::vector<std::string>& nodes,
-                                                const std::vector<std::string>& argv, int timeout_ms);
+std::map<std::string, ProbeResult> run_on_nodes(ControlClient& c,
+                                                const std::vector<std::string>& nodes,
+                                                const std::vector<std::string>& argv,
+                                                int timeout_ms);
 // The same with any session request (e.g. a read session, which the agent answers without
 // starting a process); its node is set for each.
-std::map<std::string, ProbeResult> request_on_nodes(ControlClient& c, const std::vector<std::string>& nodes,
+std::map<std::string, ProbeResult> request_on_nodes(ControlClient& c,
+                                                    const std::vector<std::string>& nodes,
                                                     session::ExecRequest request, int timeout_ms);
 
 }  // namespace uc::client

@@ -1,9 +1,8 @@
 #include "client/report_recorder.h"
 
+#include <fmt/format.h>
 #include <sys/utsname.h>
 #include <unistd.h>
-
-#include <fmt/format.h>
 
 #include "client/lifecycle.h"
 #include "report/html_report.h"
@@ -15,7 +14,9 @@ namespace {
 
 using json = nlohmann::json;
 
-double seconds(ReportRecorder::Clock::duration d) { return std::chrono::duration<double>(d).count(); }
+double seconds(ReportRecorder::Clock::duration d) {
+  return std::chrono::duration<double>(d).count();
+}
 
 // `keys` of a figures node that it has.
 json pick(const json& from, std::initializer_list<const char*> keys) {
@@ -40,9 +41,10 @@ void ReportRecorder::event(const std::string& what) {
 }
 
 int ReportRecorder::ms_to_next_look() const {
-  auto due = last_.sample.at + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(interval_));
-  return static_cast<int>(
-      std::max<int64_t>(0, std::chrono::duration_cast<std::chrono::milliseconds>(due - Clock::now()).count()));
+  auto due = last_.sample.at +
+             std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(interval_));
+  return static_cast<int>(std::max<int64_t>(
+      0, std::chrono::duration_cast<std::chrono::milliseconds>(due - Clock::now()).count()));
 }
 
 void ReportRecorder::look(const std::string& phase) {
@@ -65,11 +67,13 @@ void ReportRecorder::look(const std::string& phase) {
   last_ = std::move(cur);
 }
 
-json ReportRecorder::window(const std::string& phase, double secs, const std::function<bool()>& stop) {
+json ReportRecorder::window(const std::string& phase, double secs,
+                            const std::function<bool()>& stop) {
   ClusterLook first = last_;
   mem_sum_ = 0;
   mem_looks_ = 0;
-  auto end = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(secs));
+  auto end = Clock::now() +
+             std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(secs));
   while ((Clock::now() < end || mem_looks_ == 0) && !stop()) look(phase);
   auto f = figures(first, last_);
   json nodes = json::array();
@@ -99,8 +103,10 @@ Status wait_ready_recording(ControlClient& events, ReportRecorder& rec, const st
 
 json row_delta(const json& row, const json& prev) {
   json cores = json::array();
-  auto a = prev.value("cpu_cores_percent", json::array()), b = row.value("cpu_cores_percent", json::array());
-  for (size_t i = 0; i < b.size() && i < a.size(); ++i) cores.push_back(b[i].get<double>() - a[i].get<double>());
+  auto a = prev.value("cpu_cores_percent", json::array()),
+       b = row.value("cpu_cores_percent", json::array());
+  for (size_t i = 0; i < b.size() && i < a.size(); ++i)
+    cores.push_back(b[i].get<double>() - a[i].get<double>());
   return {{"cpu_percent", row.value("cpu_percent", 0.0) - prev.value("cpu_percent", 0.0)},
           {"cpu_cores_percent", cores},
           {"mem_used_bytes", static_cast<int64_t>(row.value("mem_used_bytes", uint64_t{0})) -

@@ -5,9 +5,8 @@
 
 #include <chrono>
 #include <functional>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "client/cluster_sample.h"
 #include "client/control_client.h"

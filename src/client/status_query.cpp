@@ -45,15 +45,20 @@ void add_costs(ClusterStatus& s) {
 void add_o2cb_state(ControlClient& c, const ClusterSpec& spec, ClusterStatus& s) {
   std::vector<std::string> running;
   for (const auto& n : s.nodes)
-    if (n.state == "running" || n.state == "starting" || n.state == "failed") running.push_back(n.name);
+    if (n.state == "running" || n.state == "starting" || n.state == "failed")
+      running.push_back(n.name);
   auto probes = run_on_nodes(c, running, {"/bin/sh", "-c", ocfs2::probe_script(spec)}, 15000);
   std::map<std::string, std::vector<std::string>> mounted_on;
   for (auto& n : s.nodes) {
     auto it = probes.find(n.name);
     if (it == probes.end() || it->second.code != 0) continue;
     auto o = ocfs2::parse_probe(it->second.out);
-    n.o2cb = control::NodeO2cb{{o.modules.begin(), o.modules.end()}, o.configfs_mounted, o.dlmfs_mounted,
-                               o.online, o.heartbeat_regions > 0, o.mounts};
+    n.o2cb = control::NodeO2cb{{o.modules.begin(), o.modules.end()},
+                               o.configfs_mounted,
+                               o.dlmfs_mounted,
+                               o.online,
+                               o.heartbeat_regions > 0,
+                               o.mounts};
     for (const auto& d : spec.disks)
       for (const auto& m : o.mounts)
         if (m == d.mount && spec.attached(d, n.name)) mounted_on[d.name].push_back(n.name);

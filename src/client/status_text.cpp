@@ -27,16 +27,18 @@ std::string node_row(const NodeStatus& n, double now_s) {
   std::string cause = n.run ? n.run->last_cause : "";
   int64_t at = n.run ? n.run->last_cause_at_ms : 0;
   if (!cause.empty() && at > 0) cause += " " + human_duration(now_s - at / 1000.0) + " ago";
-  std::string row = fmt::format("{:<12} {:<10} {:<16} {:<22} {:>8} {:>11} {:>8}  {}\n", n.name, n.state, n.address,
-                                pids, human_duration(n.uptime_s), mem ? human_bytes(mem) : "-",
-                                n.run ? n.run->restarts : 0, cause.empty() ? "-" : cause);
+  std::string row =
+      fmt::format("{:<12} {:<10} {:<16} {:<22} {:>8} {:>11} {:>8}  {}\n", n.name, n.state,
+                  n.address, pids, human_duration(n.uptime_s), mem ? human_bytes(mem) : "-",
+                  n.run ? n.run->restarts : 0, cause.empty() ? "-" : cause);
   if (!n.error.empty()) row += fmt::format("  {}: {}\n", n.name, n.error);
   return row;
 }
 
 std::string o2cb_table(const ClusterStatus& s) {
-  std::string out = fmt::format("\nO2CB{:<8} {:<9} {:<11} {:<10} {:<12} {:<12} {:<8} {:<10}\n", "", "configfs",
-                                "nodemanager", "dlm", "dlmfs (/dlm)", "cluster", "heartbeat", "mounts");
+  std::string out =
+      fmt::format("\nO2CB{:<8} {:<9} {:<11} {:<10} {:<12} {:<12} {:<8} {:<10}\n", "", "configfs",
+                  "nodemanager", "dlm", "dlmfs (/dlm)", "cluster", "heartbeat", "mounts");
   for (const auto& n : s.nodes) {
     if (!n.o2cb) continue;
     const auto& o = *n.o2cb;
@@ -54,11 +56,12 @@ std::string o2cb_table(const ClusterStatus& s) {
 }
 
 std::string volume_table(const std::vector<control::VolumeStatus>& volumes) {
-  std::string out = fmt::format("\n{:<12} {:<12} {:>8} {:<9} {}\n", "VOLUME", "MOUNT", "SIZE", "HB", "MOUNTED ON");
+  std::string out = fmt::format("\n{:<12} {:<12} {:>8} {:<9} {}\n", "VOLUME", "MOUNT", "SIZE", "HB",
+                                "MOUNTED ON");
   for (const auto& v : volumes) {
     std::string on = join(v.mounted_on);
-    out += fmt::format("{:<12} {:<12} {:>8} {:<9} {}\n", v.name, v.mount, human_bytes(v.size), v.heartbeat,
-                       on.empty() ? "(none)" : on);
+    out += fmt::format("{:<12} {:<12} {:>8} {:<9} {}\n", v.name, v.mount, human_bytes(v.size),
+                       v.heartbeat, on.empty() ? "(none)" : on);
   }
   return out;
 }
@@ -68,10 +71,10 @@ std::string volume_table(const std::vector<control::VolumeStatus>& volumes) {
 std::string status_text(const ClusterStatus& s, double now_s) {
   std::string out = fmt::format("cluster {}: {}", s.cluster, s.state);
   if (s.supervisor_pid > 0)
-    out += fmt::format(" (supervisor pid {}, switch pid {}, subnet {})", s.supervisor_pid, s.switch_pid,
-                       s.subnet.empty() ? "?" : s.subnet);
-  out += fmt::format("\n{:<12} {:<10} {:<16} {:<22} {:>8} {:>11} {:>8}  {}\n", "NODE", "STATE", "ADDRESS",
-                     "HOST PIDS", "UPTIME", "HOST MEM", "RESTARTS", "LAST CAUSE");
+    out += fmt::format(" (supervisor pid {}, switch pid {}, subnet {})", s.supervisor_pid,
+                       s.switch_pid, s.subnet.empty() ? "?" : s.subnet);
+  out += fmt::format("\n{:<12} {:<10} {:<16} {:<22} {:>8} {:>11} {:>8}  {}\n", "NODE", "STATE",
+                     "ADDRESS", "HOST PIDS", "UPTIME", "HOST MEM", "RESTARTS", "LAST CAUSE");
   for (const auto& n : s.nodes) out += node_row(n, now_s);
   bool any_o2cb = false;
   for (const auto& n : s.nodes) any_o2cb |= n.o2cb.has_value();

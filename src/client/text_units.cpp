@@ -1,7 +1,8 @@
 #include "client/text_units.h"
 
-#include <ctime>
 #include <fmt/format.h>
+
+#include <ctime>
 
 namespace uc::client {
 

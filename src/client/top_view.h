@@ -7,7 +7,18 @@
 
 namespace uc::client {
 
-enum class TopKey { kUp, kDown, kPageUp, kPageDown, kHome, kEnd, kQuit, kSortCpu, kSortMemory, kSortName };
+enum class TopKey {
+  kUp,
+  kDown,
+  kPageUp,
+  kPageDown,
+  kHome,
+  kEnd,
+  kQuit,
+  kSortCpu,
+  kSortMemory,
+  kSortName
+};
 
 // Every key in `bytes` (one read of raw input may hold several); unknown bytes are skipped.
 std::vector<TopKey> decode_keys(std::string_view bytes);

@@ -12,7 +12,8 @@ TEST(TopView, DecodesLettersArrowsAndPagingKeys) {
   EXPECT_EQ(decode_keys("\033[5~\033[6~"), (std::vector<K>{K::kPageUp, K::kPageDown}));
   EXPECT_EQ(decode_keys("\033[H\033[F\033[1~\033[4~\033OA"),
             (std::vector<K>{K::kHome, K::kEnd, K::kHome, K::kEnd, K::kUp}));
-  EXPECT_EQ(decode_keys("cmnjk"), (std::vector<K>{K::kSortCpu, K::kSortMemory, K::kSortName, K::kDown, K::kUp}));
+  EXPECT_EQ(decode_keys("cmnjk"),
+            (std::vector<K>{K::kSortCpu, K::kSortMemory, K::kSortName, K::kDown, K::kUp}));
   EXPECT_TRUE(decode_keys("\033").empty());
   EXPECT_TRUE(decode_keys("\033[").empty());
   EXPECT_TRUE(decode_keys("xyz\033[Z").empty());

@@ -1,9 +1,8 @@
 #include "client/verify_run.h"
 
 #include <fcntl.h>
-#include <signal.h>
-
 #include <fmt/format.h>
+#include <signal.h>
 
 #include <thread>
 
@@ -61,9 +60,10 @@ void VerifyRun::start_worker(const std::string& node) {
   double left = std::chrono::duration<double>(ends_ - Clock::now()).count();
   if (left < 1) return;
   uint64_t seed = o_.seed * 1000003u + std::hash<std::string>{}(job) % 1000000u;
-  auto s = jobs_.start(job, node,
-                       {"perl", "-e", verify::worker_script(), "run", o_.guest_dir, job,
-                        std::to_string(static_cast<int>(left)), std::to_string(seed % 100000000000000000ull)});
+  auto s = jobs_.start(
+      job, node,
+      {"perl", "-e", verify::worker_script(), "run", o_.guest_dir, job,
+       std::to_string(static_cast<int>(left)), std::to_string(seed % 100000000000000000ull)});
   if (s) job_node_[job] = node;
 }
 
@@ -88,7 +88,9 @@ void VerifyRun::pump(Clock::time_point until) {
         [](const std::string&, int, const std::string&) {});
     if (jobs_.running() == 0 && Clock::now() >= ends_) return;
     if (Clock::now() < next_restart_check_ || Clock::now() >= ends_) {
-      if (jobs_.running() == 0) std::this_thread::sleep_until(std::min(until, Clock::now() + std::chrono::milliseconds(500)));
+      if (jobs_.running() == 0)
+        std::this_thread::sleep_until(
+            std::min(until, Clock::now() + std::chrono::milliseconds(500)));
       continue;
     }
     next_restart_check_ = Clock::now() + std::chrono::seconds(2);
@@ -106,10 +108,12 @@ void VerifyRun::finish() {
   pump(ends_ + std::chrono::seconds(1));
   // A worker ends its current operation and exits by itself; one on a stuck node is told to.
   auto handler = [this](const std::string& job, const std::string& line) { on_line(job, line); };
-  jobs_.run_until(Clock::now() + std::chrono::seconds(20), handler, [](const std::string&, int, const std::string&) {});
+  jobs_.run_until(Clock::now() + std::chrono::seconds(20), handler,
+                  [](const std::string&, int, const std::string&) {});
   if (jobs_.running() > 0) {
     jobs_.signal_all(SIGTERM);
-    jobs_.run_until(Clock::now() + std::chrono::seconds(10), handler, [](const std::string&, int, const std::string&) {});
+    jobs_.run_until(Clock::now() + std::chrono::seconds(10), handler,
+                    [](const std::string&, int, const std::string&) {});
   }
   if (jobs_.running() > 0) jobs_.signal_all(SIGKILL);
   ::fsync(acks_file_.get());
@@ -119,7 +123,8 @@ Result<verify::VerifyReport> VerifyRun::check() {
   auto nodes = running_nodes();
   if (nodes.empty()) return err("no node is running to read the volume from");
   for (const auto& n : nodes) {
-    auto dump = GuestJobs::capture(o_.control_socket, n, {"perl", "-e", verify::worker_script(), "dump", o_.guest_dir},
+    auto dump = GuestJobs::capture(o_.control_socket, n,
+                                   {"perl", "-e", verify::worker_script(), "dump", o_.guest_dir},
                                    kDumpTimeoutMs, kMaxDumpBytes);
     if (!dump) return err("reading the volume on " + dump.error().message);
     if (auto s = checker_.add_dump(n, *dump); !s) return err(n + "'s dump: " + s.error().message);

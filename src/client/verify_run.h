@@ -20,8 +20,8 @@ namespace uc::client {
 
 struct VerifyRunOptions {
   std::string control_socket;
-  std::string guest_dir;   // on the shared volume, e.g. /cluster/verify/RUN
-  std::string host_dir;    // acks.jsonl and report.json go here
+  std::string guest_dir;  // on the shared volume, e.g. /cluster/verify/RUN
+  std::string host_dir;   // acks.jsonl and report.json go here
   double duration_s = 30;
   uint64_t seed = 1;
 };
@@ -46,7 +46,9 @@ class VerifyRun {
 
   uint64_t acks() const { return acks_; }
   // Acks per node in each whole second since start() (for chaos's throughput chart).
-  const std::map<std::string, std::map<int64_t, uint64_t>>& acks_per_second() const { return per_second_; }
+  const std::map<std::string, std::map<int64_t, uint64_t>>& acks_per_second() const {
+    return per_second_;
+  }
   Clock::time_point started_at() const { return started_; }
 
  private:
@@ -58,7 +60,7 @@ class VerifyRun {
   GuestJobs jobs_;
   verify::VerifyChecker checker_;
   Fd acks_file_;
-  std::map<std::string, int> incarnation_;    // node -> workers started on it
+  std::map<std::string, int> incarnation_;  // node -> workers started on it
   std::map<std::string, std::string> job_node_;
   Clock::time_point started_, ends_;
   Clock::time_point next_restart_check_{};

@@ -1,19 +1,19 @@
 #include "image/root_image.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "paths/state_paths.h"
 #include "config/cluster_file.h"
 #include "node/kernel_cmdline.h"
+#include "paths/state_paths.h"
 #include "sys/files.h"
 #include "sys/fnv_hash.h"
 #include "sys/logged_run.h"
@@ -91,7 +91,8 @@ Result<ImageBuild> ensure_image(const ImageRecipe& r, const Progress& progress, 
     progress("waiting for another image build to finish");
     ::flock(lockfd->get(), LOCK_EX);
   }
-  if (!rebuild && path_exists(img) && path_exists(dir + "/manifest.json")) return ImageBuild{img, false};
+  if (!rebuild && path_exists(img) && path_exists(dir + "/manifest.json"))
+    return ImageBuild{img, false};
 
   auto t0 = std::chrono::steady_clock::now();
   auto tmp = TempDir::create(state_root(), ".image-build-");
@@ -100,8 +101,10 @@ Result<ImageBuild> ensure_image(const ImageRecipe& r, const Progress& progress, 
   std::string tar = cache_dir() + "/packages-" + package_key(r) + ".tar";
 
   if (rebuild || !path_exists(tar)) {
-    progress(fmt::format("[1/4] downloading and installing Debian {} packages with mmdebstrap "
-                         "(about 20-40 s)", r.suite));
+    progress(
+        fmt::format("[1/4] downloading and installing Debian {} packages with mmdebstrap "
+                    "(about 20-40 s)",
+                    r.suite));
     std::string inc;
     for (auto& p : r.packages) inc += (inc.empty() ? "" : ",") + p;
     std::string part = tmp->path() + "/packages.tar";
@@ -118,8 +121,9 @@ Result<ImageBuild> ensure_image(const ImageRecipe& r, const Progress& progress, 
 
   progress(fmt::format("[3/4] adding UML modules {}, depmod, the guest agent", r.kernel_version));
   UC_TRY(make_dirs(tree + "/lib/modules", 0755));
-  UC_TRY(step({"cp", "-a", std::string(kModulesRoot) + "/" + r.kernel_version,
-               tree + "/lib/modules/"}, log));
+  UC_TRY(
+      step({"cp", "-a", std::string(kModulesRoot) + "/" + r.kernel_version, tree + "/lib/modules/"},
+           log));
   // The host has no depmod; the image's own does the job in a chroot.
   UC_TRY(step({"chroot", tree, "/sbin/depmod", r.kernel_version}, log));
   UC_TRY(copy_file(r.agent_path, tree + node::kAgentPath, 0755));
@@ -134,7 +138,8 @@ Result<ImageBuild> ensure_image(const ImageRecipe& r, const Progress& progress, 
   std::string part = img + ".part";
   ::unlink(part.c_str());
   if (auto st = step({"mke2fs", "-q", "-F", "-t", "ext4", "-L", "umlroot", "-d", tree, part,
-                      std::to_string(r.size / 1024) + "k"}, log);
+                      std::to_string(r.size / 1024) + "k"},
+                     log);
       !st) {
     ::unlink(part.c_str());
     if (new_dir) (void)remove_tree(dir);  // no half-made image folder
@@ -149,7 +154,8 @@ Result<ImageBuild> ensure_image(const ImageRecipe& r, const Progress& progress, 
                    {"kernel_version", r.kernel_version},
                    {"size", r.size},
                    {"built_at", std::chrono::duration_cast<std::chrono::seconds>(
-                                    std::chrono::system_clock::now().time_since_epoch()).count()},
+                                    std::chrono::system_clock::now().time_since_epoch())
+                                    .count()},
                    {"build_seconds", seconds_since(t0)}};
   UC_TRY(write_file_atomic(dir + "/manifest.json", m.dump(2) + "\n", 0600));
   progress(fmt::format("image {} built in {:.1f} s", *key, seconds_since(t0)));

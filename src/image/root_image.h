@@ -27,8 +27,8 @@ struct ImageRecipe {
 
 struct ImageInfo {
   std::string key;
-  std::string path;       // rootfs.img
-  uint64_t size = 0;      // apparent
+  std::string path;   // rootfs.img
+  uint64_t size = 0;  // apparent
   uint64_t disk_bytes = 0;
   std::string suite;
   std::string kernel_version;
@@ -46,7 +46,8 @@ struct ImageBuild {
   bool built = false;  // built now (not found in the cache)
 };
 // The cached image for `r`, building it first if needed (or if `rebuild`).
-Result<ImageBuild> ensure_image(const ImageRecipe& r, const Progress& progress, bool rebuild = false);
+Result<ImageBuild> ensure_image(const ImageRecipe& r, const Progress& progress,
+                                bool rebuild = false);
 // The same for a cluster's definition (its [image] and its first node's kernel).
 Result<ImageBuild> image_for(const ClusterSpec& spec, const Progress& progress, bool rebuild);
 std::vector<ImageInfo> list_images();

@@ -11,9 +11,9 @@
 namespace uc {
 
 enum class ErrorCode {
-  kFailed,     // the operation was tried and did not work (exit 1)
-  kBadInput,   // the user's arguments or files are wrong: nothing was tried (exit 2)
-  kCannotRun,  // exec: umlcluster could not run the command at all (exit 125)
+  kFailed,       // the operation was tried and did not work (exit 1)
+  kBadInput,     // the user's arguments or files are wrong: nothing was tried (exit 2)
+  kCannotRun,    // exec: umlcluster could not run the command at all (exit 125)
   kInterrupted,  // stopped by a signal (Ctrl-C) part-way (exit 130)
 };
 
@@ -74,8 +74,8 @@ Error errno_error(const std::string& what, int errnum);
 }  // namespace uc
 
 // Propagate an error from an expression yielding Result/Status.
-#define UC_TRY(expr)                                     \
-  do {                                                   \
-    auto&& uc_try_r_ = (expr);                           \
-    if (!uc_try_r_.ok()) return uc_try_r_.error();       \
+#define UC_TRY(expr)                               \
+  do {                                             \
+    auto&& uc_try_r_ = (expr);                     \
+    if (!uc_try_r_.ok()) return uc_try_r_.error(); \
   } while (0)

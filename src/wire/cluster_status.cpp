@@ -7,8 +7,8 @@ namespace {
 
 using json = nlohmann::json;
 
-constexpr const char* kRunKeys[] = {"number",        "started_at_ms", "ready_ms",         "booted_ms",
-                                    "guest_boot_ms", "boot_id",       "restart",          "restarts",
+constexpr const char* kRunKeys[] = {"number",        "started_at_ms",   "ready_ms", "booted_ms",
+                                    "guest_boot_ms", "boot_id",         "restart",  "restarts",
                                     "last_cause",    "last_cause_at_ms"};
 
 const char* said(bool v, const char* yes, const char* no) { return v ? yes : no; }
@@ -25,8 +25,8 @@ json o2cb_json(const NodeO2cb& o) {
 }
 
 json node_json(const NodeStatus& n) {
-  json j{{"name", n.name},   {"state", n.state},       {"address", n.address},
-         {"pid", n.pid},     {"uptime_s", n.uptime_s}, {"memory_limit_bytes", n.memory_limit_bytes},
+  json j{{"name", n.name},  {"state", n.state},       {"address", n.address},
+         {"pid", n.pid},    {"uptime_s", n.uptime_s}, {"memory_limit_bytes", n.memory_limit_bytes},
          {"error", n.error}};
   if (const auto& r = n.run) {
     j.update({{"number", r->number},
@@ -141,8 +141,11 @@ const NodeStatus* ClusterStatus::find(const std::string& node) const {
 json to_json(const ClusterStatus& s) {
   json nodes = json::array();
   for (const auto& n : s.nodes) nodes.push_back(node_json(n));
-  json j{{"cluster", s.cluster},           {"state", s.state},   {"supervisor_pid", s.supervisor_pid},
-         {"switch_pid", s.switch_pid}, {"nodes", nodes}};
+  json j{{"cluster", s.cluster},
+         {"state", s.state},
+         {"supervisor_pid", s.supervisor_pid},
+         {"switch_pid", s.switch_pid},
+         {"nodes", nodes}};
   if (!s.subnet.empty()) j["subnet"] = s.subnet;
   if (s.volumes) {
     json volumes = json::array();

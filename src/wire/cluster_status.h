@@ -18,7 +18,7 @@ namespace uc::control {
 
 // What only a running supervisor knows of a node: its boots, restarts and their causes.
 struct NodeRun {
-  int number = 0;  // OCFS2 node number
+  int number = 0;             // OCFS2 node number
   int64_t started_at_ms = 0;  // wall clock of the last launch
   int64_t ready_ms = 0;       // from launch to ready (0: not yet)
   int64_t booted_ms = 0;      // from launch to the agent's first hello (0: not yet)
@@ -72,7 +72,7 @@ struct VolumeStatus {
   std::string name;
   std::string mount;
   uint64_t size = 0;
-  std::string heartbeat;  // local or global
+  std::string heartbeat;                // local or global
   std::vector<std::string> attached;    // the nodes that should mount it
   std::vector<std::string> mounted_on;  // the nodes that have
 
@@ -95,6 +95,7 @@ struct ClusterStatus {
 nlohmann::json to_json(const ClusterStatus& s);
 // Fields a supervisor of another version may not send take their defaults; a field of the
 // wrong type is an error naming it ("status.nodes[1].pid: not an integer").
-Result<ClusterStatus> cluster_status_from_json(const nlohmann::json& j, const std::string& path = "status");
+Result<ClusterStatus> cluster_status_from_json(const nlohmann::json& j,
+                                               const std::string& path = "status");
 
 }  // namespace uc::control

@@ -19,7 +19,8 @@ ClusterStatus running_cluster() {
   n.pid = 4242;
   n.uptime_s = 3.25;
   n.memory_limit_bytes = 256u << 20;
-  n.run = NodeRun{0, 1764000001000, 5200, 1800, 1500, "0f3e", "on-failure", 1, "crash", 1764000000000};
+  n.run =
+      NodeRun{0, 1764000001000, 5200, 1800, 1500, "0f3e", "on-failure", 1, "crash", 1764000000000};
   s.nodes.push_back(n);
   return s;
 }
@@ -27,8 +28,10 @@ ClusterStatus running_cluster() {
 TEST(ClusterStatus, RoundTripsWithEveryPart) {
   auto s = running_cluster();
   s.nodes[0].costs = NodeCosts{{4242, 4243}, 123456789};
-  s.nodes[0].o2cb = NodeO2cb{{{"ocfs2_dlm", true}, {"ocfs2_nodemanager", false}}, true, true, true, false, {"/cluster"}};
-  s.volumes = std::vector<VolumeStatus>{{"shared", "/cluster", 1u << 30, "local", {"node0"}, {"node0"}}};
+  s.nodes[0].o2cb = NodeO2cb{
+      {{"ocfs2_dlm", true}, {"ocfs2_nodemanager", false}}, true, true, true, false, {"/cluster"}};
+  s.volumes =
+      std::vector<VolumeStatus>{{"shared", "/cluster", 1u << 30, "local", {"node0"}, {"node0"}}};
   auto back = cluster_status_from_json(to_json(s));
   ASSERT_TRUE(back) << back.error().message;
   EXPECT_EQ(*back, s);
@@ -62,21 +65,26 @@ TEST(ClusterStatus, AStoppedClusterHasTheFieldsItAlwaysHad) {
 TEST(ClusterStatus, O2cbStateIsWrittenInWords) {
   auto s = running_cluster();
   s.nodes[0].o2cb = NodeO2cb{{{"ocfs2_dlm", true}}, true, false, true, false, {"/cluster"}};
-  EXPECT_EQ(to_json(s)["nodes"][0]["o2cb"].dump(),
-            R"({"cluster":"online","configfs":"mounted","heartbeat":"not active","modules":{"ocfs2_dlm":"loaded"},)"
-            R"("mounts":["/cluster"],"ocfs2_dlmfs":"not mounted"})");
+  EXPECT_EQ(
+      to_json(s)["nodes"][0]["o2cb"].dump(),
+      R"({"cluster":"online","configfs":"mounted","heartbeat":"not active","modules":{"ocfs2_dlm":"loaded"},)"
+      R"("mounts":["/cluster"],"ocfs2_dlmfs":"not mounted"})");
 }
 
 TEST(ClusterStatus, FieldsOfAnotherVersionAreOptionalButTyped) {
-  auto bare = cluster_status_from_json(nlohmann::json::parse(R"({"cluster":"c","nodes":[{"name":"n"}]})"));
+  auto bare =
+      cluster_status_from_json(nlohmann::json::parse(R"({"cluster":"c","nodes":[{"name":"n"}]})"));
   ASSERT_TRUE(bare);
   EXPECT_EQ(bare->nodes[0].state, "");
   EXPECT_FALSE(bare->nodes[0].run);
-  auto extra = cluster_status_from_json(nlohmann::json::parse(R"({"nodes":[{"name":"n","future":1}],"more":{}})"));
+  auto extra = cluster_status_from_json(
+      nlohmann::json::parse(R"({"nodes":[{"name":"n","future":1}],"more":{}})"));
   EXPECT_TRUE(extra);
-  for (const char* bad : {R"({"nodes":{}})", R"({"nodes":[3]})", R"({"nodes":[{"name":"n","uptime_s":"1"}]})",
-                          R"({"nodes":[{"name":"n","pids":[1,"2"]}]})", R"({"nodes":[{"name":"n","o2cb":[]}]})",
-                          R"({"volumes":[{"size":-1}]})", R"({"supervisor_pid":1.5})", R"({"switch_pid":99999999999})"})
+  for (const char* bad :
+       {R"({"nodes":{}})", R"({"nodes":[3]})", R"({"nodes":[{"name":"n","uptime_s":"1"}]})",
+        R"({"nodes":[{"name":"n","pids":[1,"2"]}]})", R"({"nodes":[{"name":"n","o2cb":[]}]})",
+        R"({"volumes":[{"size":-1}]})", R"({"supervisor_pid":1.5})",
+        R"({"switch_pid":99999999999})"})
     EXPECT_FALSE(cluster_status_from_json(nlohmann::json::parse(bad))) << bad;
   EXPECT_FALSE(cluster_status_from_json(nlohmann::json::array()));
 }

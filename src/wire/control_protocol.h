@@ -25,10 +25,10 @@ struct Request {
   int64_t for_ms = 0;              // kFreeze and later: end by itself after this long (0: never)
   bool hold = false;               // kCrash: keep it down (no restart)
   std::vector<std::vector<std::string>> groups;  // kPartition
-  bool one_way = false;            // kPartition: only frames from the first group are dropped
-  int64_t delay_ms = 0;            // kNet, kDiskSlow
-  int64_t jitter_ms = 0;           // kNet
-  double loss_pct = 0;             // kNet
+  bool one_way = false;   // kPartition: only frames from the first group are dropped
+  int64_t delay_ms = 0;   // kNet, kDiskSlow
+  int64_t jitter_ms = 0;  // kNet
+  double loss_pct = 0;    // kNet
 };
 std::string encode(const Request& r);
 Result<Request> decode_request(std::string_view payload);
@@ -41,8 +41,8 @@ Result<Fault> fault_of(const Request& r);
 struct Reply {
   bool ok = true;
   std::string error;
-  std::vector<std::string> started;             // kStart, kRestart
-  std::optional<ClusterStatus> status;           // kStatus, kSubscribe, kStart, kAddNode, kRestart
+  std::vector<std::string> started;     // kStart, kRestart
+  std::optional<ClusterStatus> status;  // kStatus, kSubscribe, kStart, kAddNode, kRestart
   std::optional<std::vector<FaultRecord>> faults;  // kFaults; kClearFaults, kHeal: those ended
 };
 std::string encode(const Reply& r);

@@ -35,13 +35,16 @@ TEST(ControlProtocol, RequestBytesArePinned) {
   part.groups = {{"node0"}, {"node1", "node2"}};
   part.one_way = true;
   part.for_ms = 8000;
-  EXPECT_EQ(encode(part), R"({"for_ms":8000,"groups":[["node0"],["node1","node2"]],"one_way":true,"op":"partition"})");
+  EXPECT_EQ(
+      encode(part),
+      R"({"for_ms":8000,"groups":[["node0"],["node1","node2"]],"one_way":true,"op":"partition"})");
   Request net{Op::kNet};
   net.node = "node1";
   net.delay_ms = 200;
   net.jitter_ms = 20;
   net.loss_pct = 2.5;
-  EXPECT_EQ(encode(net), R"({"delay_ms":200,"jitter_ms":20,"loss_pct":2.5,"node":"node1","op":"net"})");
+  EXPECT_EQ(encode(net),
+            R"({"delay_ms":200,"jitter_ms":20,"loss_pct":2.5,"node":"node1","op":"net"})");
   Request stall{Op::kDiskStall};
   stall.node = "node0";
   EXPECT_EQ(encode(stall), R"({"node":"node0","op":"disk_stall"})");
@@ -52,8 +55,10 @@ TEST(ControlProtocol, BadRequestsAreRefusedWithAReason) {
   EXPECT_FALSE(decode_request("[]"));
   EXPECT_FALSE(decode_request(""));
   EXPECT_FALSE(decode_request(R"({"op":"start")"));  // cut short
-  EXPECT_NE(decode_request(R"({"op":"explode"})").error().message.find("explode"), std::string::npos);
-  EXPECT_EQ(decode_request(R"({"op":"start","nodes":"node0"})").error().message, "nodes: not a list");
+  EXPECT_NE(decode_request(R"({"op":"explode"})").error().message.find("explode"),
+            std::string::npos);
+  EXPECT_EQ(decode_request(R"({"op":"start","nodes":"node0"})").error().message,
+            "nodes: not a list");
   EXPECT_FALSE(decode_request(R"({"op":"start","nodes":[1]})"));
   EXPECT_EQ(decode_request(R"({"op":"freeze"})").error().message, "freeze needs a node");
   EXPECT_FALSE(decode_request(R"({"op":7})"));
@@ -61,7 +66,8 @@ TEST(ControlProtocol, BadRequestsAreRefusedWithAReason) {
   EXPECT_FALSE(decode_request(R"({"op":"freeze","node":"n","for_ms":"5"})"));
   EXPECT_FALSE(decode_request(R"({"op":"freeze","node":"n","for_ms":1e300})"));
   EXPECT_FALSE(decode_request(R"({"op":"freeze","node":"n","for_ms":18446744073709551615})"));
-  EXPECT_EQ(decode_request(R"({"op":"crash","node":"n","hold":1})").error().message, "hold: not true or false");
+  EXPECT_EQ(decode_request(R"({"op":"crash","node":"n","hold":1})").error().message,
+            "hold: not true or false");
   EXPECT_FALSE(decode_request(R"({"op":"crash"})"));
   EXPECT_FALSE(decode_request(R"({"op":"net","node":"n","loss_pct":101})"));
   EXPECT_FALSE(decode_request(R"({"op":"partition","groups":[["a"],[1]]})"));
@@ -105,7 +111,8 @@ TEST(ControlProtocol, RepliesAndProgressRoundTrip) {
   ASSERT_TRUE(p);
   EXPECT_EQ(p->state, "restarting");
   EXPECT_EQ(p->type, "died");
-  EXPECT_EQ(encode(Progress{"n", "running", "", "up"}), R"({"message":"up","node":"n","state":"running","type":""})");
+  EXPECT_EQ(encode(Progress{"n", "running", "", "up"}),
+            R"({"message":"up","node":"n","state":"running","type":""})");
   EXPECT_FALSE(decode_progress(R"({"state":"x"})"));
   EXPECT_FALSE(decode_progress(R"({"node":"n","state":3})"));
 }
@@ -152,13 +159,17 @@ TEST(ControlProtocol, RepliesOfThePreviousVersionReadAndAreWrittenByteForByte) {
 TEST(ControlProtocol, ABadFieldInAReplyIsAnErrorNamingIt) {
   EXPECT_EQ(decode_reply(R"({"ok":"yes"})").error().message, "ok: not true or false");
   EXPECT_EQ(decode_reply(R"({"ok":true,"status":[]})").error().message, "status: not an object");
-  EXPECT_EQ(decode_reply(R"({"ok":true,"status":{"nodes":[{"name":"a"},{"name":"b","pid":"12"}]}})").error().message,
+  EXPECT_EQ(decode_reply(R"({"ok":true,"status":{"nodes":[{"name":"a"},{"name":"b","pid":"12"}]}})")
+                .error()
+                .message,
             "status.nodes[1].pid: not an integer");
   EXPECT_EQ(decode_reply(R"({"ok":true,"status":{"nodes":[{"state":"running"}]}})").error().message,
             "status.nodes[0].name: missing");
   EXPECT_EQ(decode_reply(R"({"ok":true,"faults":[{"kind":"meteor"}]})").error().message,
             "faults[0].kind: unknown fault \"meteor\"");
-  EXPECT_EQ(decode_reply(R"({"ok":true,"faults":[{"kind":"net","params":{"loss_pct":"x"}}]})").error().message,
+  EXPECT_EQ(decode_reply(R"({"ok":true,"faults":[{"kind":"net","params":{"loss_pct":"x"}}]})")
+                .error()
+                .message,
             "faults[0].params.loss_pct: not a number");
   EXPECT_FALSE(decode_reply(R"({"ok":true,"status":{"nodes":[{"name":"a","pid":-4}]}})"));
   EXPECT_FALSE(decode_reply(R"({"ok":true,"started":[1]})"));
@@ -166,7 +177,8 @@ TEST(ControlProtocol, ABadFieldInAReplyIsAnErrorNamingIt) {
 
 TEST(ControlProtocol, TruncatedAndHostileRepliesNeverThrow) {
   std::string whole = kOldStatusReply;
-  for (size_t len = 0; len < whole.size(); ++len) EXPECT_FALSE(decode_reply(whole.substr(0, len))) << len;
+  for (size_t len = 0; len < whole.size(); ++len)
+    EXPECT_FALSE(decode_reply(whole.substr(0, len))) << len;
   std::string bytes = kOldFaultsReply;
   for (size_t i = 0; i < bytes.size(); ++i) {
     std::string b = bytes;

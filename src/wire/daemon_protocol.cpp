@@ -1,7 +1,7 @@
 #include "wire/daemon_protocol.h"
 
-#include <cstddef>
 #include <algorithm>
+#include <cstddef>
 #include <cstring>
 
 namespace uc::net {

@@ -26,11 +26,14 @@ std::optional<FaultKind> fault_kind_of(Op op) {
 
 json params_json(FaultKind k, const FaultParams& p) {
   switch (k) {
-    case FaultKind::kPartition: return {{"groups", p.groups}, {"one_way", p.one_way}};
+    case FaultKind::kPartition:
+      return {{"groups", p.groups}, {"one_way", p.one_way}};
     case FaultKind::kNet:
       return {{"delay_ms", p.delay_ms}, {"jitter_ms", p.jitter_ms}, {"loss_pct", p.loss_pct}};
-    case FaultKind::kDiskSlow: return {{"delay_ms", p.delay_ms}};
-    default: return json::object();
+    case FaultKind::kDiskSlow:
+      return {{"delay_ms", p.delay_ms}};
+    default:
+      return json::object();
   }
 }
 
@@ -44,7 +47,8 @@ Result<FaultParams> params_from_json(const json& j, const std::string& path) {
       auto& out = p.groups.emplace_back();
       if (!g.is_array()) return err(r.path("groups", i) + ": not a list of node names");
       for (const auto& n : g) {
-        if (!n.is_string()) return err(r.path("groups", i) + ": holds something that is not a name");
+        if (!n.is_string())
+          return err(r.path("groups", i) + ": holds something that is not a name");
         out.push_back(n.get<std::string>());
       }
     }

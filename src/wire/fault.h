@@ -75,8 +75,8 @@ struct FaultRecord {
   FaultKind kind = FaultKind::kFreeze;
   std::string node;
   FaultParams params;
-  int64_t started_at_ms = 0;            // wall clock
-  std::optional<int64_t> ends_at_ms;    // wall clock
+  int64_t started_at_ms = 0;          // wall clock
+  std::optional<int64_t> ends_at_ms;  // wall clock
 
   bool operator==(const FaultRecord&) const = default;
 };

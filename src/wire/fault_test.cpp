@@ -27,8 +27,10 @@ TEST(FaultTable, EveryKindHasOneRowAndANameThatReadsBack) {
 
 TEST(FaultParams, OnlyTheKindsOwnFieldsAreWritten) {
   FaultParams p{{{"a"}, {"b", "c"}}, true, 200, 10, 2.5};
-  EXPECT_EQ(params_json(FaultKind::kPartition, p).dump(), R"({"groups":[["a"],["b","c"]],"one_way":true})");
-  EXPECT_EQ(params_json(FaultKind::kNet, p).dump(), R"({"delay_ms":200,"jitter_ms":10,"loss_pct":2.5})");
+  EXPECT_EQ(params_json(FaultKind::kPartition, p).dump(),
+            R"({"groups":[["a"],["b","c"]],"one_way":true})");
+  EXPECT_EQ(params_json(FaultKind::kNet, p).dump(),
+            R"({"delay_ms":200,"jitter_ms":10,"loss_pct":2.5})");
   EXPECT_EQ(params_json(FaultKind::kDiskSlow, p).dump(), R"({"delay_ms":200})");
   EXPECT_EQ(params_json(FaultKind::kFreeze, p).dump(), "{}");
   EXPECT_EQ(params_json(FaultKind::kDiskStall, p).dump(), "{}");
@@ -42,9 +44,12 @@ TEST(FaultRecord, RoundTripsAndRefusesBadFields) {
   f.ends_at_ms.reset();
   EXPECT_TRUE(to_json(f)["ends_at_ms"].is_null());
   EXPECT_EQ(*fault_record_from_json(to_json(f), "f"), f);
-  auto bad = [](const char* text) { return fault_record_from_json(nlohmann::json::parse(text), "faults[0]"); };
+  auto bad = [](const char* text) {
+    return fault_record_from_json(nlohmann::json::parse(text), "faults[0]");
+  };
   EXPECT_EQ(bad(R"({"id":1})").error().message, "faults[0].kind: missing");
-  EXPECT_EQ(bad(R"({"kind":"freeze","id":-1})").error().message, "faults[0].id: not a count (an integer, 0 or more)");
+  EXPECT_EQ(bad(R"({"kind":"freeze","id":-1})").error().message,
+            "faults[0].id: not a count (an integer, 0 or more)");
   EXPECT_EQ(bad(R"({"kind":"partition","params":{"groups":[["a"],"b"]}})").error().message,
             "faults[0].params.groups[1]: not a list of node names");
   EXPECT_FALSE(bad(R"({"kind":"freeze","ends_at_ms":"soon"})"));

@@ -13,11 +13,21 @@ uint32_t get_u32(const char* p) {
 }
 bool known_type(uint8_t t) {
   switch (static_cast<FrameType>(t)) {
-    case FrameType::kHello: case FrameType::kPing: case FrameType::kPong: case FrameType::kAck:
-    case FrameType::kExec: case FrameType::kStdin: case FrameType::kStdinEof:
-    case FrameType::kStdout: case FrameType::kStderr: case FrameType::kExit:
-    case FrameType::kResize: case FrameType::kSignal: case FrameType::kRequest:
-    case FrameType::kReply: case FrameType::kEvent:
+    case FrameType::kHello:
+    case FrameType::kPing:
+    case FrameType::kPong:
+    case FrameType::kAck:
+    case FrameType::kExec:
+    case FrameType::kStdin:
+    case FrameType::kStdinEof:
+    case FrameType::kStdout:
+    case FrameType::kStderr:
+    case FrameType::kExit:
+    case FrameType::kResize:
+    case FrameType::kSignal:
+    case FrameType::kRequest:
+    case FrameType::kReply:
+    case FrameType::kEvent:
       return true;
   }
   return false;
@@ -49,7 +59,8 @@ std::optional<Frame> FrameDecoder::next() {
   for (;;) {
     // Resynchronise on the magic: anything before it is noise (a console banner, a torn frame).
     size_t start = 0;
-    while (start < buf_.size() && !(buf_[start] == 'U' && (start + 1 == buf_.size() || buf_[start + 1] == 'C')))
+    while (start < buf_.size() &&
+           !(buf_[start] == 'U' && (start + 1 == buf_.size() || buf_[start + 1] == 'C')))
       ++start;
     if (start > 0) {
       skipped_ += start;
@@ -65,8 +76,7 @@ std::optional<Frame> FrameDecoder::next() {
       continue;
     }
     if (buf_.size() < kFrameHeader + len) return std::nullopt;
-    Frame f{static_cast<FrameType>(type), get_u32(buf_.data() + 3),
-            buf_.substr(kFrameHeader, len)};
+    Frame f{static_cast<FrameType>(type), get_u32(buf_.data() + 3), buf_.substr(kFrameHeader, len)};
     buf_.erase(0, kFrameHeader + len);
     return f;
   }

@@ -17,21 +17,21 @@
 namespace uc {
 
 enum class FrameType : uint8_t {
-  kHello = 1,      // agent -> host: JSON {version, hostname, uptime_ms, boot_id}
+  kHello = 1,  // agent -> host: JSON {version, hostname, uptime_ms, boot_id}
   kPing = 2,
   kPong = 3,
-  kAck = 4,        // agent -> host: u32 LE, bytes of the link it has read (flow control)
-  kExec = 10,      // open a session: JSON {argv, env, tty, rows, cols, node}
-  kStdin = 11,     // raw bytes
+  kAck = 4,     // agent -> host: u32 LE, bytes of the link it has read (flow control)
+  kExec = 10,   // open a session: JSON {argv, env, tty, rows, cols, node}
+  kStdin = 11,  // raw bytes
   kStdinEof = 12,
-  kStdout = 13,    // raw bytes
-  kStderr = 14,    // raw bytes
-  kExit = 15,      // JSON {code, signal}
-  kResize = 16,    // JSON {rows, cols}
-  kSignal = 17,    // JSON {signal}
-  kRequest = 20,   // CLI -> supervisor: JSON {op, ...}
-  kReply = 21,     // supervisor -> CLI: JSON
-  kEvent = 22,     // supervisor -> CLI: JSON progress event
+  kStdout = 13,   // raw bytes
+  kStderr = 14,   // raw bytes
+  kExit = 15,     // JSON {code, signal}
+  kResize = 16,   // JSON {rows, cols}
+  kSignal = 17,   // JSON {signal}
+  kRequest = 20,  // CLI -> supervisor: JSON {op, ...}
+  kReply = 21,    // supervisor -> CLI: JSON
+  kEvent = 22,    // supervisor -> CLI: JSON progress event
 };
 
 inline constexpr size_t kFrameHeader = 11;

@@ -17,7 +17,8 @@ TEST(Frame, EncodesHeader) {
 
 TEST(Frame, DecodesAcrossArbitrarySplits) {
   std::string stream;
-  for (int i = 0; i < 50; ++i) stream += encode_frame(FrameType::kStderr, i, std::string(i * 7, 'a' + i % 26));
+  for (int i = 0; i < 50; ++i)
+    stream += encode_frame(FrameType::kStderr, i, std::string(i * 7, 'a' + i % 26));
   for (size_t chunk : {1u, 3u, 11u, 64u, 4096u}) {
     FrameDecoder d;
     int seen = 0;

@@ -9,7 +9,9 @@ namespace {
 
 using json = nlohmann::json;
 
-Result<json> parse_object(std::string_view payload) { return wire::parse_object(payload, kMaxJsonDepth); }
+Result<json> parse_object(std::string_view payload) {
+  return wire::parse_object(payload, kMaxJsonDepth);
+}
 
 // An integer field within [lo, hi]; `absent` when missing.
 Result<int64_t> int_field(const json& j, const char* key, int64_t lo, int64_t hi, int64_t absent) {
@@ -65,7 +67,9 @@ Result<AgentHello> parse_hello(std::string_view payload) {
   }
   auto boot = string_field(*j, "boot_id", 64);
   if (!boot) return boot.error();
-  if (!printable(*boot, [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || c == '-'; }))
+  if (!printable(*boot, [](char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || c == '-';
+      }))
     return err("boot_id is not a UUID");
   h.boot_id = *boot;
   return h;

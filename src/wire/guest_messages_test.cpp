@@ -6,7 +6,8 @@ namespace uc::cluster {
 namespace {
 
 TEST(GuestMessages, AGoodHelloParses) {
-  auto h = parse_hello(R"({"version":4,"hostname":"node1","uptime_ms":"1834","boot_id":"0f3e-9a"})");
+  auto h =
+      parse_hello(R"({"version":4,"hostname":"node1","uptime_ms":"1834","boot_id":"0f3e-9a"})");
   ASSERT_TRUE(h) << h.error().message;
   EXPECT_EQ(h->version, 4);
   EXPECT_EQ(h->hostname, "node1");
@@ -20,7 +21,7 @@ TEST(GuestMessages, AGoodHelloParses) {
 
 TEST(GuestMessages, HostileHellosAreRefusedWithAReason) {
   const char* bad[] = {
-      R"({"version":"x"})",                        // the issue's frame: a string for a number
+      R"({"version":"x"})",  // the issue's frame: a string for a number
       R"({"version":1.5})",
       R"({"version":-1})",
       R"({"version":99999999999999999999999})",
@@ -80,9 +81,11 @@ TEST(GuestMessages, ExitIsCheckedAndReencoded) {
 // The agents write these bytes by hand today; the structs must read and write the same.
 TEST(GuestMessages, HelloAndExitBytesArePinned) {
   EXPECT_EQ(encode_exit({0, 0, ""}), R"({"code":0,"signal":0})");
-  EXPECT_EQ(encode_exit({125, 0, "node0 is stopped"}), R"({"code":125,"error":"node0 is stopped","signal":0})");
+  EXPECT_EQ(encode_exit({125, 0, "node0 is stopped"}),
+            R"({"code":125,"error":"node0 is stopped","signal":0})");
   AgentHello h{4, "node1", 1834, "0f3e-9a"};
-  EXPECT_EQ(encode_hello(h), R"({"boot_id":"0f3e-9a","hostname":"node1","uptime_ms":1834,"version":4})");
+  EXPECT_EQ(encode_hello(h),
+            R"({"boot_id":"0f3e-9a","hostname":"node1","uptime_ms":1834,"version":4})");
   auto back = parse_hello(encode_hello(h));
   ASSERT_TRUE(back);
   EXPECT_EQ(back->uptime_ms, 1834);
@@ -95,8 +98,8 @@ TEST(GuestMessages, ReadSessionFilesAreStringsOrRefused) {
   ASSERT_TRUE(f) << f.error().message;
   EXPECT_EQ((*f)["/proc/loadavg"], "0.01 0.02 0.03 1/50 99\n");
   EXPECT_EQ((*f)["/proc/meminfo"], "");
-  for (const char* p : {R"({"/proc/loadavg":1})", R"({"/proc/loadavg":null})", R"({"/proc/x":["a"]})", "[]", "",
-                        R"({"/proc/loadavg":"cut)"})
+  for (const char* p : {R"({"/proc/loadavg":1})", R"({"/proc/loadavg":null})",
+                        R"({"/proc/x":["a"]})", "[]", "", R"({"/proc/loadavg":"cut)"})
     EXPECT_FALSE(parse_guest_files(p)) << p;
   EXPECT_FALSE(parse_guest_files("{\"a\":" + std::string(10000, '[')));
 }

@@ -11,8 +11,9 @@ TEST(SessionMessages, BytesArePinned) {
   job.argv = {"/bin/sh", "-c", "echo hi"};
   EXPECT_EQ(encode(job), R"({"argv":["/bin/sh","-c","echo hi"]})");
   ExecRequest tty{"node0", {"/bin/bash", "-l"}, {}, {{"TERM", "xterm"}}, true, WindowSize{50, 132}};
-  EXPECT_EQ(encode(tty),
-            R"({"argv":["/bin/bash","-l"],"cols":132,"env":{"TERM":"xterm"},"node":"node0","rows":50,"tty":true})");
+  EXPECT_EQ(
+      encode(tty),
+      R"({"argv":["/bin/bash","-l"],"cols":132,"env":{"TERM":"xterm"},"node":"node0","rows":50,"tty":true})");
   ExecRequest read;
   read.node = "node1";
   read.read = {"/proc/loadavg"};
@@ -38,7 +39,8 @@ TEST(SessionMessages, RoundTrip) {
 
 TEST(SessionMessages, BadFieldsAreNamedAndHostileBytesRefused) {
   EXPECT_EQ(decode_exec(R"({"argv":"ls"})").error().message, "argv: not a list");
-  EXPECT_EQ(decode_exec(R"({"argv":["ls",1]})").error().message, "argv: holds something that is not a string");
+  EXPECT_EQ(decode_exec(R"({"argv":["ls",1]})").error().message,
+            "argv: holds something that is not a string");
   EXPECT_EQ(decode_exec(R"({"env":{"A":1}})").error().message, "env: \"A\" is not a string");
   EXPECT_EQ(decode_exec(R"({"tty":"yes"})").error().message, "tty: not true or false");
   EXPECT_FALSE(decode_exec(R"({"rows":-1})"));
@@ -49,7 +51,8 @@ TEST(SessionMessages, BadFieldsAreNamedAndHostileBytesRefused) {
   EXPECT_FALSE(decode_signal(R"({"signal":"KILL"})"));
   EXPECT_FALSE(decode_window_size(R"({"rows":1.5})"));
   std::string whole = encode(ExecRequest{"n", {"a"}, {}, {{"K", "v"}}, true, WindowSize{}});
-  for (size_t len = 0; len < whole.size(); ++len) EXPECT_FALSE(decode_exec(whole.substr(0, len))) << len;
+  for (size_t len = 0; len < whole.size(); ++len)
+    EXPECT_FALSE(decode_exec(whole.substr(0, len))) << len;
   EXPECT_FALSE(decode_exec("{\"argv\":" + std::string(100000, '[')));
   EXPECT_FALSE(decode_exec("\xff\xfe"));
 }
