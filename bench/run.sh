@@ -107,7 +107,7 @@ phase_times() {
     "$UMLCLUSTER_HOME/clusters/$name/events.jsonl"
 }
 # Host memory in use, page cache aside but tmpfs (the guests' RAM files) counted.
-used_mem() { awk '/^MemTotal:/ { t = $2 } /^MemAvailable:/ { a = $2 } END { print (t - a) * 1024 }' /proc/meminfo; }
+used_mem() { awk '/^MemTotal:/ { t = $2 } /^MemAvailable:/ { a = $2 } END { printf "%.0f\n", (t - a) * 1024 }' /proc/meminfo; }
 
 suite_ready() {
   local r=$1 name=benchready f up=() floor=()

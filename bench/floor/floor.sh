@@ -99,6 +99,10 @@ fi
 image=$(readlink -f "$image")
 [ -r "$image" ] || die "cannot read image $image"
 [ -x "$switch_bin" ] || die "no switch binary at $switch_bin (build it, or --switch PATH)"
+# UML 6.1 on a host with AMX needs umlcluster's xstate shim, as umlcluster's own nodes do
+# (docs/architecture.md): the same kernel process, or the floor would not boot there.
+xstate_shim="$(dirname "$switch_bin")/umlcluster-xstate.so"
+[ -r "$xstate_shim" ] || die "no xstate shim at $xstate_shim (build it: it sits beside the switch)"
 [ -x "$KERNEL" ] || die "no UML kernel at $KERNEL (apt-get install user-mode-linux)"
 command -v mkfs.ocfs2 >/dev/null || die "mkfs.ocfs2 not found (apt-get install ocfs2-tools)"
 if [ -n "$used_disk" ]; then
@@ -298,7 +302,7 @@ done
 say "launching $nodes node(s): $KERNEL, image $image"
 t0=$EPOCHREALTIME
 for ((i = 0; i < nodes; i++)); do
-  TMPDIR=/dev/shm setsid "$KERNEL" \
+  TMPDIR=/dev/shm LD_PRELOAD=$xstate_shim setsid "$KERNEL" \
     "umid=${names[i]}" "uml_dir=$tmp/uml" mem=128M \
     "ubd0=$tmp/${names[i]}.cow,$image" root=/dev/ubda rw \
     "eth0=daemon,${macs[i]},unix,$sock" \
