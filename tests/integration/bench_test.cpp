@@ -8,13 +8,14 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_runner.h"
+#include "cluster_fixture.h"
 #include "sys/files.h"
 
 namespace uc::test {
 namespace {
 
 TEST(Bench, SmokeSuiteWritesEveryFigureBesideItsFloor) {
-  std::string out = "/tmp/uc-bench-smoke-" + std::to_string(::getpid()) + ".json";
+  std::string out = scratch() + "/bench-smoke.json";
   auto r = run_cli({"bench", "--suite", "smoke", "--json", out});
   ASSERT_EQ(r.code, 0) << r.out << r.err;
   auto text = read_file(out);

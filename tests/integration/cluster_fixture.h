@@ -20,6 +20,9 @@ namespace uc::test {
 // This group's $UMLCLUSTER_HOME (test-home/GROUP), and where the groups' caches live.
 inline std::string home() { return UMLCLUSTER_TEST_HOME; }
 inline std::string shared_home() { return UMLCLUSTER_TEST_SHARED; }
+// The group's scratch folder for temporary files: emptied before its first test (what a
+// killed run left), checked empty after its last, removed by integration.cleanup.
+inline std::string scratch() { return home() + "/tmp"; }
 
 inline std::set<std::string> host_interfaces() {
   auto v = list_dir("/sys/class/net");

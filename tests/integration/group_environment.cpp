@@ -7,7 +7,8 @@
 // A group built with UC_TEST_DEFAULT_CLUSTER=1 gets the default (paper's) cluster up
 // before its first test. Before the first test (what a killed earlier run left) and after
 // the last, every cluster of the group's home is stopped: `down`, then every host pid seen
-// of it during the run, by pid, then `destroy`.
+// of it during the run, by pid, then `destroy`. Temporary files go in the group's scratch
+// folder (cluster_fixture.h, scratch()), so that even a killed run's are found and removed.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -83,6 +84,8 @@ class GroupEnvironment : public ::testing::Environment {
     ::setenv("UMLCLUSTER_HOME", home().c_str(), 1);
     auto linked = link_shared_caches();
     ASSERT_EQ(linked, "");
+    ASSERT_TRUE(remove_tree(scratch()).ok()) << scratch();
+    ASSERT_TRUE(make_dirs(scratch(), 0700).ok()) << scratch();
     stop_every_cluster(false);
     g_known_pids.clear();
     g_interfaces_before = host_interfaces();
@@ -95,7 +98,12 @@ class GroupEnvironment : public ::testing::Environment {
     ASSERT_EQ(r.code, 0) << r.out << r.err;
 #endif
   }
-  void TearDown() override { stop_every_cluster(true); }
+  void TearDown() override {
+    stop_every_cluster(true);
+    // Every test removed what it made there, failed or not.
+    for (const auto& e : list_dir(scratch())) ADD_FAILURE() << "left in " << scratch() << ": " << e;
+    EXPECT_TRUE(remove_tree(scratch()).ok()) << scratch();
+  }
 };
 
 const auto* const g_env = ::testing::AddGlobalTestEnvironment(new GroupEnvironment);

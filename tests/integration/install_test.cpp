@@ -18,7 +18,7 @@ namespace {
 bool executable(const std::string& p) { return ::access(p.c_str(), X_OK) == 0; }
 
 TEST(Install, AScratchPrefixRunsFromAnotherDirectory) {
-  auto tmp = TempDir::create("/tmp", "uc-install-");
+  auto tmp = TempDir::create(scratch(), "install-");
   ASSERT_TRUE(tmp);
   std::string prefix = tmp->path() + "/usr";
   auto r = run_program({"cmake", "--install", UMLCLUSTER_BUILD_DIR, "--prefix", prefix});
@@ -58,7 +58,7 @@ TEST(Install, AScratchPrefixRunsFromAnotherDirectory) {
 }
 
 TEST(Install, TheDebianPackageInstallsWithAptAndRemovesCleanly) {
-  auto tmp = TempDir::create("/tmp", "uc-deb-");
+  auto tmp = TempDir::create(scratch(), "deb-");
   ASSERT_TRUE(tmp);
   auto r = run_program({"cpack", "-G", "DEB", "--config", UMLCLUSTER_BUILD_DIR "/CPackConfig.cmake",
                         "-B", tmp->path()});

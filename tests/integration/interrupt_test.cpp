@@ -42,7 +42,7 @@ std::vector<ProcStat> processes() {
 }
 
 TEST(Interrupt, AnUpKilledBySigtermLeavesNoChildAndNoHalfMadeFolder) {
-  auto dir = TempDir::create("/tmp", "uc-intr-");
+  auto dir = TempDir::create(scratch(), "intr-");
   ASSERT_TRUE(dir);
   std::string file = dir->path() + "/intr.toml";
   // A package list of its own: its image is not cached, so up runs mmdebstrap.

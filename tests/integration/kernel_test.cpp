@@ -130,7 +130,7 @@ TEST_F(KernelBuild, BadInputsSayWhatIsWrongAndChangeNoCachedKernel) {
   ASSERT_EQ(built_.code, 0);
   std::string before = manifest("ci");
   ASSERT_FALSE(before.empty());
-  auto tmp = TempDir::create("/tmp", "uc-kernel-test-");
+  auto tmp = TempDir::create(scratch(), "kernel-test-");
   ASSERT_TRUE(tmp);
 
   auto r = kernel_build({"--name", "ci", "--source", tmp->path()});

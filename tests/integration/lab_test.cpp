@@ -21,7 +21,7 @@ void track(const std::string& cluster) {
 }
 
 TEST(Lab, FilesLandWithOwnerModeAndLinksAndScriptsRunAtStartAndDown) {
-  auto tmp = TempDir::create("/tmp", "uc-lab-");
+  auto tmp = TempDir::create(scratch(), "lab-");
   ASSERT_TRUE(tmp);
   std::string lab = tmp->path();
   ASSERT_TRUE(write_file_atomic(
@@ -69,7 +69,7 @@ TEST(Lab, FilesLandWithOwnerModeAndLinksAndScriptsRunAtStartAndDown) {
 }
 
 TEST(Lab, AFailingStartupScriptFailsUpWithTheNodeTheScriptItsCodeAndLastLines) {
-  auto tmp = TempDir::create("/tmp", "uc-lab-");
+  auto tmp = TempDir::create(scratch(), "lab-");
   ASSERT_TRUE(tmp);
   std::string lab = tmp->path();
   ASSERT_TRUE(write_file_atomic(

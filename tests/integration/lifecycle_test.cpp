@@ -25,7 +25,7 @@ TEST(Report, ReproducesThePapersTable4InEveryFormat) {
   size_t nodes = status()["nodes"].size();  // node0, node1 and any node added by the tests before
   ASSERT_GE(nodes, 2u);
   ASSERT_EQ(run_cli({"down"}).code, 0);
-  auto dir = TempDir::create("/tmp", "uc-report");
+  auto dir = TempDir::create(scratch(), "report-");
   ASSERT_TRUE(dir);
   std::string out = dir->path() + "/r";
   auto r =

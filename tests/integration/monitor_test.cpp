@@ -84,7 +84,7 @@ TEST(Top, MemoryTouchedInNode1RaisesNode1sPssByAboutThatMuch) {
 // A private tmux server; killed (by its socket) at the end.
 class Tmux {
  public:
-  Tmux() : dir_(TempDir::create("/tmp", "uc-tmux").value()) { sock_ = dir_.path() + "/sock"; }
+  Tmux() : dir_(TempDir::create(scratch(), "tmux-").value()) { sock_ = dir_.path() + "/sock"; }
   ~Tmux() { (void)run({"kill-server"}); }
   int run(const std::vector<std::string>& args, std::string* out = nullptr) {
     std::vector<std::string> argv{"tmux", "-S", sock_};
@@ -208,7 +208,7 @@ TEST(Metrics, ServesOnAUnixSocketOnlyWhenAskedAndRefusesTheNetwork) {
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("loopback"), std::string::npos) << r.err;
 
-  auto dir = TempDir::create("/tmp", "uc-metrics");
+  auto dir = TempDir::create(scratch(), "metrics-");
   ASSERT_TRUE(dir);
   std::string sock = dir->path() + "/m.sock";
   SpawnOptions o;

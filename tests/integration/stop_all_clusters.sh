@@ -2,8 +2,9 @@
 # The integration groups' cleanup fixture (ctest runs it after every group, whatever their
 # outcome). A group's own teardown stops its clusters; this is for a group whose process died
 # first (a crash, ctest's TIMEOUT): every cluster in every group's state directory is stopped
-# (`down`, then each host pid its status listed, by pid), then destroyed. Fails if it found a
-# cluster still there, naming it: that is a teardown that did not happen.
+# (`down`, then each host pid its status listed, by pid), then destroyed, and its scratch
+# folder (temporary files) removed. Fails if it found a cluster or a scratch folder still
+# there, naming it: that is a teardown that did not happen.
 # Usage: stop_all_clusters.sh UMLCLUSTER TEST_ROOT
 set -u
 bin=$1
@@ -26,9 +27,13 @@ for home in "$root"/*/; do
     done
     UMLCLUSTER_HOME=$home "$bin" destroy -n "$c" --yes
   done
+  if [ -d "$home/tmp" ]; then
+    left="$left ${home#"$root"/}tmp"
+    rm -rf "$home/tmp"
+  fi
 done
 if [ -n "$left" ]; then
-  echo "clusters left behind by a group (stopped and destroyed now):$left"
+  echo "left behind by a group (stopped, destroyed, removed now):$left"
   exit 1
 fi
-echo "no cluster left behind"
+echo "nothing left behind"
