@@ -9,6 +9,7 @@
 // the last, every cluster of the group's home is stopped: `down`, then every host pid seen
 // of it during the run, by pid, then `destroy`. Temporary files go in the group's scratch
 // folder (cluster_fixture.h, scratch()), so that even a killed run's are found and removed.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -78,10 +79,45 @@ void stop_every_cluster(bool expect_clean) {
   }
 }
 
+// A group's process killed outright (SIGKILL, or ctest killed with it so that the cleanup
+// fixture never runs) has no TearDown: its clusters would run on. A watchdog in a session of
+// its own waits for the end of a pipe only this process holds; when it ends, however this
+// process ended, the watchdog stops and destroys every cluster of the group's home (after a
+// TearDown there are none, and it exits at once). Its output: the home's watchdog.log.
+void start_watchdog() {
+  int p[2];
+  ASSERT_EQ(::pipe2(p, O_CLOEXEC), 0) << std::strerror(errno);
+  std::string bin = umlcluster_binary();
+  std::string log = home() + "/watchdog.log";
+  pid_t pid = ::fork();
+  ASSERT_GE(pid, 0) << std::strerror(errno);
+  if (pid == 0) {
+    ::setsid();
+    ::close(p[1]);
+    char c;
+    for (;;) {
+      ssize_t n = ::read(p[0], &c, 1);
+      if (n == 0 || (n < 0 && errno != EINTR)) break;
+    }
+    int out = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+    int null = ::open("/dev/null", O_RDONLY);
+    if (out >= 0) ::dup2(out, 1), ::dup2(out, 2);
+    if (null >= 0) ::dup2(null, 0);
+    const char* script =
+        "for d in \"$UMLCLUSTER_HOME\"/clusters/*/; do [ -d \"$d\" ] || continue; "
+        "c=$(basename \"$d\"); echo \"watchdog: $c outlived its group\"; "
+        "\"$0\" down -n \"$c\"; \"$0\" destroy -n \"$c\" --yes; done";
+    ::execl("/bin/sh", "sh", "-c", script, bin.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  ::close(p[0]);  // the write end stays open, close-on-exec, until this process ends
+}
+
 class GroupEnvironment : public ::testing::Environment {
  public:
   void SetUp() override {
     ::setenv("UMLCLUSTER_HOME", home().c_str(), 1);
+    start_watchdog();
     auto linked = link_shared_caches();
     ASSERT_EQ(linked, "");
     ASSERT_TRUE(remove_tree(scratch()).ok()) << scratch();
