@@ -13,12 +13,13 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 1
 fi
 
-# Debian packages only. Build: compiler, CMake and the libraries (see README, Dependencies).
+# Debian packages only. Build: compiler, CMake and the libraries (see README, Dependencies;
+# ocfs2-tools-dev with comerr-dev and libaio-dev: libocfs2 finds a volume's heartbeat region).
 # Run: the UML kernel and its modules, mmdebstrap for the root image, e2fsprogs for mke2fs,
 # ocfs2-tools for `umlcluster fsck` (fsck.ocfs2 -n on a stopped cluster's disk) and the
 # benchmarks' floor, jq for `umlcluster bench`.
 packages=(g++ cmake make pkg-config libcli11-dev libtomlplusplus-dev nlohmann-json3-dev libfmt-dev
-          user-mode-linux mmdebstrap e2fsprogs ocfs2-tools tar coreutils jq)
+          ocfs2-tools-dev comerr-dev libaio-dev user-mode-linux mmdebstrap e2fsprogs ocfs2-tools tar coreutils jq)
 # Tests only: GoogleTest and Google Benchmark, dpkg-dev for the Debian package's test, a real
 # browser for the HTML report, a real terminal for `top`, clang-format and clang-tidy for the
 # lint tests, and what `umlcluster kernel build` needs (the test builds a kernel; a user's

@@ -25,6 +25,7 @@ bool on_disk(pid_t tid, int fd, const std::vector<FileId>& disks) {
 DiskGate::~DiskGate() {
   for (auto& [name, g] : gates_) {
     g.fault = {};
+    g.fenced = false;
     release(g, now_ms());
   }
 }
@@ -44,6 +45,19 @@ void DiskGate::set_fault(const std::string& node, DiskFault f) {
   it->second.fault = f;
   it->second.is_disk.clear();
   release(it->second, now_ms());
+}
+
+void DiskGate::set_fenced(const std::string& node, bool fenced) {
+  auto it = gates_.find(node);
+  if (it == gates_.end() || it->second.fenced == fenced) return;
+  it->second.fenced = fenced;
+  it->second.is_disk.clear();
+  release(it->second, now_ms());
+}
+
+bool DiskGate::fenced(const std::string& node) const {
+  auto it = gates_.find(node);
+  return it != gates_.end() && it->second.fenced;
 }
 
 DiskGateCounts DiskGate::counts(const std::string& node) const {
@@ -86,20 +100,21 @@ void DiskGate::tick() {
 // Re-judges what waits after the fault changed, and lets delayed calls that are due go.
 void DiskGate::release(Gate& g, int64_t now) {
   int fd = g.listener.get();
-  auto verdict = judge(g.fault, true);
+  DiskFault fault = g.effective();
+  auto verdict = judge(fault, true);
   if (verdict != IoVerdict::kHold) {
     for (uint64_t id : g.held) {
       if (verdict == IoVerdict::kFail) {
         if (fail_call(fd, id, EIO)) g.counts.failed++;
       } else if (verdict == IoVerdict::kDelay) {
-        g.delayed.emplace(now + g.fault.delay_ms, id);
+        g.delayed.emplace(now + fault.delay_ms, id);
       } else {
         (void)let_through(fd, id);
       }
     }
     g.held.clear();
   }
-  if (g.fault.kind != DiskFault::Kind::kSlow) {
+  if (fault.kind != DiskFault::Kind::kSlow) {
     // Delays no longer apply (the fault ended or changed): what waited goes on.
     for (auto& [due, id] : g.delayed) {
       if (verdict == IoVerdict::kHold)
@@ -123,7 +138,8 @@ void DiskGate::on_trapped(Gate& g) {
   auto call = receive_trapped(g.listener.get(), &gone);
   if (!call) return;
   g.counts.trapped++;
-  if (g.fault.kind == DiskFault::Kind::kNone) {
+  DiskFault fault = g.effective();
+  if (fault.kind == DiskFault::Kind::kNone) {
     (void)let_through(g.listener.get(), call->id);
     return;
   }
@@ -133,7 +149,7 @@ void DiskGate::on_trapped(Gate& g) {
                                         : (g.is_disk[key] = on_disk(call->tid, call->fd, g.disks));
   // The task may have died between the two looks; its fd number may then name another file.
   if (!still_waiting(g.listener.get(), call->id)) return;
-  switch (judge(g.fault, disk)) {
+  switch (judge(fault, disk)) {
     case IoVerdict::kGo:
       (void)let_through(g.listener.get(), call->id);
       break;
@@ -141,7 +157,7 @@ void DiskGate::on_trapped(Gate& g) {
       g.held.push_back(call->id);
       break;
     case IoVerdict::kDelay:
-      g.delayed.emplace(now_ms() + g.fault.delay_ms, call->id);
+      g.delayed.emplace(now_ms() + fault.delay_ms, call->id);
       g.counts.delayed++;
       break;
     case IoVerdict::kFail:

@@ -49,6 +49,11 @@ class DiskGate {
   void detach(const std::string& node);
   // Takes effect at once, also for the syscalls already held or delayed.
   void set_fault(const std::string& node, DiskFault f);
+  // A fence: every shared-disk syscall of the node fails (EIO) from now on, whatever its
+  // fault, those held or delayed included, until it is lifted or the node's kernel is
+  // attached again (a new process starts unfenced).
+  void set_fenced(const std::string& node, bool fenced);
+  bool fenced(const std::string& node) const;
   DiskGateCounts counts(const std::string& node) const;
 
   // For the poll loop: each node's listener, and when the next delayed call is due
@@ -63,6 +68,8 @@ class DiskGate {
     Fd listener;
     std::vector<FileId> disks;
     DiskFault fault;
+    bool fenced = false;
+    DiskFault effective() const { return fenced ? DiskFault{DiskFault::Kind::kError} : fault; }
     std::vector<uint64_t> held;                // ids waiting for the stall to end
     std::multimap<int64_t, uint64_t> delayed;  // due time (monotonic ms) -> id
     std::map<std::pair<pid_t, int>, bool>

@@ -49,6 +49,8 @@ class NodeHost {
                         Reply done) = 0;
   // Its kernel's I/O to the shared disks: stalled, slowed, failing, or (kNone) normal.
   virtual void set_disk_fault(const std::string& node, DiskFault f) = 0;
+  // The host's fence: all its shared-disk I/O fails until lifted or its next process.
+  virtual void fence_disk(const std::string& node, bool fenced) = 0;
   virtual void add_to(PollSet& set) = 0;
   // When tick() has something to do next (the clock's mono_ms()), if anything.
   virtual std::optional<int64_t> next_deadline() const = 0;
@@ -88,6 +90,7 @@ class LocalNodeHost : public NodeHost {
   void mconsole(const std::string& node, const std::string& command, int timeout_ms,
                 Reply done) override;
   void set_disk_fault(const std::string& node, DiskFault f) override { gate_.set_fault(node, f); }
+  void fence_disk(const std::string& node, bool fenced) override { gate_.set_fenced(node, fenced); }
   void add_to(PollSet& set) override;
   std::optional<int64_t> next_deadline() const override;
   void tick() override;

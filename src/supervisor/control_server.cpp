@@ -70,6 +70,9 @@ control::ClusterStatus Supervisor::cluster_status() {
     run.restarts = m.restarts();
     run.last_cause = cause_name(m.last_cause());
     run.last_cause_at_ms = n->last_cause_wall;
+    run.fences = n->fences;
+    run.disk_fenced = m.disk_fenced();
+    run.disk_heartbeat = disk_heartbeat(n->spec.name, now);
     s.nodes.push_back(std::move(ns));
   }
   return s;

@@ -45,6 +45,10 @@ const char* cause_name(Cause c) {
       return "self-fenced";
     case Cause::kHung:
       return "hung";
+    case Cause::kStalled:
+      return "heartbeat-stalled";
+    case Cause::kZombie:
+      return "zombie";
     case Cause::kEvicted:
       return "evicted";
     case Cause::kBootFailed:
@@ -145,6 +149,7 @@ void NodeMachine::hello(int64_t now, const std::string& boot_id) {
   // re-executes itself in the same host pid, so no process ended).
   Cause cause = fence_seen_ ? Cause::kSelfFenced : Cause::kRebooted;
   boot_id_ = boot_id;
+  new_life();
   cause_ = cause;
   act(Action::kForget);
   emit("rebooted", {{"cause", cause_name(cause)}, {"boot_id", boot_id}});
@@ -223,6 +228,43 @@ void NodeMachine::power_off(Cause why, const std::string& reason) {
   act(Action::kPowerOff);
 }
 
+void NodeMachine::fence_disk() {
+  if (disk_fenced_) return;
+  disk_fenced_ = true;
+  act(Action::kFenceDisk);
+}
+
+void NodeMachine::new_life() {
+  fence_check_at_.reset();
+  if (std::exchange(disk_fenced_, false)) act(Action::kUnfenceDisk);
+}
+
+void NodeMachine::heartbeat_stalled(int64_t now, int64_t stalled_ms) {
+  if (!alive_ || fencing_ || disk_fenced_ || state_ == NodeState::kStopping) return;
+  fence_disk();
+  stalled_at_ = now;
+  stalled_ms_ = stalled_ms;
+  emit("fenced", {{"by", "host"},
+                  {"evidence", "heartbeat"},
+                  {"stalled_ms", stalled_ms},
+                  {"reason", fmt::format("heartbeat stalled {:.1f} s", stalled_ms / 1000.0)},
+                  {"action", "its shared-disk I/O fails"}});
+  fence_check_at_ = now + policy_.fence_grace_ms;
+}
+
+void NodeMachine::heartbeat_zombie(int64_t) {
+  if (!alive_ || fencing_ || state_ == NodeState::kStopping) return;
+  fence_disk();
+  emit("fenced", {{"by", "host"},
+                  {"evidence", "heartbeat"},
+                  {"reason", "zombie heartbeat"},
+                  {"action", "its shared-disk I/O fails, then power off"},
+                  {"cause", cause_name(Cause::kZombie)}});
+  fencing_ = true;
+  cause_ = Cause::kZombie;
+  act(Action::kPowerOff);
+}
+
 void NodeMachine::power_cut(int64_t, bool hold) {
   if (!alive_ || fencing_ || state_ == NodeState::kStopping) return;
   fencing_ = true;
@@ -235,6 +277,8 @@ void NodeMachine::exited(int64_t now, int exit_code, int signal) {
   if (!alive_) return;
   alive_ = booted_ = false;
   power_off_at_.reset();
+  fence_check_at_.reset();
+  disk_fenced_ = false;  // its gate went with its process
   act(Action::kForget);
   std::string how =
       signal ? fmt::format("signal {}", signal) : fmt::format("exit status {}", exit_code);
@@ -366,10 +410,10 @@ void NodeMachine::down(int64_t now) {
     return;
   }
   if (!alive_ || state_ == NodeState::kStopping) return;
-  bool frozen = state_ == NodeState::kHung || fencing_;
+  bool hung = state_ == NodeState::kHung || fencing_;
   state_ = NodeState::kStopping;
-  if (frozen) {  // it cannot shut itself down
-    emit("stopping", {{"how", "power off (hung)"}});
+  if (hung || disk_fenced_) {  // it cannot shut itself down (hung, or no disk to unmount)
+    emit("stopping", {{"how", hung ? "power off (hung)" : "power off (its disk fenced)"}});
     act(Action::kPowerOff);
     return;
   }
@@ -393,6 +437,21 @@ void NodeMachine::tick(int64_t now) {
   if (power_off_at_ && now >= *power_off_at_) {
     power_off_at_.reset();
     power_off(Cause::kHung, hung_reason_);
+  }
+  if (fence_check_at_ && now >= *fence_check_at_) {
+    fence_check_at_.reset();
+    // Its kernel did not fence itself (that is a new boot, which lifts the fence). Silent, it
+    // may be resetting or hung: a hello or the silence rule decides. Still answering, it is
+    // a node running on without its disk: powered off, then the restart policy.
+    if (alive_ && !fencing_ && disk_fenced_ && state_ != NodeState::kStopping &&
+        now - last_heard_ <= 2 * policy_.ping_interval_ms) {
+      int64_t stalled = stalled_ms_ + (now - stalled_at_);
+      fencing_ = true;
+      cause_ = Cause::kStalled;
+      emit("stopping", {{"how", fmt::format("power off (heartbeat stalled {:.1f} s, still running)",
+                                            stalled / 1000.0)}});
+      act(Action::kPowerOff);
+    }
   }
   if (halt_at_ && now >= *halt_at_) {
     halt_at_.reset();
@@ -443,6 +502,7 @@ std::optional<int64_t> NodeMachine::next_deadline() const {
   take(power_off_at_);
   take(halt_at_);
   take(kill_at_);
+  take(fence_check_at_);
   if (alive_ && !booted_ && !fencing_ && !queued_ && state_ == NodeState::kStarting)
     take(launched_at_ + policy_.boot_timeout_ms + 1);
   if (watched()) {

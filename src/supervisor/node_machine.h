@@ -32,6 +32,8 @@ enum class Cause {
   kSelfFenced,   // OCFS2 fenced it (its "very sorry to be fencing" line, then a new boot)
   kHung,         // its agent was silent past the dead time: fenced by the host
   kEvicted,      // its peers evicted it from the cluster: fenced by the host
+  kStalled,      // its disk heartbeat stalled, it ran on: fenced by the host
+  kZombie,       // its disk heartbeat moved again after its peers declared it dead
   kBootFailed,   // O2CB or a mount failed while it came up
   kLaunchFailed  // the host could not start it
 };
@@ -49,6 +51,9 @@ struct ManagerPolicy {
   int64_t boot_timeout_ms = 180000;  // launch to the agent's hello (a boot storm of 128 nodes)
   int64_t graceful_stop_ms = 20000;
   int64_t halt_grace_ms = 5000;
+  // After its disk is fenced for a stalled heartbeat: the time its kernel has to fence itself
+  // (a new boot) or to go silent, before a node still answering is powered off.
+  int64_t fence_grace_ms = 4500;
   static ManagerPolicy from(const ClusterSpec& c, const NodeSpec& n);
 };
 
@@ -60,7 +65,9 @@ enum class Action {
   kCad,           // Ctrl-Alt-Del through mconsole: the guest shuts down
   kHalt,          // mconsole halt
   kBringUp,       // it booted: O2CB online and mounts (the bring-up)
-  kForget         // the bring-up forgets it (it died or rebooted)
+  kForget,        // the bring-up forgets it (it died or rebooted)
+  kFenceDisk,     // every shared-disk I/O of it fails from now on (the disk gate)
+  kUnfenceDisk    // a new life: its I/O goes through again
 };
 
 struct MachineEvent {
@@ -86,6 +93,12 @@ class NodeMachine {
   void console_self_fence(int64_t now);  // OCFS2's fence line on its console
   // A survivor's console says it evicted this node: fenced once the node is quiet too.
   void evicted(int64_t now, const std::string& by);
+  // The host's own heartbeat evidence (heartbeat_watch.h). Stalled: its shared disk is
+  // fenced at once; its kernel then has fence_grace_ms to fence itself or fall silent (the
+  // silence rule then decides: hung), else, still answering, it is powered off. Zombie:
+  // fenced and powered off at once.
+  void heartbeat_stalled(int64_t now, int64_t stalled_ms);
+  void heartbeat_zombie(int64_t now);
   // `fault crash`: a power cut. `hold`: it stays down (stopped) instead of the policy.
   void power_cut(int64_t now, bool hold);
   void exited(int64_t now, int exit_code, int signal);
@@ -107,12 +120,15 @@ class NodeMachine {
   bool alive() const { return alive_; }
   bool queued() const { return queued_; }
   bool booted() const { return booted_; }
+  bool disk_fenced() const { return disk_fenced_; }
   const std::string& boot_id() const { return boot_id_; }
   int64_t launched_at() const { return launched_at_; }
 
  private:
   void launch(int64_t now, int attempt);
   void power_off(Cause why, const std::string& reason);
+  void fence_disk();
+  void new_life();  // launched, or a new boot: its disk fence is lifted
   void settle_dead(Cause cause, const std::string& why);
   bool may_restart(int64_t now, Cause cause, std::string* why);
   int64_t backoff() const;
@@ -125,10 +141,11 @@ class NodeMachine {
   NodeState state_ = NodeState::kStopped;
   Cause cause_ = Cause::kNone;
   std::string error_;
-  bool alive_ = false;    // its process runs
-  bool booted_ = false;   // its agent said hello this boot
-  bool fencing_ = false;  // the host is powering it off
-  bool queued_ = false;   // waiting for its turn to boot: launched but no process yet
+  bool alive_ = false;        // its process runs
+  bool booted_ = false;       // its agent said hello this boot
+  bool fencing_ = false;      // the host is powering it off
+  bool queued_ = false;       // waiting for its turn to boot: launched but no process yet
+  bool disk_fenced_ = false;  // its shared-disk I/O fails (until its next life)
   bool relaunch_after_exit_ = false;
   bool hold_after_exit_ = false;
   bool start_after_stop_ = false;
@@ -139,6 +156,9 @@ class NodeMachine {
   std::string boot_id_;
   int64_t launched_at_ = 0, queued_at_ = 0, ready_at_ = 0, last_heard_ = 0, last_ping_ = 0;
   std::optional<int64_t> restart_at_, power_off_at_, halt_at_, kill_at_, died_at_;
+  std::optional<int64_t> fence_check_at_;  // a stalled node's grace ends
+  int64_t stalled_at_ = 0;                 // when its disk was fenced, and its stall then
+  int64_t stalled_ms_ = 0;
   std::deque<int64_t> restart_times_;  // within the window
   int restarts_ = 0;                   // since the supervisor started
   int attempt_ = 0;                    // of the current run of restarts

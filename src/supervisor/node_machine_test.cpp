@@ -539,3 +539,107 @@ TEST(NodeMachine, AManualStartAfterGivingUpGetsAFreshBudget) {
 
 }  // namespace
 }  // namespace uc::cluster
+
+namespace uc::cluster {
+namespace {
+
+// Its agent answers every ping until `until` (mono ms), in steps of a second.
+void answering(Driver& d, int64_t from, int64_t until) {
+  for (int64_t t = from; t <= until; t += 1000) {
+    d.m.heard(t);
+    d.m.tick(t);
+  }
+  d.drain();
+}
+
+TEST(NodeMachine, AStalledHeartbeatFencesTheDiskThenPowersOffANodeThatRunsOn) {
+  Driver d;
+  d.bring_up(0);
+  answering(d, 10000, 30000);
+  d.clear();
+  d.m.heartbeat_stalled(30000, 11600);
+  d.drain();
+  EXPECT_EQ(d.actions, (std::vector<Action>{Action::kFenceDisk}));
+  ASSERT_NE(d.last("fenced"), nullptr);
+  EXPECT_EQ(d.last("fenced")->fields["reason"], "heartbeat stalled 11.6 s");
+  EXPECT_EQ(d.last("fenced")->fields["evidence"], "heartbeat");
+  EXPECT_TRUE(d.m.disk_fenced());
+  EXPECT_EQ(d.m.next_deadline(), 30000 + 2000);  // its next ping; the grace ends at 34.5 s
+  answering(d, 31000, 34000);
+  EXPECT_FALSE(d.did(Action::kPowerOff));  // its kernel's own fence still has time
+  answering(d, 34500, 34500);
+  d.m.tick(34500);
+  d.drain();
+  EXPECT_TRUE(d.did(Action::kPowerOff));
+  EXPECT_EQ(d.last("stopping")->fields["how"],
+            "power off (heartbeat stalled 16.1 s, still running)");
+  d.clear();
+  d.m.exited(35000, 0, 9);
+  d.drain();
+  EXPECT_EQ(d.last("died")->fields["cause"], "heartbeat-stalled");
+  EXPECT_FALSE(d.m.disk_fenced());
+  EXPECT_EQ(d.m.state(), NodeState::kRestarting);
+}
+
+TEST(NodeMachine, AStalledNodeWhoseKernelFencesItselfIsANewBootNotAPowerOff) {
+  Driver d;
+  d.bring_up(0);
+  answering(d, 10000, 30000);
+  d.m.heartbeat_stalled(30000, 11600);
+  d.m.console_self_fence(30500);  // its kernel's reset: silent, then a new boot
+  d.m.tick(34500);
+  d.drain();
+  EXPECT_FALSE(d.did(Action::kPowerOff));  // silent since 30 s: not powered off at the grace
+  d.clear();
+  d.m.hello(36000, "b2");
+  d.drain();
+  EXPECT_TRUE(d.did(Action::kUnfenceDisk));  // its new boot goes through the gate
+  EXPECT_FALSE(d.m.disk_fenced());
+  EXPECT_EQ(d.last("rebooted")->fields["cause"], "self-fenced");
+}
+
+TEST(NodeMachine, AFrozenNodeStillEndsHungAfterItsDiskWasFenced) {
+  Driver d;
+  d.bring_up(0);
+  answering(d, 10000, 20000);  // then frozen: nothing heard
+  d.m.heartbeat_stalled(31600, 11600);
+  for (int64_t t = 31600; t <= 40000; t += 500) d.m.tick(t);
+  d.drain();
+  EXPECT_EQ(d.m.last_cause(), Cause::kHung);
+  EXPECT_TRUE(d.did(Action::kCaptureStack));
+  EXPECT_EQ(d.count(Action::kPowerOff), 1);
+  EXPECT_EQ(d.last("fenced")->fields["cause"], "hung");  // the power-off's own record
+}
+
+TEST(NodeMachine, AZombieHeartbeatIsFencedAndPoweredOffAtOnce) {
+  Driver d;
+  d.bring_up(0);
+  answering(d, 10000, 30000);
+  d.clear();
+  d.m.heartbeat_zombie(30000);
+  d.drain();
+  EXPECT_EQ(d.actions, (std::vector<Action>{Action::kFenceDisk, Action::kPowerOff}));
+  EXPECT_EQ(d.last("fenced")->fields["reason"], "zombie heartbeat");
+  d.m.exited(30500, 0, 9);
+  d.drain();
+  EXPECT_EQ(d.last("died")->fields["cause"], "zombie");
+}
+
+TEST(NodeMachine, DownOfADiskFencedNodePowersItOff) {
+  Driver d;
+  d.bring_up(0);
+  answering(d, 10000, 30000);
+  d.m.heartbeat_stalled(30000, 11600);
+  d.drain();
+  d.clear();
+  d.m.down(31000);
+  d.drain();
+  EXPECT_EQ(d.actions, (std::vector<Action>{Action::kPowerOff}));
+  EXPECT_EQ(d.last("stopping")->fields["how"], "power off (its disk fenced)");
+  d.m.heartbeat_stalled(32000, 13600);  // stopping: no second fence
+  d.drain();
+  EXPECT_EQ(d.count(Action::kFenceDisk), 0);
+}
+
+}  // namespace
+}  // namespace uc::cluster

@@ -42,7 +42,8 @@ Supervisor::Supervisor(SupervisorSetup setup, node::NodeHost& host, const Clock&
       lab_(std::move(setup.lab)),
       host_(&host),
       clock_(clock),
-      switch_(sw) {
+      switch_(sw),
+      hb_watch_(HeartbeatRules::from(spec_.o2cb)) {
   host.set_exit_handler([this](const std::string& n, int status) { on_node_exit(n, status); });
 }
 
@@ -142,7 +143,7 @@ void Supervisor::add_to(PollSet& set) {
 // bring-up's next wave, the host's (mconsole replies, delayed disk I/O), the next trim and
 // the next look at the consoles.
 int64_t Supervisor::next_wake() const {
-  int64_t wake = next_console_read_;
+  int64_t wake = std::min(next_console_read_, next_heartbeat_read_);
   for (auto& n : nodes_) {
     if (auto d = n->machine.next_deadline()) wake = std::min(wake, *d);
     if (n->next_trim_ms > 0) wake = std::min(wake, n->next_trim_ms);
@@ -163,6 +164,7 @@ void Supervisor::after_wait() {
   admit_waiting(now);
   bringup_->tick();
   trim_due_nodes(now);
+  watch_heartbeats(now);
   if (now >= next_console_read_) {
     watch_consoles();
     // While a node joins a domain in an ordered bring-up, its console line releases the next.

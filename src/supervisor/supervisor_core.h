@@ -6,7 +6,8 @@
 /// (each node's manager: its state machine's actions, its agent link, its console, the O2CB
 /// bring-up), supervisor_memory.cpp (memory back to the host), supervisor_lab.cpp (the lab's
 /// scripts), control_server.cpp (the CLI's connections and requests) and
-/// supervisor_faults.cpp (faults injected on purpose).
+/// supervisor_faults.cpp (faults injected on purpose), supervisor_heartbeat.cpp (the host's
+/// own reading of every node's disk heartbeat, and the fences it decides).
 #pragma once
 
 #include <chrono>
@@ -24,10 +25,12 @@
 #include "node/node_host.h"
 #include "ocfs2/bringup.h"
 #include "ocfs2/console_watch.h"
+#include "ocfs2/heartbeat_region.h"
 #include "paths/state_paths.h"
 #include "supervisor/agent_link.h"
 #include "supervisor/boot_gate.h"
 #include "supervisor/fault_book.h"
+#include "supervisor/heartbeat_watch.h"
 #include "supervisor/node_machine.h"
 #include "supervisor/switch_port.h"
 #include "sys/clock.h"
@@ -67,6 +70,7 @@ struct ManagedNode : AgentLink::Listener {
   int64_t next_trim_ms = 0;  // when its unused memory goes back to the host again (0: never)
   int64_t drop_window_start = 0;
   int drops_in_window = 0;
+  int fences = 0;  // decided by the host, since the supervisor started
 };
 
 struct Conn {
@@ -114,6 +118,9 @@ class Supervisor : public ocfs2::NodeRunner, public ocfs2::DiskStore {
   // The end: clients waiting for down hear that it is, every buffered byte is written.
   void finish();
   const std::string& name() const { return name_; }
+  // Where a disk file's heartbeat region is (libocfs2 by default; tests give their own).
+  using HeartbeatLocator = std::function<Result<ocfs2::HeartbeatLocation>(const std::string&)>;
+  void set_heartbeat_locator(HeartbeatLocator l);
 
  private:
   friend struct ManagedNode;
@@ -167,6 +174,12 @@ class Supervisor : public ocfs2::NodeRunner, public ocfs2::DiskStore {
   void push_net_rules();  // the partition and slow links, to the switch
   std::vector<control::FaultRecord> fault_records() const;
 
+  // supervisor_heartbeat.cpp
+  void watch_heartbeats(int64_t now);
+  ocfs2::HeartbeatReader* heartbeat_reader(const DiskSpec& d, int64_t now);
+  void forget_heartbeat_region(const std::string& disk);  // it was formatted again
+  std::optional<control::DiskHeartbeat> disk_heartbeat(const std::string& node, int64_t now) const;
+
   // supervisor_requests.cpp
   void on_request(Conn& c, uint32_t sid, const control::Request& r);
   control::Reply status_reply();
@@ -211,6 +224,15 @@ class Supervisor : public ocfs2::NodeRunner, public ocfs2::DiskStore {
   int64_t next_console_read_ = 0;
   FaultBook faults_;
   BootGate boot_gate_{0};
+  HeartbeatWatch hb_watch_;
+  struct HeartbeatSlot {
+    std::optional<ocfs2::HeartbeatReader> reader;
+    int64_t retry_at = 0;
+    bool failed_once = false;
+  };
+  std::map<std::string, HeartbeatSlot> heartbeat_readers_;  // by disk name
+  HeartbeatLocator locate_heartbeat_;
+  int64_t next_heartbeat_read_ = 0;
 };
 
 }  // namespace uc::cluster

@@ -61,6 +61,7 @@ void Supervisor::drive(ManagedNode& n, int64_t now) {
     if (events.empty() && actions.empty()) return;
     for (auto& e : events) {
       if (is_cause_event(e.type)) n.last_cause_wall = wall_ms();
+      if (e.type == "fenced") ++n.fences;
       record(name, e.type, e.fields, describe(e));
     }
     for (auto a : actions) {
@@ -100,6 +101,12 @@ void Supervisor::drive(ManagedNode& n, int64_t now) {
         case Action::kForget:
           bringup_->node_gone(name);
           break;
+        case Action::kFenceDisk:
+          host_->fence_disk(name, true);
+          break;
+        case Action::kUnfenceDisk:
+          host_->fence_disk(name, false);
+          break;
       }
     }
   }
@@ -117,6 +124,7 @@ void Supervisor::launch_now(ManagedNode& n, int64_t now) {
     return;
   }
   n.link.attach(std::move(link->from_guest), std::move(link->to_guest));
+  hb_watch_.begin_life(name);  // what its heartbeat slots hold now is its previous life's
   // After the launch: it made the log (and restarted it if it had grown large).
   n.console.open(paths_.node_log(name));
   record(name, "launched", {{"pid", host_->pid(name)}},
@@ -182,6 +190,7 @@ void ManagedNode::accept_hello(const AgentHello& h) {
   guest_boot_ms = h.uptime_ms;
   if (machine.booted() && !h.boot_id.empty() && h.boot_id != machine.boot_id()) {
     sup.bringup_->node_gone(spec.name);
+    sup.hb_watch_.begin_life(spec.name);
     link.reset(*this, spec.name + " rebooted", /*close_fds=*/false);
   }
   bool first = !machine.booted();
@@ -348,6 +357,7 @@ bool Supervisor::marked_formatted(const DiskSpec& d) {
 }
 
 void Supervisor::mark_formatted(const DiskSpec& d, const std::string& by, const std::string& uuid) {
+  forget_heartbeat_region(d.name);  // a new volume: its region is found again
   (void)write_file_atomic(
       paths_.disk_marker(d.name),
       json{{"formatted_by", by}, {"at_ms", wall_ms()}, {"slots", spec_.slots(d)}, {"uuid", uuid}}

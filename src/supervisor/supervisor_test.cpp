@@ -8,8 +8,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <array>
 #include <map>
+#include <set>
 
+#include "ocfs2/heartbeat_block.h"
 #include "supervisor/supervisor_core.h"
 #include "sys/files.h"
 #include "wire/control_protocol.h"
@@ -95,6 +98,9 @@ class FakeNodeHost : public node::NodeHost {
   }
   void set_disk_fault(const std::string& node, node::DiskFault f) override {
     log.push_back(node + " disk-fault " + std::to_string(static_cast<int>(f.kind)));
+  }
+  void fence_disk(const std::string& node, bool fenced) override {
+    log.push_back(node + (fenced ? " fence-disk on" : " fence-disk off"));
   }
   void add_to(PollSet&) override {}
   std::optional<int64_t> next_deadline() const override { return std::nullopt; }
@@ -370,6 +376,123 @@ TEST_F(SupervisorTest, DownShutsEveryNodeDownAndAnswersOnceAllAreStopped) {
   c.read_all();
   ASSERT_FALSE(c.frames.empty());
   EXPECT_EQ(c.frames.back().type, FrameType::kReply);
+}
+
+// The nodes' kernels heartbeat into the volume's region, here a fixed place in the fake disk
+// file (no OCFS2 on the host: the locator is the test's); the supervisor reads it as it reads
+// a real one, and its clock is the test's.
+class HeartbeatTest : public SupervisorTest {
+ protected:
+  static constexpr uint64_t kRegionAt = 1 << 20;
+  void SetUp() override {
+    SupervisorTest::SetUp();
+    sup_->set_heartbeat_locator([](const std::string&) -> Result<ocfs2::HeartbeatLocation> {
+      return ocfs2::HeartbeatLocation{kRegionAt, 255, "0011AABB"};
+    });
+    disk_ = ClusterPaths("lab").disk("shared");
+  }
+  void beat(int number, uint64_t generation) {
+    std::array<uint8_t, ocfs2::kHeartbeatSlotBytes> slot{};
+    ocfs2::write_heartbeat_block(slot, {.seq = static_cast<uint64_t>(clock_.wall_ms() / 1000),
+                                        .node = static_cast<uint8_t>(number),
+                                        .generation = generation,
+                                        .dead_ms = 14000});
+    Fd fd(::open(disk_.c_str(), O_WRONLY | O_CLOEXEC));
+    ASSERT_TRUE(fd);
+    ASSERT_EQ(::pwrite(fd.get(), slot.data(), slot.size(),
+                       static_cast<off_t>(kRegionAt + number * slot.size())),
+              static_cast<ssize_t>(slot.size()));
+  }
+  // `ms` of the loop in 250 ms turns; every 2 s each node in `beating` beats (node0 is
+  // number 0, node1 number 1, as the paper's cluster numbers them).
+  void run(int64_t ms, std::set<int> beating) {
+    for (int64_t end = clock_.mono_ms() + ms; clock_.mono_ms() < end;) {
+      clock_.advance(250);
+      if (clock_.mono_ms() % 2000 < 250)
+        for (int n : beating) {
+          beat(n, 0xA000 + n);
+          last_beat_[n] = clock_.mono_ms();
+        }
+      turn();
+    }
+  }
+  bool logged(const std::string& line) const {
+    return std::find(host_.log.begin(), host_.log.end(), line) != host_.log.end();
+  }
+  std::optional<control::DiskHeartbeat> heartbeat_of(const std::string& node) {
+    control::Request r;
+    r.op = control::Op::kStatus;
+    auto reply = ask(r);
+    if (reply.status)
+      if (auto* n = reply.status->find(node); n && n->run) return n->run->disk_heartbeat;
+    return std::nullopt;
+  }
+  std::string disk_;
+  std::map<int, int64_t> last_beat_;
+};
+
+TEST_F(HeartbeatTest, AStalledNodeIsFencedBeforeItsDeadTimeThenPoweredOffAndRestarted) {
+  bring_up();
+  run(10000, {0, 1});
+  EXPECT_FALSE(logged("node1 fence-disk on"));
+  auto h = heartbeat_of("node1");
+  ASSERT_TRUE(h.has_value());
+  EXPECT_LE(h->age_ms, 2500);
+  EXPECT_EQ(h->generation, 0xA001u);
+  EXPECT_EQ(h->dead_ms, 14000);
+  // node1's heartbeat stops (its agent still answers); node0's goes on.
+  run(6000, {0});
+  int64_t stopped = last_beat_[1];
+  EXPECT_GT(heartbeat_of("node1")->age_ms, 5000);
+  EXPECT_LE(heartbeat_of("node0")->age_ms, 2500);
+  while (!logged("node1 fence-disk on") && clock_.mono_ms() - stopped < 20000) run(250, {0});
+  int64_t fenced_after = clock_.mono_ms() - stopped;
+  EXPECT_GE(fenced_after, 11500);
+  EXPECT_LE(fenced_after, 14000 - 1500);  // before its survivors could declare it dead
+  EXPECT_FALSE(logged("node0 fence-disk on"));
+  EXPECT_FALSE(logged("node1 power-off"));
+  // Its kernel does not fence itself and it still answers: powered off after the grace.
+  run(5000, {0});
+  EXPECT_TRUE(logged("node1 power-off"));
+  ASSERT_TRUE(turn_until([&] { return host_.launches["node1"] == 2; }, 100, 100));
+  auto log = read_file(ClusterPaths("lab").events());
+  ASSERT_TRUE(log.ok());
+  EXPECT_NE(log->find("heartbeat stalled 11."), std::string::npos);
+  EXPECT_NE(log->find("heartbeat-stalled"), std::string::npos);
+}
+
+TEST_F(HeartbeatTest, ANodeThatNeverBeatsThisLifeIsNotFenced) {
+  bring_up();
+  run(40000, {});  // waiting for its wave, or the blocks of a crashed cluster: none moves
+  EXPECT_FALSE(logged("node0 fence-disk on"));
+  EXPECT_FALSE(logged("node1 fence-disk on"));
+  EXPECT_FALSE(heartbeat_of("node1").has_value());
+}
+
+TEST_F(HeartbeatTest, AZombieBeatAfterTheDeadTimeIsPoweredOffAtOnce) {
+  bring_up();
+  run(6000, {0, 1});
+  run(14250, {0});  // fenced at 11.5 s, declared dead by the survivors at 14 s
+  ASSERT_TRUE(logged("node1 fence-disk on"));
+  ASSERT_FALSE(logged("node1 power-off"));
+  beat(1, 0xA001);  // it writes on, same generation
+  run(750, {0});
+  EXPECT_TRUE(logged("node1 power-off"));
+  auto log = read_file(ClusterPaths("lab").events());
+  ASSERT_TRUE(log.ok());
+  EXPECT_NE(log->find("zombie heartbeat"), std::string::npos);
+}
+
+TEST_F(HeartbeatTest, DownIsNoStall) {
+  bring_up();
+  run(6000, {0, 1});
+  auto& c = connect();
+  control::Request r;
+  r.op = control::Op::kDown;
+  c.send(FrameType::kRequest, 1, control::encode(r));
+  ASSERT_TRUE(turn_until([&] { return sup_->finished(); }, 250, 300));
+  EXPECT_FALSE(logged("node0 fence-disk on"));
+  EXPECT_FALSE(logged("node1 fence-disk on"));
 }
 
 }  // namespace

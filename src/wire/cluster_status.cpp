@@ -7,9 +7,9 @@ namespace {
 
 using json = nlohmann::json;
 
-constexpr const char* kRunKeys[] = {"number",        "started_at_ms",   "ready_ms", "booted_ms",
-                                    "guest_boot_ms", "boot_id",         "restart",  "restarts",
-                                    "last_cause",    "last_cause_at_ms"};
+constexpr const char* kRunKeys[] = {"number",        "started_at_ms",    "ready_ms", "booted_ms",
+                                    "guest_boot_ms", "boot_id",          "restart",  "restarts",
+                                    "last_cause",    "last_cause_at_ms", "fences"};
 
 const char* said(bool v, const char* yes, const char* no) { return v ? yes : no; }
 
@@ -39,6 +39,15 @@ json node_json(const NodeStatus& n) {
               {"restarts", r->restarts},
               {"last_cause", r->last_cause},
               {"last_cause_at_ms", r->last_cause_at_ms}});
+    // The host's heartbeat evidence, written only when there is some: a status without it
+    // is byte for byte what the previous version wrote.
+    if (r->fences > 0) j["fences"] = r->fences;
+    if (r->disk_fenced) j["disk_fenced"] = true;
+    if (const auto& h = r->disk_heartbeat)
+      j["disk_heartbeat"] = {{"age_ms", h->age_ms},
+                             {"seq", h->seq},
+                             {"generation", h->generation},
+                             {"dead_ms", h->dead_ms}};
   }
   if (n.costs) {
     j["pids"] = n.costs->pids;
@@ -82,6 +91,20 @@ NodeRun run_from(wire::JsonReader& r) {
   r.get("restarts", &run.restarts);
   r.get("last_cause", &run.last_cause);
   r.get("last_cause_at_ms", &run.last_cause_at_ms);
+  r.get("fences", &run.fences, 0);
+  r.get("disk_fenced", &run.disk_fenced);
+  if (const json* h = r.object("disk_heartbeat")) {
+    wire::JsonReader hr(*h, r.path("disk_heartbeat"));
+    DiskHeartbeat d;
+    hr.get("age_ms", &d.age_ms, 0);
+    hr.get("seq", &d.seq);
+    hr.get("generation", &d.generation);
+    hr.get("dead_ms", &d.dead_ms, 0);
+    if (hr.ok())
+      run.disk_heartbeat = d;
+    else
+      r.fail(hr.status().error());
+  }
   return run;
 }
 

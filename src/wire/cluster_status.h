@@ -16,6 +16,16 @@
 
 namespace uc::control {
 
+// A node's OCFS2 heartbeat as the host reads it from the shared disk file itself (the
+// volume where it is oldest): evidence no guest line gives.
+struct DiskHeartbeat {
+  int64_t age_ms = 0;  // since it last moved
+  uint64_t seq = 0, generation = 0;
+  int64_t dead_ms = 0;  // the dead time its kernel wrote
+
+  bool operator==(const DiskHeartbeat&) const = default;
+};
+
 // What only a running supervisor knows of a node: its boots, restarts and their causes.
 struct NodeRun {
   int number = 0;             // OCFS2 node number
@@ -28,6 +38,10 @@ struct NodeRun {
   int restarts = 0;
   std::string last_cause;  // why it last stopped ("" never)
   int64_t last_cause_at_ms = 0;
+  // The host's heartbeat evidence; in JSON only when not 0, false or none.
+  int fences = 0;            // the host fenced it (any evidence), since the supervisor started
+  bool disk_fenced = false;  // its shared-disk I/O fails now
+  std::optional<DiskHeartbeat> disk_heartbeat;  // none before its first beat of this life
 
   bool operator==(const NodeRun&) const = default;
 };

@@ -32,10 +32,14 @@ TEST(ClusterStatus, RoundTripsWithEveryPart) {
       {{"ocfs2_dlm", true}, {"ocfs2_nodemanager", false}}, true, true, true, false, {"/cluster"}};
   s.volumes =
       std::vector<VolumeStatus>{{"shared", "/cluster", 1u << 30, "local", {"node0"}, {"node0"}}};
+  s.nodes[0].run->fences = 2;
+  s.nodes[0].run->disk_fenced = true;
+  s.nodes[0].run->disk_heartbeat = DiskHeartbeat{1200, 1764000123, 0x5cdda7fd1a4ba1efULL, 14000};
   auto back = cluster_status_from_json(to_json(s));
   ASSERT_TRUE(back) << back.error().message;
   EXPECT_EQ(*back, s);
   EXPECT_EQ(back->find("node0")->pid, 4242);
+  EXPECT_EQ(to_json(s)["nodes"][0]["disk_heartbeat"]["age_ms"], 1200);
   EXPECT_EQ(back->find("node9"), nullptr);
 }
 
@@ -62,6 +66,17 @@ TEST(ClusterStatus, AStoppedClusterHasTheFieldsItAlwaysHad) {
 }
 
 // The O2CB part as `status --json` has always spelled it (words, not booleans).
+TEST(ClusterStatus, ADiskHeartbeatOfTheWrongShapeIsAnErrorNamingIt) {
+  auto j = to_json(running_cluster());
+  j["nodes"][0]["disk_heartbeat"] = {{"age_ms", "soon"}};
+  auto back = cluster_status_from_json(j);
+  ASSERT_FALSE(back);
+  EXPECT_NE(back.error().message.find("disk_heartbeat.age_ms"), std::string::npos)
+      << back.error().message;
+  j["nodes"][0]["disk_heartbeat"] = {{"age_ms", -5}};
+  EXPECT_FALSE(cluster_status_from_json(j));
+}
+
 TEST(ClusterStatus, O2cbStateIsWrittenInWords) {
   auto s = running_cluster();
   s.nodes[0].o2cb = NodeO2cb{{{"ocfs2_dlm", true}}, true, false, true, false, {"/cluster"}};
