@@ -60,6 +60,10 @@ bool is_fault_kind(std::string_view kind) {
   return k && std::find(kFaultKinds.begin(), kFaultKinds.end(), *k) != kFaultKinds.end();
 }
 
+bool can_fence(std::string_view kind) {
+  return kind == "freeze" || kind == "disk-stall" || kind == "disk-error";
+}
+
 std::string fault_kinds_list() {
   std::string out;
   for (auto k : kFaultKinds) out += (out.empty() ? "" : ", ") + std::string(control::fault_name(k));

@@ -18,10 +18,13 @@ namespace uc::chaos {
 
 // The kinds a schedule plans: crash: power cut of one node (the manager restarts it);
 // freeze: one node stopped; partition: the nodes split in two groups; net: one node's link
-// delays and drops; disk-stall: one node's shared-disk I/O hangs.
-inline constexpr std::array<control::FaultKind, 5> kFaultKinds = {
-    control::FaultKind::kCrash, control::FaultKind::kFreeze, control::FaultKind::kPartition,
-    control::FaultKind::kNet, control::FaultKind::kDiskStall};
+// delays and drops; disk-stall: one node's shared-disk I/O hangs; disk-error: it fails.
+inline constexpr std::array<control::FaultKind, 6> kFaultKinds = {
+    control::FaultKind::kCrash, control::FaultKind::kFreeze,    control::FaultKind::kPartition,
+    control::FaultKind::kNet,   control::FaultKind::kDiskStall, control::FaultKind::kDiskError};
+// The kinds that, held past the O2CB dead time, get a node fenced (by its kernel or the host):
+// a schedule makes some of them long enough to.
+bool can_fence(std::string_view kind);
 // Whether `kind` names one of kFaultKinds.
 bool is_fault_kind(std::string_view kind);
 // "crash, freeze, partition, net, disk-stall": for error messages.

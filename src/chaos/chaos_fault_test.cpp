@@ -26,11 +26,17 @@ TEST(ChaosFault, EachPlannedFaultIsTheRequestItAlwaysWas) {
 }
 
 TEST(ChaosFault, KindsAreTheFaultTablesNames) {
-  EXPECT_EQ(fault_kinds_list(), "crash, freeze, partition, net, disk-stall");
+  EXPECT_EQ(fault_kinds_list(), "crash, freeze, partition, net, disk-stall, disk-error");
   EXPECT_TRUE(is_fault_kind("disk-stall"));
-  EXPECT_FALSE(is_fault_kind("disk-error"));  // a fault, but not one a schedule plans
+  EXPECT_TRUE(is_fault_kind("disk-error"));
+  EXPECT_FALSE(is_fault_kind("disk-slow"));  // a fault, but not one a schedule plans
   EXPECT_FALSE(is_fault_kind("meteor"));
-  EXPECT_FALSE(to_fault({0, 1, "disk-error", "node0", {}, 0, 0, 0}));
+  EXPECT_FALSE(to_fault({0, 1, "disk-slow", "node0", {}, 0, 0, 0}));
+  EXPECT_EQ(
+      control::encode(control::request_for(*to_fault({9, 20, "disk-error", "node1", {}, 0, 0, 0}))),
+      R"({"for_ms":20000,"node":"node1","op":"disk_error"})");
+  EXPECT_TRUE(can_fence("freeze") && can_fence("disk-stall") && can_fence("disk-error"));
+  EXPECT_FALSE(can_fence("crash") || can_fence("partition") || can_fence("net"));
 }
 
 }  // namespace

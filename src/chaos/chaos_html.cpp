@@ -139,6 +139,26 @@ std::string verify_card(const ChaosRun& run) {
   return s + "</section>";
 }
 
+// Each fence of the run and what decided it: the host's own evidence (its "fenced" events:
+// a stalled or zombie heartbeat read from the disk file, a silent agent) or the node's kernel
+// (OCFS2's self-fence lines on its console).
+std::string fences_card(const ChaosRun& run) {
+  std::vector<const TimelineEvent*> fences;
+  for (const auto& e : run.events)
+    if (is_fence_event(e.type)) fences.push_back(&e);
+  std::stable_sort(fences.begin(), fences.end(), [](auto* a, auto* b) { return a->t_s < b->t_s; });
+  std::string s = fmt::format("<section class=\"card\"><h2>Fences ({})</h2>", fences.size());
+  if (fences.empty()) return s + "<p class=\"caption\">No node was fenced.</p></section>";
+  s += "<div class=\"scroll\"><table data-table=\"fences\"><thead><tr><th class=\"num\">t "
+       "(s)</th><th>node</th><th>by</th><th>evidence</th></tr></thead><tbody>";
+  for (const auto* e : fences)
+    s += fmt::format(
+        "<tr><td class=\"num\">{}</td><td>{}</td><td>{}</td><td class=\"wrap\">{}</td></tr>",
+        format_number(e->t_s, 1), html_escape(e->node),
+        e->type == "fenced" ? "the host" : "its kernel", html_escape(e->message));
+  return s + "</tbody></table></div></section>";
+}
+
 std::string events_card(const ChaosRun& run) {
   auto events = run.events;
   std::stable_sort(events.begin(), events.end(), [](auto& a, auto& b) { return a.t_s < b.t_s; });
@@ -165,7 +185,7 @@ std::string render_chaos_html(const ChaosRun& run) {
   s += fmt::format("<style>{}{}</style><script>{}</script></head>\n<body><main>",
                    report::kPageStyle, kChaosStyle, report::kErrorRecorderScript);
   s += verdict(run) + options_card(run) + charts_card(run) + faults_card(run) + verify_card(run) +
-       events_card(run);
+       fences_card(run) + events_card(run);
   s += "<footer>Written by umlcluster chaos. This page is self-contained: it loads "
        "nothing.</footer>";
   s += fmt::format("</main>\n<script>{}</script>\n</body></html>\n", report::kSelfCheckScript);

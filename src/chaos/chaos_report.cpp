@@ -26,6 +26,10 @@ std::vector<std::string> ChaosRun::failure_reasons() const {
   return out;
 }
 
+bool is_fence_event(const std::string& type) {
+  return type == "fenced" || type == "fence_reset" || type == "fence_panic";
+}
+
 nlohmann::json to_json(const AppliedFault& a) {
   return {{"fault", to_json(a.fault)},
           {"started_s", a.started_s},
@@ -41,8 +45,15 @@ nlohmann::json to_json(const ChaosRun& run) {
   for (const auto& s : run.node_states)
     states.push_back(
         {{"node", s.node}, {"state", s.state}, {"from_s", s.from_s}, {"to_s", s.to_s}});
-  for (const auto& e : run.events)
+  nlohmann::json fences = nlohmann::json::array();
+  for (const auto& e : run.events) {
     events.push_back({{"t_s", e.t_s}, {"node", e.node}, {"type", e.type}, {"message", e.message}});
+    if (is_fence_event(e.type))
+      fences.push_back({{"t_s", e.t_s},
+                        {"node", e.node},
+                        {"by", e.type == "fenced" ? "host" : "kernel"},
+                        {"evidence", e.message}});
+  }
   nlohmann::json throughput = nlohmann::json::array();
   for (const auto& p : run.throughput)
     throughput.push_back({{"t_s", p.t_s}, {"node", p.node}, {"acks_per_s", p.acks_per_s}});
@@ -55,6 +66,7 @@ nlohmann::json to_json(const ChaosRun& run) {
           {"applied", applied},
           {"node_states", states},
           {"events", events},
+          {"fences", fences},
           {"throughput", throughput},
           {"verify", run.verify},
           {"verify_passed", run.verify_passed},

@@ -67,6 +67,10 @@ struct ChaosRun {
   bool passed() const { return failure_reasons().empty(); }
 };
 
+// A fence among the run's events: the host's ("fenced") or the node kernel's own
+// ("fence_reset", "fence_panic").
+bool is_fence_event(const std::string& type);
+
 nlohmann::json to_json(const AppliedFault& a);
 // Event texts may hold any bytes: dump with error_handler_t::replace, as everywhere here.
 nlohmann::json to_json(const ChaosRun& run);

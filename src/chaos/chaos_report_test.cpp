@@ -201,6 +201,23 @@ TEST(ChaosHtml, ListsAppliedAndUnreachedFaultsAndTheEvents) {
   EXPECT_EQ(count(events.substr(0, events.find("</table>")), "<tr>"), 3);
 }
 
+TEST(ChaosReport, EachFenceWithWhoDecidedItAndTheEvidence) {
+  auto run = good_run();
+  run.events.push_back({70, "node2", "fenced", "fenced by the host: heartbeat stalled 11.5 s"});
+  run.events.push_back({70.5, "node2", "fence_reset", "node2 fences itself by restarting"});
+  auto j = nlohmann::json::parse(to_json(run).dump());
+  ASSERT_EQ(j["fences"].size(), 2u);
+  EXPECT_EQ(j["fences"][0]["by"], "host");
+  EXPECT_EQ(j["fences"][0]["evidence"], "fenced by the host: heartbeat stalled 11.5 s");
+  EXPECT_EQ(j["fences"][1]["by"], "kernel");
+  auto html = render_chaos_html(run);
+  auto table = html.substr(html.find("data-table=\"fences\""));
+  table = table.substr(0, table.find("</table>"));
+  EXPECT_EQ(count(table, "<tr>"), 3);  // header and two fences
+  EXPECT_NE(table.find("heartbeat stalled 11.5 s"), std::string::npos);
+  EXPECT_NE(render_chaos_html(good_run()).find("No node was fenced."), std::string::npos);
+}
+
 TEST(ChaosHtml, RendersARunWithNoData) {
   ChaosRun run;
   auto html = render_chaos_html(run);

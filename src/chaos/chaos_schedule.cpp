@@ -18,6 +18,9 @@ constexpr double kStartJitter = 0.25;   // of the interval
 constexpr double kRecoveryShare = 0.3;  // of the interval, after each fault
 constexpr double kMaxShare = 0.6;       // of the interval: the longest fault
 constexpr double kMinFaultS = 4, kMaxFaultS = 15;
+// A long fault (a third of those that can fence) outlasts the default dead time (14 s) by
+// enough to be fenced: it takes the next slot's room too, and that slot has no fault.
+constexpr double kLongMinS = 18, kLongMaxS = 30;
 constexpr uint32_t kMinDelayMs = 50, kMaxDelayMs = 400;
 constexpr double kMaxLossPct = 20;
 
@@ -56,13 +59,17 @@ std::vector<std::vector<std::string>> split_nodes(const std::vector<std::string>
 
 // The fault in slot k: it may start up to kStartJitter late and must end kRecoveryShare
 // before slot k + 1 begins.
-PlannedFault plan_slot(const ChaosOptions& o, size_t k, const std::string& kind, SplitMix64& rng) {
+PlannedFault plan_slot(const ChaosOptions& o, size_t k, const std::string& kind, bool long_fault,
+                       SplitMix64& rng) {
   double interval = o.interval_s;
   double slot = static_cast<double>(k) * interval;
   PlannedFault f;
   f.kind = kind;
   f.at_s = ceil_tenth(slot + rng.between(0, kStartJitter * interval));
-  if (kind != "crash") {
+  if (long_fault) {
+    double room = slot + (2 - kRecoveryShare) * interval - f.at_s;
+    f.for_s = floor_tenth(rng.between(kLongMinS, std::min(kLongMaxS, room)));
+  } else if (kind != "crash") {
     double room = slot + (1 - kRecoveryShare) * interval - f.at_s;
     double longest = std::min({kMaxFaultS, kMaxShare * interval, room});
     f.for_s = floor_tenth(rng.between(kMinFaultS, longest));
@@ -173,7 +180,14 @@ std::vector<PlannedFault> plan_chaos(const ChaosOptions& o) {
       shuffle(deck, rng);
       next = 0;
     }
-    plan.push_back(plan_slot(o, k, deck[next++], rng));
+    const std::string& kind = deck[next++];
+    // A long fault needs the next slot's room: there must be one, and the interval must
+    // leave room for kLongMinS across both.
+    bool long_fault = can_fence(kind) && k < slots &&
+                      (2 - kRecoveryShare - kStartJitter) * o.interval_s >= kLongMinS &&
+                      rng.below(3) == 0;
+    plan.push_back(plan_slot(o, k, kind, long_fault, rng));
+    if (long_fault) ++k;
   }
   return plan;
 }

@@ -36,8 +36,10 @@ size_t fault_slots(const ChaosOptions& o);
 
 // The plan, for valid options (else empty). The same options give the same plan on every
 // host. Fault k (1-based) starts at k * interval plus up to 25% of the interval and ends at
-// least 30% of the interval before the next one may start, so no two faults overlap. Every
-// listed kind appears once before any appears twice. Times are in tenths of a second.
+// least 30% of the interval before the next one may start, so no two faults overlap. A third
+// of the faults that can fence (freeze, disk-stall, disk-error) are long (18-30 s, past the
+// dead time): they take the next slot's room, which then has no fault. Every listed kind
+// appears once before any appears twice. Times are in tenths of a second.
 std::vector<PlannedFault> plan_chaos(const ChaosOptions& o);
 
 nlohmann::json to_json(const ChaosOptions& o);

@@ -39,7 +39,8 @@ int64_t wall_now_ms() {
 struct ChaosCliOptions {
   double duration_s = 120;
   double interval_s = 20;
-  std::vector<std::string> faults{"crash", "freeze", "partition", "net", "disk-stall"};
+  std::vector<std::string> faults{"crash", "freeze",     "partition",
+                                  "net",   "disk-stall", "disk-error"};
   uint64_t seed = 1;
   std::string out;       // report folder (default umlcluster-chaos-NAME-TIME)
   bool dry_run = false;  // print the schedule, inject nothing
@@ -227,8 +228,9 @@ void define(CLI::App& cmd, Globals& g) {
   json_option(cmd, g);
   cmd.add_option("--duration", co.duration_s, "seconds of workload and faults (default 120)");
   cmd.add_option("--interval", co.interval_s, "seconds between faults (default 20, at least 10)");
-  cmd.add_option("--faults", co.faults,
-                 "kinds, comma-separated (default crash,freeze,partition,net,disk-stall)")
+  cmd.add_option(
+         "--faults", co.faults,
+         "kinds, comma-separated (default crash,freeze,partition,net,disk-stall,disk-error)")
       ->delimiter(',');
   cmd.add_option("--seed", co.seed,
                  "the schedule's seed: the same seed gives the same faults (default 1)");

@@ -50,6 +50,11 @@ std::string scrape(ControlClient& c, monitor::NodeSampler& sampler,
     if (auto s = look.sample.nodes.find(m.name); s != look.sample.nodes.end()) m.host = s->second;
     if (auto g = look.guests.find(m.name); g != look.guests.end()) m.guest = g->second;
     if (auto v = volumes.find(m.name); v != volumes.end()) m.volumes = v->second;
+    if (n.run) {
+      m.fences = n.run->fences;
+      m.disk_fenced = n.run->disk_fenced;
+      if (n.run->disk_heartbeat) m.heartbeat_age_s = n.run->disk_heartbeat->age_ms / 1000.0;
+    }
     in.nodes.push_back(std::move(m));
   }
   return metrics::prometheus_text(in);

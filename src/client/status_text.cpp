@@ -55,6 +55,22 @@ std::string o2cb_table(const ClusterStatus& s) {
   return out;
 }
 
+// The host's own reading of each node's OCFS2 heartbeat in the shared disk file, and its fences.
+std::string heartbeat_table(const ClusterStatus& s) {
+  std::string out = fmt::format("\n{:<12} {:>8} {:<18} {:>9} {:>6}  {}\n", "DISK HB", "AGE",
+                                "GENERATION", "DEAD TIME", "FENCES", "DISK I/O");
+  for (const auto& n : s.nodes) {
+    if (!n.run) continue;
+    const auto& h = n.run->disk_heartbeat;
+    out += fmt::format("{:<12} {:>8} {:<18} {:>9} {:>6}  {}\n", n.name,
+                       h ? fmt::format("{:.1f} s", h->age_ms / 1000.0) : "-",
+                       h ? fmt::format("{:016x}", h->generation) : "-",
+                       h ? fmt::format("{:.1f} s", h->dead_ms / 1000.0) : "-", n.run->fences,
+                       n.run->disk_fenced ? "fenced" : "open");
+  }
+  return out;
+}
+
 std::string volume_table(const std::vector<control::VolumeStatus>& volumes) {
   std::string out = fmt::format("\n{:<12} {:<12} {:>8} {:<9} {}\n", "VOLUME", "MOUNT", "SIZE", "HB",
                                 "MOUNTED ON");
@@ -79,6 +95,10 @@ std::string status_text(const ClusterStatus& s, double now_s) {
   bool any_o2cb = false;
   for (const auto& n : s.nodes) any_o2cb |= n.o2cb.has_value();
   if (any_o2cb) out += o2cb_table(s);
+  bool any_heartbeat = false;
+  for (const auto& n : s.nodes)
+    any_heartbeat |= n.run && (n.run->disk_heartbeat || n.run->fences > 0 || n.run->disk_fenced);
+  if (any_heartbeat) out += heartbeat_table(s);
   if (s.volumes) out += volume_table(*s.volumes);
   return out;
 }

@@ -51,6 +51,20 @@ TEST(StatusText, TheClusterLineAndOneRowANode) {
             "  node1: gave up\n");
 }
 
+TEST(StatusText, TheHostsHeartbeatEvidenceWhenTheSupervisorHasSome) {
+  auto s = running();
+  EXPECT_EQ(status_text(s, kNow).find("DISK HB"), std::string::npos);  // none: no table
+  s.nodes[0].run->disk_heartbeat =
+      control::DiskHeartbeat{6700, 1796307460, 0x86278b040c59c580ULL, 14000};
+  s.nodes[0].run->fences = 1;
+  s.nodes[0].run->disk_fenced = true;
+  std::string text = status_text(s, kNow);
+  EXPECT_NE(text.find("\nDISK HB           AGE GENERATION         DEAD TIME FENCES  DISK I/O\n"
+                      "node0           6.7 s 86278b040c59c580      14.0 s      1  fenced\n"),
+            std::string::npos)
+      << text;
+}
+
 TEST(StatusText, O2cbAndVolumesWhenTheStatusHasThem) {
   auto s = running();
   s.nodes[0].o2cb = control::NodeO2cb{

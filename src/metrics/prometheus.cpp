@@ -47,6 +47,7 @@ void host_load(Exposition& e, const monitor::LoadAvg& l) {
 struct NodeFamilies {
   size_t up, info, cpu, rss, pss, memory, processes;
   size_t load1, load5, load15, mem_total, mem_used, mem_free, mounted;
+  size_t heartbeat_age, fences, disk_fenced;
 
   explicit NodeFamilies(Exposition& e) {
     using enum MetricType;
@@ -61,6 +62,16 @@ struct NodeFamilies {
     memory = e.family("umlcluster_node_memory_bytes",
                       "Host memory the node uses, shared pages counted once.", gauge);
     processes = e.family("umlcluster_node_processes", "Host processes of the node.", gauge);
+    heartbeat_age =
+        e.family("umlcluster_node_disk_heartbeat_age_seconds",
+                 "Since the node's OCFS2 disk heartbeat last moved, as the host reads it from "
+                 "the shared disk file (its oldest volume).",
+                 gauge);
+    fences =
+        e.family("umlcluster_node_fences_total",
+                 "Fences the host decided for the node since its supervisor started.", counter);
+    disk_fenced = e.family("umlcluster_node_disk_fenced",
+                           "1 while the host fails every shared-disk I/O of the node.", gauge);
     load1 = e.family("umlcluster_guest_load1", "1m load average inside the guest.", gauge);
     load5 = e.family("umlcluster_guest_load5", "5m load average inside the guest.", gauge);
     load15 = e.family("umlcluster_guest_load15", "15m load average inside the guest.", gauge);
@@ -95,6 +106,11 @@ void node(Exposition& e, const NodeFamilies& f, const std::string& cluster, cons
   e.add(f.info,
         {{"cluster", cluster}, {"node", n.name}, {"address", n.address}, {"state", n.state}},
         uint64_t{1});
+  if (n.heartbeat_age_s) e.add(f.heartbeat_age, l, *n.heartbeat_age_s);
+  if (n.fences) {
+    e.add(f.fences, l, static_cast<uint64_t>(*n.fences));
+    e.add(f.disk_fenced, l, uint64_t{n.disk_fenced});
+  }
   if (const auto& h = n.host) {
     e.add(f.cpu, l, static_cast<double>(h->cpu_ticks) / tck);
     e.add(f.rss, l, h->rss);

@@ -22,6 +22,11 @@ struct NodeMetrics {
   std::optional<monitor::NodeSample> host;
   std::optional<GuestView> guest;    // absent: the guest did not answer
   std::vector<std::string> volumes;  // OCFS2 mount points it should have
+  // The host's own heartbeat evidence (the supervisor reads it from the disk file): absent
+  // without a supervisor's word (a stopped cluster, an older supervisor).
+  std::optional<double> heartbeat_age_s;  // absent: no beat of this life seen yet
+  std::optional<int> fences;
+  bool disk_fenced = false;
 };
 
 struct MetricsInput {

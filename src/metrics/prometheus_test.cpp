@@ -134,6 +134,24 @@ TEST(PrometheusText, NodeFiguresCarryClusterAndNodeLabels) {
             std::string::npos);
 }
 
+TEST(PrometheusText, TheHostsHeartbeatEvidenceWhenTheSupervisorGaveIt) {
+  auto in = sample_input();
+  in.nodes[0].heartbeat_age_s = 1.25;
+  in.nodes[0].fences = 2;
+  in.nodes[0].disk_fenced = true;
+  std::string t = prometheus_text(in);
+  EXPECT_TRUE(has_line(
+      t, R"(umlcluster_node_disk_heartbeat_age_seconds{cluster="ocfs2",node="node0"} 1.25)"));
+  EXPECT_TRUE(has_line(t, R"(umlcluster_node_fences_total{cluster="ocfs2",node="node0"} 2)"));
+  EXPECT_TRUE(has_line(t, "# TYPE umlcluster_node_fences_total counter"));
+  EXPECT_TRUE(has_line(t, R"(umlcluster_node_disk_fenced{cluster="ocfs2",node="node0"} 1)"));
+  // node1 has no beat of this life and no word on fences: no figures rather than zeros.
+  EXPECT_EQ(t.find(R"(umlcluster_node_disk_heartbeat_age_seconds{cluster="ocfs2",node="node1"})"),
+            std::string::npos);
+  EXPECT_EQ(t.find(R"(umlcluster_node_fences_total{cluster="ocfs2",node="node1"})"),
+            std::string::npos);
+}
+
 TEST(PrometheusText, GuestViewAndVolumes) {
   std::string t = prometheus_text(sample_input());
   EXPECT_TRUE(has_line(t, R"(umlcluster_guest_load1{cluster="ocfs2",node="node0"} 0.5)"));

@@ -24,6 +24,7 @@ bool on_disk(pid_t tid, int fd, const std::vector<FileId>& disks) {
 
 DiskGate::~DiskGate() {
   for (auto& [name, g] : gates_) {
+    if (g.fenced) fail_held(g);
     g.fault = {};
     g.fenced = false;
     release(g, now_ms());
@@ -50,6 +51,7 @@ void DiskGate::set_fault(const std::string& node, DiskFault f) {
 void DiskGate::set_fenced(const std::string& node, bool fenced) {
   auto it = gates_.find(node);
   if (it == gates_.end() || it->second.fenced == fenced) return;
+  if (!fenced) fail_held(it->second);  // the fenced life's calls never reach the disk
   it->second.fenced = fenced;
   it->second.is_disk.clear();
   release(it->second, now_ms());
@@ -58,6 +60,17 @@ void DiskGate::set_fenced(const std::string& node, bool fenced) {
 bool DiskGate::fenced(const std::string& node) const {
   auto it = gates_.find(node);
   return it != gates_.end() && it->second.fenced;
+}
+
+void DiskGate::fail_held(Gate& g) {
+  int fd = g.listener.get();
+  for (uint64_t id : g.held)
+    if (fail_call(fd, id, EIO)) g.counts.failed++;
+  for (auto& [due, id] : g.delayed)
+    if (fail_call(fd, id, EIO)) g.counts.failed++;
+  g.held.clear();
+  g.delayed.clear();
+  g.counts.held = 0;
 }
 
 DiskGateCounts DiskGate::counts(const std::string& node) const {

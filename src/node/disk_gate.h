@@ -49,9 +49,12 @@ class DiskGate {
   void detach(const std::string& node);
   // Takes effect at once, also for the syscalls already held or delayed.
   void set_fault(const std::string& node, DiskFault f);
-  // A fence: every shared-disk syscall of the node fails (EIO) from now on, whatever its
-  // fault, those held or delayed included, until it is lifted or the node's kernel is
-  // attached again (a new process starts unfenced).
+  // A fence: no shared-disk syscall of the node reaches the disk from now on, whatever its
+  // fault: each is held, those delayed included, and never let through. Held, not failed:
+  // an EIO on its journal makes OCFS2 panic before its own heartbeat timeout can fence it,
+  // while a held heartbeat write lets the kernel fence itself as it would. Lifting it (a new
+  // boot in the same process) fails what the fenced life left held; a new process starts
+  // unfenced; the gate's end fails a fenced node's held calls rather than letting them go.
   void set_fenced(const std::string& node, bool fenced);
   bool fenced(const std::string& node) const;
   DiskGateCounts counts(const std::string& node) const;
@@ -69,7 +72,7 @@ class DiskGate {
     std::vector<FileId> disks;
     DiskFault fault;
     bool fenced = false;
-    DiskFault effective() const { return fenced ? DiskFault{DiskFault::Kind::kError} : fault; }
+    DiskFault effective() const { return fenced ? DiskFault{DiskFault::Kind::kStall} : fault; }
     std::vector<uint64_t> held;                // ids waiting for the stall to end
     std::multimap<int64_t, uint64_t> delayed;  // due time (monotonic ms) -> id
     std::map<std::pair<pid_t, int>, bool>
@@ -78,6 +81,7 @@ class DiskGate {
   };
   void on_trapped(Gate& g);
   void release(Gate& g, int64_t now);
+  void fail_held(Gate& g);  // every call held or delayed fails with EIO
   int64_t now_ms() const { return clock_.mono_ms(); }
 
   const Clock& clock_;

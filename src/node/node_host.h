@@ -49,7 +49,8 @@ class NodeHost {
                         Reply done) = 0;
   // Its kernel's I/O to the shared disks: stalled, slowed, failing, or (kNone) normal.
   virtual void set_disk_fault(const std::string& node, DiskFault f) = 0;
-  // The host's fence: all its shared-disk I/O fails until lifted or its next process.
+  // The host's fence: none of its shared-disk I/O reaches the disk (held) until lifted or its
+  // next process (disk_gate.h).
   virtual void fence_disk(const std::string& node, bool fenced) = 0;
   virtual void add_to(PollSet& set) = 0;
   // When tick() has something to do next (the clock's mono_ms()), if anything.

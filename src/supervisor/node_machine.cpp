@@ -248,7 +248,7 @@ void NodeMachine::heartbeat_stalled(int64_t now, int64_t stalled_ms) {
                   {"evidence", "heartbeat"},
                   {"stalled_ms", stalled_ms},
                   {"reason", fmt::format("heartbeat stalled {:.1f} s", stalled_ms / 1000.0)},
-                  {"action", "its shared-disk I/O fails"}});
+                  {"action", "its shared-disk I/O is held: none reaches the disk"}});
   fence_check_at_ = now + policy_.fence_grace_ms;
 }
 
@@ -258,7 +258,7 @@ void NodeMachine::heartbeat_zombie(int64_t) {
   emit("fenced", {{"by", "host"},
                   {"evidence", "heartbeat"},
                   {"reason", "zombie heartbeat"},
-                  {"action", "its shared-disk I/O fails, then power off"},
+                  {"action", "its shared-disk I/O is held, then power off"},
                   {"cause", cause_name(Cause::kZombie)}});
   fencing_ = true;
   cause_ = Cause::kZombie;

@@ -66,7 +66,7 @@ enum class Action {
   kHalt,          // mconsole halt
   kBringUp,       // it booted: O2CB online and mounts (the bring-up)
   kForget,        // the bring-up forgets it (it died or rebooted)
-  kFenceDisk,     // every shared-disk I/O of it fails from now on (the disk gate)
+  kFenceDisk,     // none of its shared-disk I/O reaches the disk from now on (the disk gate)
   kUnfenceDisk    // a new life: its I/O goes through again
 };
 
@@ -145,7 +145,7 @@ class NodeMachine {
   bool booted_ = false;       // its agent said hello this boot
   bool fencing_ = false;      // the host is powering it off
   bool queued_ = false;       // waiting for its turn to boot: launched but no process yet
-  bool disk_fenced_ = false;  // its shared-disk I/O fails (until its next life)
+  bool disk_fenced_ = false;  // none of its shared-disk I/O reaches the disk (this life)
   bool relaunch_after_exit_ = false;
   bool hold_after_exit_ = false;
   bool start_after_stop_ = false;

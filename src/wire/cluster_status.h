@@ -40,7 +40,7 @@ struct NodeRun {
   int64_t last_cause_at_ms = 0;
   // The host's heartbeat evidence; in JSON only when not 0, false or none.
   int fences = 0;            // the host fenced it (any evidence), since the supervisor started
-  bool disk_fenced = false;  // its shared-disk I/O fails now
+  bool disk_fenced = false;  // none of its shared-disk I/O reaches the disk now
   std::optional<DiskHeartbeat> disk_heartbeat;  // none before its first beat of this life
 
   bool operator==(const NodeRun&) const = default;

@@ -1,13 +1,17 @@
 // `umlcluster kernel build`: a real ARCH=um kernel from Debian's linux-source-6.1 with the
 // paper's config (about 5 minutes on 2 cores), booted as node1 of a two-node cluster whose
 // node0 runs Debian's kernel; both mount the volume and see each other's files. Then the
-// bad inputs, each leaving the kernel cache as it was.
+// bad inputs, each leaving the kernel cache as it was. The kernel carries a test-only patch
+// (tests/data/no-self-fence.patch): its OCFS2 never fences itself, which makes the zombie
+// that the host's own fence must stop (one build serves both).
 #include <gtest/gtest.h>
 
+#include <future>
 #include <nlohmann/json.hpp>
 
 #include "cli_runner.h"
 #include "cluster_fixture.h"
+#include "event_helpers.h"
 #include "sys/files.h"
 
 namespace uc::test {
@@ -27,6 +31,8 @@ void expect_no_leftovers() {
 
 // `umlcluster kernel build ARGS` at nice 10: the compile is the suite's one long CPU-bound
 // job, and it runs beside other groups' clusters, whose heartbeats have deadlines.
+const char* const kNoSelfFence = UMLCLUSTER_SOURCE_DIR "/tests/data/no-self-fence.patch";
+
 RunResult kernel_build(const std::vector<std::string>& args) {
   std::vector<std::string> argv{"nice", "-n", "10", umlcluster_binary(), "kernel", "build"};
   argv.insert(argv.end(), args.begin(), args.end());
@@ -42,16 +48,17 @@ class KernelBuild : public ::testing::Test {
       auto rm = run_cli({"kernel", "rm", "ci"});
       ASSERT_EQ(rm.code, 0) << rm.out << rm.err;
     }
-    built_ = kernel_build({"--name", "ci", "--json"});
+    built_ = kernel_build({"--name", "ci", "--patch", kNoSelfFence, "--json"});
   }
   // The cache as the suite found it (the object tree alone is gigabytes); the cluster that
   // runs it first, if its test stopped before its own `down`.
   static void TearDownTestSuite() {
-    if (path_exists(home() + "/clusters/mixk")) {
-      track_cluster("mixk");
-      EXPECT_EQ(run_cli({"down", "-n", "mixk"}).code, 0);
-      EXPECT_EQ(run_cli({"destroy", "-n", "mixk", "--yes"}).code, 0);
-    }
+    for (const char* c : {"mixk", "zomb"})
+      if (path_exists(home() + "/clusters/" + c)) {
+        track_cluster(c);
+        EXPECT_EQ(run_cli({"down", "-n", c}).code, 0);
+        EXPECT_EQ(run_cli({"destroy", "-n", c, "--yes"}).code, 0);
+      }
     if (!manifest("ci").empty()) {
       auto rm = run_cli({"kernel", "rm", "ci"});
       EXPECT_EQ(rm.code, 0) << rm.out << rm.err;
@@ -83,7 +90,7 @@ TEST_F(KernelBuild, ThePaperConfigBuildsFromDebiansSource) {
 
 TEST_F(KernelBuild, TheSameInputsAgainAreACacheHit) {
   ASSERT_EQ(built_.code, 0);
-  auto r = kernel_build({"--name", "ci"});
+  auto r = kernel_build({"--name", "ci", "--patch", kNoSelfFence});
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.out.find("already built"), std::string::npos) << r.out;
 }
@@ -124,6 +131,56 @@ TEST_F(KernelBuild, ItBootsBesideDebiansKernelAndBothMountTheVolume) {
   EXPECT_NE(rm.err.find("used by mixk/node1"), std::string::npos) << rm.err;
   EXPECT_EQ(run_cli({"down", "-n", "mixk"}).code, 0);
   EXPECT_EQ(run_cli({"destroy", "-n", "mixk", "--yes"}).code, 0);
+}
+
+// node1's kernel never fences itself; its shared disk stalls while its agent answers. The host
+// sees its heartbeat stop in the disk file, fails its disk I/O before the survivors replay its
+// journal, then powers it off (it runs on); it comes back, and verify finds every record.
+TEST_F(KernelBuild, AZombieWhoseKernelNeverFencesItselfIsFencedByTheHost) {
+  ASSERT_EQ(built_.code, 0);
+  auto r = run_cli({"up", "-f", UMLCLUSTER_SOURCE_DIR "/tests/data/zombie-kernel.toml"});
+  track_cluster("zomb");
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  int64_t t0 = now_ms();
+  auto verify = std::async(std::launch::async, [] {
+    return run_cli({"verify", "-n", "zomb", "--duration", "60", "--json"});
+  });
+  ::sleep(3);
+  ASSERT_EQ(run_cli({"fault", "disk-stall", "-n", "zomb", "node1", "--for", "40"}).code, 0);
+  Match host_fence = [](const json& e) {
+    return e.value("node", "") == "node1" && e.value("type", "") == "fenced" &&
+           e.value("evidence", "") == "heartbeat";
+  };
+  auto fenced = wait_event("zomb", t0, host_fence, 60);
+  ASSERT_TRUE(fenced) << dump(events("zomb", t0));
+  auto died = wait_event("zomb", t0, is("node1", "died"), 30);
+  ASSERT_TRUE(died) << dump(events("zomb", t0));
+  EXPECT_EQ(died->value("cause", ""), "heartbeat-stalled") << died->dump();
+  auto replay = wait_event("zomb", t0, on_a_survivor("node1", "journal_replay_begin"), 60);
+  EXPECT_TRUE(replay) << dump(events("zomb", t0));
+  if (replay) {
+    EXPECT_LT(fenced->value("ts", int64_t{0}), replay->value("ts", int64_t{0}));
+  }
+  // Its kernel never fenced itself: no reset, no panic.
+  EXPECT_FALSE(wait_event("zomb", t0, is("node1", "fence_reset"), 0));
+  auto back = wait_event("zomb", t0, is("node1", "rejoined"), 150);
+  EXPECT_TRUE(back) << dump(events("zomb", t0));
+  auto v = verify.get();
+  auto j = nlohmann::json::parse(v.out, nullptr, false);
+  EXPECT_EQ(v.code, 0) << v.out << v.err;
+  EXPECT_TRUE(!j.is_discarded() && j.value("passed", false)) << v.out;
+  if (back)
+    std::printf(
+        "[ measured ] zombie (no self-fence): disk fenced %.1f s after the stall began "
+        "(stalled %.1f s), powered off %.1f s after, survivors' replay %.1f s after the "
+        "fence, back %.1f s after the fence\n",
+        (fenced->value("ts", int64_t{0}) - t0) / 1000.0 - 3,
+        fenced->value("stalled_ms", 0) / 1000.0, secs_between(*fenced, *died),
+        replay ? secs_between(*fenced, *replay) : -1.0, secs_between(*fenced, *back));
+  EXPECT_EQ(run_cli({"down", "-n", "zomb"}).code, 0);
+  auto fsck = run_cli({"fsck", "-n", "zomb"});
+  EXPECT_EQ(fsck.code, 0) << fsck.out << fsck.err;
+  EXPECT_EQ(run_cli({"destroy", "-n", "zomb", "--yes"}).code, 0);
 }
 
 TEST_F(KernelBuild, BadInputsSayWhatIsWrongAndChangeNoCachedKernel) {

@@ -120,6 +120,33 @@ TEST(Manager, HostileFramesFromGuestRootLeaveEverythingRunning) {
   EXPECT_LE(dropped, 60);
 }
 
+// Guest root on node1 prints OCFS2's lines about node0 (evicted, its heartbeat gone): a
+// guest's word decides nothing, and node0's heartbeat, which the host reads from the disk file
+// itself, still moves: nobody is fenced.
+TEST(Manager, ForgedOcfs2LinesAboutAnotherNodeFenceNobody) {
+  int64_t t0 = now_ms();
+  std::string domain = "5E3F1A2B3C4D5E6F7A8B9C0D1E2F3A4B";
+  for (std::string line :
+       {"o2cb: o2dlm has evicted node 0 from domain " + domain,
+        std::string("(o2hb-5E3F1A2B3C,1234,0):o2hb_check_slot:1092 o2hb: Remove node 0 from "
+                    "live nodes bitmap"),
+        "o2dlm: Waiting on the death of node 0 in domain " + domain}) {
+    auto r = run_cli(
+        {"exec", "node1", "--", "sh", "-c", "printf '%s\\n' \"$1\" > /dev/kmsg", "sh", line});
+    ASSERT_EQ(r.code, 0) << r.err;
+  }
+  // The forged eviction is read (it is in the log as node1's word)...
+  EXPECT_TRUE(wait_event("ocfs2", t0, is("node1", "evicted"), 10)) << dump(events("ocfs2", t0));
+  // ...and past two pings and the dead time, node0 still runs, never fenced.
+  ::sleep(16);
+  EXPECT_FALSE(wait_event("ocfs2", t0, is("node0", "fenced"), 0)) << dump(events("ocfs2", t0));
+  auto n0 = node_status("ocfs2", "node0");
+  EXPECT_EQ(n0.value("state", ""), "running");
+  EXPECT_EQ(n0.value("fences", 0), 0);
+  ASSERT_TRUE(n0.contains("disk_heartbeat")) << n0.dump();
+  EXPECT_LE(n0["disk_heartbeat"].value("age_ms", int64_t{99999}), 3000) << n0.dump();
+}
+
 TEST(Manager, KillNineWhileNode0WritesIsSeenRecoveredAndRejoined) {
   auto pre = write_records("node1", "/cluster/k9-node1.log", 50, 0);
   ASSERT_EQ(pre.code, 0) << pre.err;
