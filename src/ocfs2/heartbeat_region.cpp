@@ -33,7 +33,13 @@ std::optional<std::vector<HeartbeatBlock>> HeartbeatReader::read(uint32_t first,
   buf_.resize(bytes);
   off_t at = static_cast<off_t>(region_.offset + uint64_t{first} * kHeartbeatSlotBytes);
   iovec v{buf_.data(), bytes};
-  ssize_t n = ::preadv2(fd_.get(), &v, 1, at, RWF_NOWAIT);
+  ssize_t n = ::preadv2(fd_.get(), &v, 1, at, nowait_ ? RWF_NOWAIT : 0);
+  if (n < 0 && errno == EOPNOTSUPP && nowait_) {
+    // A filesystem without RWF_NOWAIT: plain reads from now on. The region is in the page
+    // cache nearly always (every node writes its slot every 2 s), so they rarely wait.
+    nowait_ = false;
+    n = ::preadv2(fd_.get(), &v, 1, at, 0);
+  }
   if (n < 0 && errno == EAGAIN) {
     (void)::posix_fadvise(fd_.get(), at, static_cast<off_t>(bytes), POSIX_FADV_WILLNEED);
     return std::nullopt;

@@ -31,12 +31,15 @@ class HeartbeatReader {
   // Slots first .. first+count-1 (clipped to the region), or nothing this time: not all in the
   // page cache (asked for) or a read error.
   std::optional<std::vector<HeartbeatBlock>> read(uint32_t first, uint32_t count);
+  // False once the disk file's filesystem refused RWF_NOWAIT: reads may then wait.
+  bool never_waits() const { return nowait_; }
 
  private:
   HeartbeatReader(Fd fd, HeartbeatLocation r) : fd_(std::move(fd)), region_(std::move(r)) {}
   Fd fd_;
   HeartbeatLocation region_;
   std::vector<uint8_t> buf_;
+  bool nowait_ = true;
 };
 
 }  // namespace uc::ocfs2

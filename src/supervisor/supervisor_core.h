@@ -229,6 +229,7 @@ class Supervisor : public ocfs2::NodeRunner, public ocfs2::DiskStore {
     std::optional<ocfs2::HeartbeatReader> reader;
     int64_t retry_at = 0;
     bool failed_once = false;
+    bool said_blocking = false;
   };
   std::map<std::string, HeartbeatSlot> heartbeat_readers_;  // by disk name
   HeartbeatLocator locate_heartbeat_;

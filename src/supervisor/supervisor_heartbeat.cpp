@@ -59,6 +59,8 @@ void Supervisor::watch_heartbeats(int64_t now) {
     auto* reader = heartbeat_reader(d, now);
     if (!reader) continue;
     auto blocks = reader->read(first, count);
+    if (!reader->never_waits() && !std::exchange(heartbeat_readers_[d.name].said_blocking, true))
+      logf("heartbeat of " + d.name + ": its filesystem has no RWF_NOWAIT; reads may wait");
     if (!blocks) continue;
     for (auto& n : nodes_) {
       size_t i = static_cast<size_t>(n->spec.number) - first;

@@ -131,10 +131,10 @@ Match host_fence_of(const std::string& node) {
 
 TEST(Fault, TheHostSeesAStalledHeartbeatInTheDiskFileAndAShortStallFencesNobody) {
   int64_t t0 = now_ms();
-  ASSERT_EQ(run_cli({"fault", "disk-stall", "node1", "--for", "9"}).code, 0);
+  ASSERT_EQ(run_cli({"fault", "disk-stall", "node1", "--for", "7"}).code, 0);
   int64_t max0 = 0, max1 = 0;
   double metric1 = -1;
-  for (auto end = Clock::now() + std::chrono::seconds(9); Clock::now() < end;) {
+  for (auto end = Clock::now() + std::chrono::seconds(8); Clock::now() < end;) {
     auto st = json::parse(run_cli({"status", "--json"}).out, nullptr, false);
     ASSERT_FALSE(st.is_discarded());
     for (auto& n : st["nodes"]) {
@@ -164,7 +164,7 @@ TEST(Fault, TheHostSeesAStalledHeartbeatInTheDiskFileAndAShortStallFencesNobody)
     normal = heartbeat_age(n1) >= 0 && heartbeat_age(n1) <= 3000;
   }
   EXPECT_TRUE(normal) << node_status("ocfs2", "node1").dump();
-  std::printf("[ measured ] disk-stall 9 s: node1's heartbeat age up to %.1f s, node0's %.1f s\n",
+  std::printf("[ measured ] disk-stall 7 s: node1's heartbeat age up to %.1f s, node0's %.1f s\n",
               max1 / 1000.0, max0 / 1000.0);
   EXPECT_FALSE(wait_event("ocfs2", t0, is("node1", "fenced"), 0)) << dump(events("ocfs2", t0));
   EXPECT_FALSE(wait_event("ocfs2", t0, is("node1", "fence_reset"), 0));

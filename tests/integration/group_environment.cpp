@@ -59,9 +59,26 @@ std::vector<std::string> clusters_here() {
   return out;
 }
 
+// Nothing healthy is fenced: a group that breaks no node on purpose (no FENCES in
+// tests/CMakeLists.txt) must end without a single fence decided on the host's heartbeat
+// evidence, though its clusters ran beside the other groups' and the kernel build.
+void expect_no_heartbeat_fence(const std::string& cluster) {
+  if (UC_TEST_FENCES) return;
+  auto text = read_file(home() + "/clusters/" + cluster + "/events.jsonl");
+  if (!text) return;
+  std::istringstream in(*text);
+  for (std::string line; std::getline(in, line);) {
+    auto e = nlohmann::json::parse(line, nullptr, false);
+    if (!e.is_discarded() && e.value("type", "") == "fenced" &&
+        e.value("evidence", "") == "heartbeat")
+      ADD_FAILURE() << "a healthy node was fenced in " << cluster << ": " << line;
+  }
+}
+
 // Stops and destroys every cluster of the group's home; says what it could not do.
 void stop_every_cluster(bool expect_clean) {
   for (const auto& c : clusters_here()) {
+    expect_no_heartbeat_fence(c);
     track_cluster(c);
     auto down = run_cli({"down", "-n", c});
     if (expect_clean) {
