@@ -3,6 +3,8 @@
 # the unity batches of the build's compile database (each includes up to 16 of our .cpp
 # files, reported through .clang-tidy's HeaderFilterRegex), so the heavy headers are parsed
 # once a batch, not once a file (a sixth of the time).
+# At nice 10, as the kernel build test: CPU-bound work beside the integration groups' nodes,
+# whose agents and heartbeats have deadlines (a node starved for 12 s is fenced).
 #   tidy.sh BUILD_DIR
 set -euo pipefail
 build=$1
@@ -11,7 +13,7 @@ db=$build/compile_commands.json
 mapfile -t files < <(grep -o '"file": "[^"]*"' "$db" | sed 's/"file": "//; s/"$//' |
   grep -E '/src/[a-z_]+/CMakeFiles/uc_[a-z_]+\.dir/Unity/' | sort -u)
 [ ${#files[@]} -gt 0 ] || { echo "tidy: no unity batches of the product in $db"; exit 1; }
-if printf '%s\n' "${files[@]}" | xargs -P "$(nproc)" -n 1 clang-tidy --quiet -p "$build" 2>/dev/null; then
+if printf '%s\n' "${files[@]}" | nice -n 10 xargs -P "$(nproc)" -n 1 clang-tidy --quiet -p "$build" 2>/dev/null; then
   echo "tidy: ${#files[@]} batches clean"
 else
   echo "tidy: findings above (checks in .clang-tidy)"
