@@ -382,6 +382,7 @@ class Reader {
     r.integer("ping_interval_ms", m.ping_interval_ms);
     r.integer("hung_after_ms", m.hung_after_ms);
     r.integer("boot_parallel", m.boot_parallel);
+    r.str("heartbeat_fence", m.heartbeat_fence);
   }
 
   void read_image(ImageSpec& im) {

@@ -87,6 +87,9 @@ const std::vector<FieldDoc>& cluster_file_fields() {
       {"manager", "boot_parallel", "integer", "0",
        "nodes booting at once (launch to O2CB online), the rest wait their turn; 0: twice the "
        "host's cores"},
+      {"manager", "heartbeat_fence", "string", "on",
+       "the host's fences on the disk heartbeats it reads: on (a stalled heartbeat and a "
+       "zombie beat), zombie (only a beat after the dead time) or off"},
       {"image", "suite", "string", "bookworm", "the Debian suite mmdebstrap installs"},
       {"image", "packages", "list of strings", "[]", "extra Debian packages for the root image"},
       {"image", "size", "size", "2G", "the root image's size, 512M-64G"},

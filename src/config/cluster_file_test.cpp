@@ -114,6 +114,17 @@ TEST(ClusterFile, JournalsShrinkToFitManySlots) {
   EXPECT_EQ(parse("")->disks[0].size, 1024 * kMiB);
 }
 
+TEST(ClusterFile, HeartbeatFenceIsReadAndABadOneNamesItsLine) {
+  EXPECT_EQ(parse("")->manager.heartbeat_fence, "on");
+  auto r = parse("[manager]\nheartbeat_fence = \"zombie\"\n");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->manager.heartbeat_fence, "zombie");
+  std::string e = error_of("[manager]\nheartbeat_fence = \"sometimes\"\n");
+  EXPECT_NE(e.find("manager.heartbeat_fence"), std::string::npos) << e;
+  EXPECT_NE(e.find("not on, zombie or off"), std::string::npos) << e;
+  EXPECT_NE(e.find(":2:"), std::string::npos) << e;
+}
+
 TEST(ClusterFile, BootParallelIsRead) {
   auto r = parse("[manager]\nboot_parallel = 3\n");
   ASSERT_TRUE(r.ok()) << r.error().message;
@@ -433,7 +444,8 @@ TEST(ClusterFileManager, EachBadValueNamesFileLineAndField) {
            {"restart_limit = 2.5", "manager.restart_limit: expected an integer"},
            {"backoff = 10",
             "manager.backoff: unknown field (allowed: backoff_initial_ms, "
-            "backoff_max_ms, boot_parallel, hung_after_ms, ping_interval_ms, restart_limit, "
+            "backoff_max_ms, boot_parallel, heartbeat_fence, hung_after_ms, ping_interval_ms, "
+            "restart_limit, "
             "restart_window)"},
        }) {
     EXPECT_EQ(error_of(std::string("# manager\n[manager]\n") + c.line + "\n"),

@@ -110,7 +110,8 @@ void to_json(nlohmann::json& j, const ClusterSpec& c) {
                   {"backoff_max_ms", c.manager.backoff_max_ms},
                   {"ping_interval_ms", c.manager.ping_interval_ms},
                   {"hung_after_ms", c.manager.hung_after_ms},
-                  {"boot_parallel", c.manager.boot_parallel}};
+                  {"boot_parallel", c.manager.boot_parallel},
+                  {"heartbeat_fence", c.manager.heartbeat_fence}};
   j["image"] = {{"suite", c.image.suite}, {"packages", c.image.packages}, {"size", c.image.size}};
 }
 
@@ -167,6 +168,7 @@ void from_json(const nlohmann::json& j, ClusterSpec& c) {
     s.ping_interval_ms = m.value("ping_interval_ms", s.ping_interval_ms);
     s.hung_after_ms = m.value("hung_after_ms", s.hung_after_ms);
     s.boot_parallel = m.value("boot_parallel", s.boot_parallel);
+    s.heartbeat_fence = m.value("heartbeat_fence", s.heartbeat_fence);
   }
   const auto& im = j.at("image");
   c.image.suite = im.at("suite");

@@ -93,6 +93,10 @@ struct ManagerSpec {
   // Nodes booting at once (launch to O2CB online); the rest wait their turn. 0: twice the
   // host's cores. 0-255.
   int boot_parallel = 0;
+  // The host's fences on its own reading of the nodes' disk heartbeats: "on" (a stalled
+  // heartbeat and a zombie beat), "zombie" (only a beat after the dead time: to watch OCFS2's
+  // own fencing, and what a node that fails at it does, with the last guard kept) or "off".
+  std::string heartbeat_fence = "on";
 
   int hung_after(const O2cbSpec& o2cb) const;  // the effective value, in ms
 };

@@ -187,6 +187,9 @@ void check_manager(const ClusterSpec& c, Problems& p) {
   p.range("manager", "restart_limit", m.restart_limit, 1, 100);
   p.range("manager", "restart_window", m.restart_window, 10, 86400, " s");
   p.range("manager", "boot_parallel", m.boot_parallel, 0, 255);
+  if (m.heartbeat_fence != "on" && m.heartbeat_fence != "zombie" && m.heartbeat_fence != "off")
+    p.add("manager", "heartbeat_fence",
+          fmt::format("\"{}\" is not on, zombie or off", m.heartbeat_fence));
   bool initial = p.range("manager", "backoff_initial_ms", m.backoff_initial_ms, 0, 600000, " ms");
   bool max = p.range("manager", "backoff_max_ms", m.backoff_max_ms, 0, 600000, " ms");
   if (initial && max && m.backoff_max_ms < m.backoff_initial_ms)

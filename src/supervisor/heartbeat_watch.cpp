@@ -12,8 +12,10 @@ constexpr int64_t kRoundMs = 2000;
 constexpr int64_t kMarginMs = 2500;
 }  // namespace
 
-HeartbeatRules HeartbeatRules::from(const O2cbSpec& o2cb) {
+HeartbeatRules HeartbeatRules::from(const O2cbSpec& o2cb, const std::string& heartbeat_fence) {
   HeartbeatRules r;
+  r.fence_stalls = heartbeat_fence == "on";
+  r.fence_zombies = heartbeat_fence != "off";
   r.dead_ms = int64_t{o2cb.heartbeat_threshold} * kRoundMs;
   r.fence_after_ms = r.dead_ms - kMarginMs;
   return r;
@@ -75,14 +77,14 @@ std::vector<HeartbeatDecision> HeartbeatWatch::decide(int64_t now) {
     for (auto& [volume, s] : life.volumes) {
       if (!s.armed) continue;
       int64_t stalled = now - s.moved_at;
-      if (s.zombie && !life.zombie_decided) {
+      if (s.zombie && !life.zombie_decided && rules_.fence_zombies) {
         life.zombie_decided = true;
         out.push_back({node, HeartbeatVerdict::kZombie, volume, 0});
         continue;
       }
       if (now - s.read_at > rules_.fresh_ms) continue;  // no fresh evidence
       if (stalled >= rules_.dead_ms) s.declared_dead = true;
-      if (stalled >= rules_.fence_after_ms && !life.stall_decided) {
+      if (stalled >= rules_.fence_after_ms && !life.stall_decided && rules_.fence_stalls) {
         life.stall_decided = true;
         out.push_back({node, HeartbeatVerdict::kStalled, volume, stalled});
       }

@@ -31,7 +31,9 @@ struct HeartbeatRules {
   int64_t dead_ms = 14000;         // O2CB: heartbeat_threshold rounds of 2 s
   int64_t fence_after_ms = 11500;  // dead_ms less the margin
   int64_t fresh_ms = 1500;         // a decision needs a read at most this old
-  static HeartbeatRules from(const O2cbSpec& o2cb);
+  bool fence_stalls = true;        // manager.heartbeat_fence "on"
+  bool fence_zombies = true;       // "on" or "zombie"
+  static HeartbeatRules from(const O2cbSpec& o2cb, const std::string& heartbeat_fence = "on");
 };
 
 enum class HeartbeatVerdict { kStalled, kZombie };

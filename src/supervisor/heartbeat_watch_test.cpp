@@ -95,6 +95,23 @@ TEST_F(HeartbeatWatchTest, AZombieIsFencedOnItsFirstBeatAfterItWasDeclaredDead) 
   EXPECT_TRUE(run(10000, true, 1234).empty());  // once a life
 }
 
+TEST_F(HeartbeatWatchTest, ZombieOnlyLetsAStallGoAndFencesTheBeatAfterTheDeadTime) {
+  HeartbeatWatch z{HeartbeatRules::from(O2cbSpec{}, "zombie")};
+  w = z;
+  w.begin_life("node1");
+  run(6000, true, 1234);
+  EXPECT_TRUE(run(20000, false, 1234).empty());  // OCFS2's own fence, or none: left to it
+  auto d = run(2500, true, 1234);
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(d[0].verdict, HeartbeatVerdict::kZombie);
+  HeartbeatWatch off{HeartbeatRules::from(O2cbSpec{}, "off")};
+  w = off;
+  w.begin_life("node1");
+  run(6000, true, 1234);
+  run(20000, false, 1234);
+  EXPECT_TRUE(run(4000, true, 1234).empty());
+}
+
 TEST_F(HeartbeatWatchTest, AResumedBeatBeforeTheDeadTimeIsNoZombie) {
   w.begin_life("node1");
   run(6000, true, 1234);

@@ -43,7 +43,7 @@ Supervisor::Supervisor(SupervisorSetup setup, node::NodeHost& host, const Clock&
       host_(&host),
       clock_(clock),
       switch_(sw),
-      hb_watch_(HeartbeatRules::from(spec_.o2cb)) {
+      hb_watch_(HeartbeatRules::from(spec_.o2cb, spec_.manager.heartbeat_fence)) {
   host.set_exit_handler([this](const std::string& n, int status) { on_node_exit(n, status); });
 }
 

@@ -53,7 +53,7 @@ class KernelBuild : public ::testing::Test {
   // The cache as the suite found it (the object tree alone is gigabytes); the cluster that
   // runs it first, if its test stopped before its own `down`.
   static void TearDownTestSuite() {
-    for (const char* c : {"mixk", "zomb"})
+    for (const char* c : {"mixk", "zomb", "zres"})
       if (path_exists(home() + "/clusters/" + c)) {
         track_cluster(c);
         EXPECT_EQ(run_cli({"down", "-n", c}).code, 0);
@@ -181,6 +181,53 @@ TEST_F(KernelBuild, AZombieWhoseKernelNeverFencesItselfIsFencedByTheHost) {
   auto fsck = run_cli({"fsck", "-n", "zomb"});
   EXPECT_EQ(fsck.code, 0) << fsck.out << fsck.err;
   EXPECT_EQ(run_cli({"destroy", "-n", "zomb", "--yes"}).code, 0);
+}
+
+// The host left the stall to OCFS2 (heartbeat_fence = "zombie"); node1's kernel never fenced
+// itself; its survivors declared it dead and recovered it. When its disk comes back its
+// heartbeat resumes with the same generation: the host fences it on that first beat.
+TEST_F(KernelBuild, AZombieBeatAfterItsSurvivorsRecoveredItIsFencedOnTheFirstBeat) {
+  ASSERT_EQ(built_.code, 0);
+  auto r = run_cli({"up", "-f", UMLCLUSTER_SOURCE_DIR "/tests/data/zombie-resume.toml"});
+  track_cluster("zres");
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  int64_t t0 = now_ms();
+  ASSERT_EQ(run_cli({"fault", "disk-stall", "-n", "zres", "node1", "--for", "22"}).code, 0);
+  auto recovered = wait_event("zres", t0, on_a_survivor("node1", "recovery_end"), 60);
+  EXPECT_TRUE(recovered) << dump(events("zres", t0));
+  auto ended = wait_event("zres", t0, is("node1", "fault_ended"), 60);
+  ASSERT_TRUE(ended) << dump(events("zres", t0));
+  Match zombie = [](const json& e) {
+    return e.value("node", "") == "node1" && e.value("type", "") == "fenced" &&
+           e.value("reason", "") == "zombie heartbeat";
+  };
+  auto fenced = wait_event("zres", t0, zombie, 30);
+  ASSERT_TRUE(fenced) << dump(events("zres", t0));
+  // On its first resumed beat: beats come every 2 s, the host reads every 0.5 s.
+  double after_end = secs_between(*ended, *fenced);
+  EXPECT_GE(after_end, 0.0);
+  EXPECT_LE(after_end, 4.0);
+  if (recovered) {
+    EXPECT_LT(recovered->value("ts", int64_t{0}), fenced->value("ts", int64_t{0}));
+  }
+  auto died = wait_event("zres", t0, is("node1", "died"), 30);
+  ASSERT_TRUE(died) << dump(events("zres", t0));
+  EXPECT_EQ(died->value("cause", ""), "zombie");
+  // The stall itself was left to OCFS2: no fence on a stalled heartbeat.
+  EXPECT_FALSE(wait_event(
+      "zres", t0,
+      [](const json& e) {
+        return e.value("type", "") == "fenced" && e.value("evidence", "") == "heartbeat" &&
+               e.value("reason", "").rfind("heartbeat stalled", 0) == 0;
+      },
+      0));
+  EXPECT_EQ(run_cli({"down", "-n", "zres"}).code, 0);
+  auto fsck = run_cli({"fsck", "-n", "zres"});
+  std::printf(
+      "[ measured ] zombie beat: fenced %.1f s after its disk came back, %.1f s after the "
+      "survivors' recovery; fsck after: exit %d\n",
+      after_end, recovered ? secs_between(*recovered, *fenced) : -1.0, fsck.code);
+  EXPECT_EQ(run_cli({"destroy", "-n", "zres", "--yes"}).code, 0);
 }
 
 TEST_F(KernelBuild, BadInputsSayWhatIsWrongAndChangeNoCachedKernel) {
