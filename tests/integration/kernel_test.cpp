@@ -39,6 +39,13 @@ RunResult kernel_build(const std::vector<std::string>& args) {
   return run_program(argv);
 }
 
+// `up -f tests/data/FILE` of cluster `name`, its pids remembered for the teardown.
+RunResult up_from(const std::string& file, const std::string& name) {
+  auto r = run_cli({"up", "-f", std::string(UMLCLUSTER_SOURCE_DIR "/tests/data/") + file});
+  track_cluster(name);
+  return r;
+}
+
 class KernelBuild : public ::testing::Test {
  protected:
   // A first build on every run: a "ci" kept from an earlier run would be a cache hit, and
@@ -97,8 +104,7 @@ TEST_F(KernelBuild, TheSameInputsAgainAreACacheHit) {
 
 TEST_F(KernelBuild, ItBootsBesideDebiansKernelAndBothMountTheVolume) {
   ASSERT_EQ(built_.code, 0);
-  auto r = run_cli({"up", "-f", UMLCLUSTER_SOURCE_DIR "/tests/data/mixed-kernels.toml"});
-  track_cluster("mixk");
+  auto r = up_from("mixed-kernels.toml", "mixk");
   ASSERT_EQ(r.code, 0) << r.out << r.err;
   auto st = run_cli({"status", "-n", "mixk", "--json"});
   auto s = nlohmann::json::parse(st.out, nullptr, false);
@@ -134,12 +140,11 @@ TEST_F(KernelBuild, ItBootsBesideDebiansKernelAndBothMountTheVolume) {
 }
 
 // node1's kernel never fences itself; its shared disk stalls while its agent answers. The host
-// sees its heartbeat stop in the disk file, fails its disk I/O before the survivors replay its
-// journal, then powers it off (it runs on); it comes back, and verify finds every record.
+// sees its heartbeat stop in the disk file, fences its disk (I/O held) before the survivors
+// replay its journal, then powers it off (it runs on); it comes back, verify finds every record.
 TEST_F(KernelBuild, AZombieWhoseKernelNeverFencesItselfIsFencedByTheHost) {
   ASSERT_EQ(built_.code, 0);
-  auto r = run_cli({"up", "-f", UMLCLUSTER_SOURCE_DIR "/tests/data/zombie-kernel.toml"});
-  track_cluster("zomb");
+  auto r = up_from("zombie-kernel.toml", "zomb");
   ASSERT_EQ(r.code, 0) << r.out << r.err;
   int64_t t0 = now_ms();
   auto verify = std::async(std::launch::async, [] {
@@ -188,8 +193,7 @@ TEST_F(KernelBuild, AZombieWhoseKernelNeverFencesItselfIsFencedByTheHost) {
 // heartbeat resumes with the same generation: the host fences it on that first beat.
 TEST_F(KernelBuild, AZombieBeatAfterItsSurvivorsRecoveredItIsFencedOnTheFirstBeat) {
   ASSERT_EQ(built_.code, 0);
-  auto r = run_cli({"up", "-f", UMLCLUSTER_SOURCE_DIR "/tests/data/zombie-resume.toml"});
-  track_cluster("zres");
+  auto r = up_from("zombie-resume.toml", "zres");
   ASSERT_EQ(r.code, 0) << r.out << r.err;
   int64_t t0 = now_ms();
   ASSERT_EQ(run_cli({"fault", "disk-stall", "-n", "zres", "node1", "--for", "22"}).code, 0);
