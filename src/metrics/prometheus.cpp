@@ -70,8 +70,9 @@ struct NodeFamilies {
     fences =
         e.family("umlcluster_node_fences_total",
                  "Fences the host decided for the node since its supervisor started.", counter);
-    disk_fenced = e.family("umlcluster_node_disk_fenced",
-                           "1 while the host fails every shared-disk I/O of the node.", gauge);
+    disk_fenced = e.family(
+        "umlcluster_node_disk_fenced",
+        "1 while none of the node's shared-disk I/O reaches the disk (the host's fence).", gauge);
     load1 = e.family("umlcluster_guest_load1", "1m load average inside the guest.", gauge);
     load5 = e.family("umlcluster_guest_load5", "5m load average inside the guest.", gauge);
     load15 = e.family("umlcluster_guest_load15", "15m load average inside the guest.", gauge);
