@@ -189,6 +189,9 @@ void ManagedNode::accept_hello(const AgentHello& h) {
   int64_t now = sup.mono_ms();
   guest_boot_ms = h.uptime_ms;
   if (machine.booted() && !h.boot_id.empty() && h.boot_id != machine.boot_id()) {
+    // Its last words (OCFS2's fence line) come before its new boot, as a panic before a death:
+    // the console is read every 250 ms, a reset UML says hello again sooner.
+    for (auto& line : console.read_new()) sup.on_console_line(*this, line);
     sup.bringup_->node_gone(spec.name);
     sup.hb_watch_.begin_life(spec.name);
     link.reset(*this, spec.name + " rebooted", /*close_fds=*/false);
