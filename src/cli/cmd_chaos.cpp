@@ -39,8 +39,10 @@ int64_t wall_now_ms() {
 struct ChaosCliOptions {
   double duration_s = 120;
   double interval_s = 20;
-  std::vector<std::string> faults{"crash", "freeze",     "partition",
-                                  "net",   "disk-stall", "disk-error"};
+  // disk-error is a kind, not a default: a write failed with EIO can leave a torn line that
+  // was never acknowledged in the middle of a node's log, and verify's checker counts it as a
+  // problem (it does not yet know which appends failed).
+  std::vector<std::string> faults{"crash", "freeze", "partition", "net", "disk-stall"};
   uint64_t seed = 1;
   std::string out;       // report folder (default umlcluster-chaos-NAME-TIME)
   bool dry_run = false;  // print the schedule, inject nothing
@@ -230,7 +232,7 @@ void define(CLI::App& cmd, Globals& g) {
   cmd.add_option("--interval", co.interval_s, "seconds between faults (default 20, at least 10)");
   cmd.add_option(
          "--faults", co.faults,
-         "kinds, comma-separated (default crash,freeze,partition,net,disk-stall,disk-error)")
+         "kinds, comma-separated (default crash,freeze,partition,net,disk-stall; disk-error too)")
       ->delimiter(',');
   cmd.add_option("--seed", co.seed,
                  "the schedule's seed: the same seed gives the same faults (default 1)");
