@@ -29,8 +29,6 @@ void HeartbeatWatch::begin_life(const std::string& node) { lives_[node] = Life{}
 
 void HeartbeatWatch::end_life(const std::string& node) { lives_.erase(node); }
 
-bool HeartbeatWatch::watched(const std::string& node) const { return lives_.count(node) > 0; }
-
 void HeartbeatWatch::observe(const std::string& node, const std::string& volume,
                              const ocfs2::HeartbeatBlock& b, int64_t now) {
   auto it = lives_.find(node);

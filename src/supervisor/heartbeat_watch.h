@@ -70,7 +70,6 @@ class HeartbeatWatch {
   std::vector<HeartbeatDecision> decide(int64_t now);
 
   std::optional<HeartbeatView> view(const std::string& node, int64_t now) const;
-  bool watched(const std::string& node) const;
 
  private:
   struct Slot {

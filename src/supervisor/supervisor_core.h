@@ -175,8 +175,15 @@ class Supervisor : public ocfs2::NodeRunner, public ocfs2::DiskStore {
   std::vector<control::FaultRecord> fault_records() const;
 
   // supervisor_heartbeat.cpp
+  struct HeartbeatSlot {
+    std::optional<ocfs2::HeartbeatReader> reader;
+    int64_t retry_at = 0;
+    bool failed_once = false;
+    bool said_blocking = false;
+  };
   void watch_heartbeats(int64_t now);
-  ocfs2::HeartbeatReader* heartbeat_reader(const DiskSpec& d, int64_t now);
+  // The disk's heartbeat reader, its region found first if need be; null while it cannot be.
+  HeartbeatSlot* heartbeat_slot(const DiskSpec& d, int64_t now);
   void forget_heartbeat_region(const std::string& disk);  // it was formatted again
   std::optional<control::DiskHeartbeat> disk_heartbeat(const std::string& node, int64_t now) const;
 
@@ -225,12 +232,6 @@ class Supervisor : public ocfs2::NodeRunner, public ocfs2::DiskStore {
   FaultBook faults_;
   BootGate boot_gate_{0};
   HeartbeatWatch hb_watch_;
-  struct HeartbeatSlot {
-    std::optional<ocfs2::HeartbeatReader> reader;
-    int64_t retry_at = 0;
-    bool failed_once = false;
-    bool said_blocking = false;
-  };
   std::map<std::string, HeartbeatSlot> heartbeat_readers_;  // by disk name
   HeartbeatLocator locate_heartbeat_;
   int64_t next_heartbeat_read_ = 0;

@@ -16,9 +16,9 @@ constexpr int64_t kLocateRetryMs = 5000;
 
 void Supervisor::set_heartbeat_locator(HeartbeatLocator l) { locate_heartbeat_ = std::move(l); }
 
-ocfs2::HeartbeatReader* Supervisor::heartbeat_reader(const DiskSpec& d, int64_t now) {
+Supervisor::HeartbeatSlot* Supervisor::heartbeat_slot(const DiskSpec& d, int64_t now) {
   auto& slot = heartbeat_readers_[d.name];
-  if (slot.reader) return &*slot.reader;
+  if (slot.reader) return &slot;
   if (now < slot.retry_at || !marked_formatted(d)) return nullptr;
   std::string file = paths_.disk(d.name);
   auto region = locate_heartbeat_ ? locate_heartbeat_(file) : ocfs2::locate_heartbeat_region(file);
@@ -34,7 +34,7 @@ ocfs2::HeartbeatReader* Supervisor::heartbeat_reader(const DiskSpec& d, int64_t 
   logf(fmt::format("heartbeat of {}: region at byte {}, {} slots, volume {}", d.name,
                    slot.reader->region().offset, slot.reader->region().slots,
                    slot.reader->region().uuid));
-  return &*slot.reader;
+  return &slot;
 }
 
 void Supervisor::forget_heartbeat_region(const std::string& disk) {
@@ -56,10 +56,10 @@ void Supervisor::watch_heartbeats(int64_t now) {
   uint32_t first = static_cast<uint32_t>((*lo)->spec.number);
   uint32_t count = static_cast<uint32_t>((*hi)->spec.number) - first + 1;
   for (const auto& d : spec_.disks) {
-    auto* reader = heartbeat_reader(d, now);
-    if (!reader) continue;
-    auto blocks = reader->read(first, count);
-    if (!reader->never_waits() && !std::exchange(heartbeat_readers_[d.name].said_blocking, true))
+    auto* slot = heartbeat_slot(d, now);
+    if (!slot) continue;
+    auto blocks = slot->reader->read(first, count);
+    if (!slot->reader->never_waits() && !std::exchange(slot->said_blocking, true))
       logf("heartbeat of " + d.name + ": its filesystem has no RWF_NOWAIT; reads may wait");
     if (!blocks) continue;
     for (auto& n : nodes_) {
