@@ -165,6 +165,12 @@ TEST(Top, InARealTerminalShowsBothNodesRefreshesAndQuitsOnQ) {
             std::string::npos);
   ASSERT_EQ(t.run({"resize-window", "-t", "t", "-y", "40"}), 0);
   t.run({"send-keys", "-t", "t", "q"});
+  // Type on only once top has gone: keys typed while it runs are its keys (CI once saw top read
+  // "q" and half the next line in one read, and the shell got the rest).
+  std::string gone = t.wait_for([](const std::string& s) {
+    return s.find("before-top") != std::string::npos && line_of(s, "node0").empty();
+  });
+  ASSERT_NE(gone.find("before-top"), std::string::npos) << "top did not quit on q:\n" << gone;
   // Back at the shell, on the main screen, with a sane tty (echo and line editing on).
   t.run({"send-keys", "-t", "t",
          "stty -a | tr ' ' '\\n' | grep -x -e icanon -e echo | tr '\\n' ' '; echo", "Enter"});
