@@ -383,6 +383,8 @@ class Reader {
     r.integer("hung_after_ms", m.hung_after_ms);
     r.integer("boot_parallel", m.boot_parallel);
     r.str("heartbeat_fence", m.heartbeat_fence);
+    r.str("memory_trim", m.memory_trim);
+    r.integer("memory_trim_interval", m.memory_trim_interval);
   }
 
   void read_image(ImageSpec& im) {

@@ -90,6 +90,11 @@ const std::vector<FieldDoc>& cluster_file_fields() {
       {"manager", "heartbeat_fence", "string", "on",
        "the host's fences on the disk heartbeats it reads: on (a stalled heartbeat and a "
        "zombie beat), zombie (only a beat after the dead time) or off"},
+      {"manager", "memory_trim", "string", "idle",
+       "give a node's unused memory back to the host: idle (only an idle node, a margin left "
+       "free) or off"},
+      {"manager", "memory_trim_interval", "integer", "300",
+       "seconds between two trims of a node, 10-86400"},
       {"image", "suite", "string", "bookworm", "the Debian suite mmdebstrap installs"},
       {"image", "packages", "list of strings", "[]", "extra Debian packages for the root image"},
       {"image", "size", "size", "2G", "the root image's size, 512M-64G"},

@@ -444,9 +444,10 @@ TEST(ClusterFileManager, EachBadValueNamesFileLineAndField) {
            {"restart_limit = 2.5", "manager.restart_limit: expected an integer"},
            {"backoff = 10",
             "manager.backoff: unknown field (allowed: backoff_initial_ms, "
-            "backoff_max_ms, boot_parallel, heartbeat_fence, hung_after_ms, ping_interval_ms, "
-            "restart_limit, "
-            "restart_window)"},
+            "backoff_max_ms, boot_parallel, heartbeat_fence, hung_after_ms, memory_trim, "
+            "memory_trim_interval, ping_interval_ms, restart_limit, restart_window)"},
+           {"memory_trim = \"always\"", "manager.memory_trim: \"always\" is not idle or off"},
+           {"memory_trim_interval = 5", "manager.memory_trim_interval: must be 10-86400 s, not 5"},
        }) {
     EXPECT_EQ(error_of(std::string("# manager\n[manager]\n") + c.line + "\n"),
               std::string("cluster.toml:3: ") + c.error)

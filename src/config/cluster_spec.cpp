@@ -111,7 +111,9 @@ void to_json(nlohmann::json& j, const ClusterSpec& c) {
                   {"ping_interval_ms", c.manager.ping_interval_ms},
                   {"hung_after_ms", c.manager.hung_after_ms},
                   {"boot_parallel", c.manager.boot_parallel},
-                  {"heartbeat_fence", c.manager.heartbeat_fence}};
+                  {"heartbeat_fence", c.manager.heartbeat_fence},
+                  {"memory_trim", c.manager.memory_trim},
+                  {"memory_trim_interval", c.manager.memory_trim_interval}};
   j["image"] = {{"suite", c.image.suite}, {"packages", c.image.packages}, {"size", c.image.size}};
 }
 
@@ -169,6 +171,8 @@ void from_json(const nlohmann::json& j, ClusterSpec& c) {
     s.hung_after_ms = m.value("hung_after_ms", s.hung_after_ms);
     s.boot_parallel = m.value("boot_parallel", s.boot_parallel);
     s.heartbeat_fence = m.value("heartbeat_fence", s.heartbeat_fence);
+    s.memory_trim = m.value("memory_trim", s.memory_trim);
+    s.memory_trim_interval = m.value("memory_trim_interval", s.memory_trim_interval);
   }
   const auto& im = j.at("image");
   c.image.suite = im.at("suite");

@@ -97,6 +97,10 @@ struct ManagerSpec {
   // heartbeat and a zombie beat), "zombie" (only a beat after the dead time: to watch OCFS2's
   // own fencing, and what a node that fails at it does, with the last guard kept) or "off".
   std::string heartbeat_fence = "on";
+  // Giving a node's unused memory back to the host: "idle" (only a node that is idle: low
+  // load, little disk writing, no exec session; a margin always left free) or "off".
+  std::string memory_trim = "idle";
+  int memory_trim_interval = 300;  // seconds between trims of a node, 10-86400
 
   int hung_after(const O2cbSpec& o2cb) const;  // the effective value, in ms
 };

@@ -190,6 +190,9 @@ void check_manager(const ClusterSpec& c, Problems& p) {
   if (m.heartbeat_fence != "on" && m.heartbeat_fence != "zombie" && m.heartbeat_fence != "off")
     p.add("manager", "heartbeat_fence",
           fmt::format("\"{}\" is not on, zombie or off", m.heartbeat_fence));
+  if (m.memory_trim != "idle" && m.memory_trim != "off")
+    p.add("manager", "memory_trim", fmt::format("\"{}\" is not idle or off", m.memory_trim));
+  p.range("manager", "memory_trim_interval", m.memory_trim_interval, 10, 86400, " s");
   bool initial = p.range("manager", "backoff_initial_ms", m.backoff_initial_ms, 0, 600000, " ms");
   bool max = p.range("manager", "backoff_max_ms", m.backoff_max_ms, 0, 600000, " ms");
   if (initial && max && m.backoff_max_ms < m.backoff_initial_ms)

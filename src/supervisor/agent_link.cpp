@@ -62,6 +62,18 @@ void AgentLink::run_job(const std::vector<std::string>& argv, Done done,
   send(FrameType::kStdinEof, sid, "");
 }
 
+void AgentLink::read_job(const std::vector<std::string>& paths, Done done) {
+  if (!attached()) {
+    done(-1, "", "the node is not running");
+    return;
+  }
+  uint32_t sid = next_session_++;
+  jobs_[sid] = Job{std::move(done), "", ""};
+  session::ExecRequest exec;
+  exec.read = paths;
+  send(FrameType::kExec, sid, session::encode(exec));
+}
+
 uint32_t AgentLink::open_route(Route r, const session::ExecRequest& exec_request) {
   uint32_t sid = next_session_++;
   routes_[sid] = r;

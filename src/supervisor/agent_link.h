@@ -46,6 +46,10 @@ class AgentLink {
 
   // Runs argv in the guest; `stdin_data` is its standard input (then EOF).
   void run_job(const std::vector<std::string>& argv, Done done, const std::string& stdin_data = "");
+  // Reads guest /proc files without a process (a read session); `done` gets its JSON output.
+  void read_job(const std::vector<std::string>& paths, Done done);
+  // CLI sessions open on the node now.
+  size_t routed_sessions() const { return routes_.size(); }
   // Opens a routed session with the CLI's exec request; returns the agent's session id.
   uint32_t open_route(Route r, const session::ExecRequest& exec_request);
   // Forwards stdin, EOF, resize or a signal of a routed session.

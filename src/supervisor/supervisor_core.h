@@ -31,6 +31,7 @@
 #include "supervisor/boot_gate.h"
 #include "supervisor/fault_book.h"
 #include "supervisor/heartbeat_watch.h"
+#include "supervisor/memory_trim.h"
 #include "supervisor/node_machine.h"
 #include "supervisor/switch_port.h"
 #include "sys/clock.h"
@@ -68,6 +69,10 @@ struct ManagedNode : AgentLink::Listener {
   int64_t started_wall = 0, booted_ms = 0, ready_ms = 0, guest_boot_ms = 0;
   int64_t last_cause_wall = 0;
   int64_t next_trim_ms = 0;  // when its unused memory goes back to the host again (0: never)
+  // The last memory trim's sample of this boot (busy_reason compares disk writing with it).
+  std::optional<GuestMemorySample> trim_sample;
+  int64_t trim_sample_ms = 0;
+  std::string trim_sample_boot;
   int64_t drop_window_start = 0;
   int drops_in_window = 0;
   int fences = 0;  // decided by the host, since the supervisor started
@@ -152,6 +157,11 @@ class Supervisor : public ocfs2::NodeRunner, public ocfs2::DiskStore {
   void admit_waiting(int64_t now);  // nodes whose turn to boot has come
   // supervisor_memory.cpp
   void trim_memory(ManagedNode& n);  // its unused memory back to the host
+  ManagedNode* take_trim_sample(const std::string& name, const std::string& boot, int code,
+                                const std::string& out, std::optional<GuestMemorySample>& sample);
+  // One step of a trim: reads the guest's free memory, unplugs a step or plugs back `taken`.
+  void trim_step(const std::string& name, const std::string& boot, uint64_t taken, int steps);
+  void trim_finish(const std::string& name, const std::string& boot, uint64_t taken);
   void trim_due_nodes(int64_t now);  // again, on each running node whose time has come
   void on_node_exit(const std::string& node, int status);
   void on_console_line(ManagedNode& n, const std::string& line);
