@@ -21,6 +21,7 @@ namespace uc::agent {
 namespace {
 
 constexpr size_t kLinkHighWater = 256 * 1024;  // stop reading command output above this
+constexpr const char* kClusterConfig = "/sys/kernel/config/cluster/";  // O2CB's configfs tree
 
 std::string read_uptime_ms() {
   std::ifstream f("/proc/uptime");
@@ -59,7 +60,7 @@ void AgentServer::send_hello() {
   std::ifstream b("/proc/sys/kernel/random/boot_id");
   std::getline(b, boot_id);
   nlohmann::json j{
-      {"version", 4}, {"hostname", host}, {"uptime_ms", read_uptime_ms()}, {"boot_id", boot_id}};
+      {"version", 5}, {"hostname", host}, {"uptime_ms", read_uptime_ms()}, {"boot_id", boot_id}};
   send(FrameType::kHello, 0, j.dump());
 }
 
@@ -119,15 +120,28 @@ void AgentServer::start_session(uint32_t id, const std::string& request_json) {
 
 // A session that reads guest /proc files without starting a process (a fork in a UML guest
 // costs milliseconds of host CPU; the monitor asks every second). Its stdout is one JSON
-// object, path -> content.
+// object, path -> content. Since protocol 5 also O2CB's configfs tree: a file, or a
+// directory (a path ending in "/") as its entries' names, one a line; an absent path is
+// left out (code 1).
 void AgentServer::read_files(uint32_t id, const nlohmann::json& paths) {
   nlohmann::json out = nlohmann::json::object();
   int code = 0;
   if (!paths.is_array()) code = 2;
   for (const auto& p : paths.is_array() ? paths : nlohmann::json::array()) {
     std::string path = p.is_string() ? p.get<std::string>() : "";
-    if (path.rfind("/proc/", 0) != 0 || path.find("..") != std::string::npos) {
+    bool allowed = path.rfind("/proc/", 0) == 0 || path.rfind(kClusterConfig, 0) == 0;
+    if (!allowed || path.find("..") != std::string::npos) {
       code = 2;
+      continue;
+    }
+    if (path.back() == '/') {
+      if (::access(path.c_str(), F_OK) != 0) {
+        code = 1;
+        continue;
+      }
+      std::string text;
+      for (const auto& n : list_dir(path)) text += n + "\n";
+      out[path] = text;
       continue;
     }
     Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));

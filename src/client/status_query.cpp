@@ -1,5 +1,6 @@
 #include "client/status_query.h"
 
+#include <algorithm>
 #include <map>
 
 #include "client/cluster_record.h"
@@ -10,6 +11,11 @@
 namespace uc::client {
 
 using control::ClusterStatus;
+
+// How long status waits for the nodes' O2CB state. A read session answers in milliseconds
+// (128 nodes: well under a second); a node starved on a busy host may take seconds, and one
+// that does not answer in time is "unknown".
+constexpr int kO2cbDeadlineMs = 5000;
 
 ClusterStatus offline_status(const std::string& name, const ClusterPaths& p) {
   ClusterStatus s;
@@ -42,17 +48,47 @@ void add_costs(ClusterStatus& s) {
   }
 }
 
+namespace {
+
+// Each node's O2CB state: a read session (no process in the guest: fast at 128 nodes), and
+// the probe script for a node whose agent does not read configfs (protocol < 5, code 2).
+std::map<std::string, ocfs2::O2cbState> read_o2cb_states(ControlClient& c, const ClusterSpec& spec,
+                                                         const std::vector<std::string>& nodes) {
+  session::ExecRequest read;
+  read.read = ocfs2::o2cb_state_paths(spec.name);
+  std::map<std::string, ocfs2::O2cbState> states;
+  std::vector<std::string> old_agents;
+  for (auto& [node, r] : request_on_nodes(c, nodes, read, kO2cbDeadlineMs)) {
+    if (r.code == 2) old_agents.push_back(node);
+    if (r.code != 0 && r.code != 1) continue;  // 1: some path is absent (offline)
+    auto files = cluster::parse_guest_files(r.out);
+    if (files) states[node] = ocfs2::o2cb_state_from_files(files->files, spec.name);
+  }
+  if (!old_agents.empty())
+    for (auto& [node, r] :
+         run_on_nodes(c, old_agents, {"/bin/sh", "-c", ocfs2::probe_script(spec)}, 15000))
+      if (r.code == 0) states[node] = ocfs2::parse_probe(r.out);
+  return states;
+}
+
+}  // namespace
+
 void add_o2cb_state(ControlClient& c, const ClusterSpec& spec, ClusterStatus& s) {
   std::vector<std::string> running;
   for (const auto& n : s.nodes)
     if (n.state == "running" || n.state == "starting" || n.state == "failed")
       running.push_back(n.name);
-  auto probes = run_on_nodes(c, running, {"/bin/sh", "-c", ocfs2::probe_script(spec)}, 15000);
-  std::map<std::string, std::vector<std::string>> mounted_on;
+  auto states = read_o2cb_states(c, spec, running);
+  std::map<std::string, std::vector<std::string>> mounted_on, unknown_on;
   for (auto& n : s.nodes) {
-    auto it = probes.find(n.name);
-    if (it == probes.end() || it->second.code != 0) continue;
-    auto o = ocfs2::parse_probe(it->second.out);
+    auto it = states.find(n.name);
+    if (it == states.end()) {
+      bool asked = std::find(running.begin(), running.end(), n.name) != running.end();
+      for (const auto& d : spec.disks)
+        if (asked && spec.attached(d, n.name)) unknown_on[d.name].push_back(n.name);
+      continue;
+    }
+    const auto& o = it->second;
     n.o2cb = control::NodeO2cb{{o.modules.begin(), o.modules.end()},
                                o.configfs_mounted,
                                o.dlmfs_mounted,
@@ -68,7 +104,8 @@ void add_o2cb_state(ControlClient& c, const ClusterSpec& spec, ClusterStatus& s)
     std::vector<std::string> should;
     for (const auto& n : spec.nodes)
       if (spec.attached(d, n.name)) should.push_back(n.name);
-    s.volumes->push_back({d.name, d.mount, d.size, d.heartbeat, should, mounted_on[d.name]});
+    s.volumes->push_back(
+        {d.name, d.mount, d.size, d.heartbeat, should, mounted_on[d.name], unknown_on[d.name]});
   }
 }
 

@@ -76,8 +76,10 @@ std::string volume_table(const std::vector<control::VolumeStatus>& volumes) {
                                 "MOUNTED ON");
   for (const auto& v : volumes) {
     std::string on = join(v.mounted_on);
+    if (on.empty()) on = "(none)";
+    if (!v.unknown_on.empty()) on += " (unknown: " + join(v.unknown_on) + ")";
     out += fmt::format("{:<12} {:<12} {:>8} {:<9} {}\n", v.name, v.mount, human_bytes(v.size),
-                       v.heartbeat, on.empty() ? "(none)" : on);
+                       v.heartbeat, on);
   }
   return out;
 }

@@ -85,6 +85,20 @@ TEST(StatusText, O2cbAndVolumesWhenTheStatusHasThem) {
   EXPECT_EQ(text.find("node1        mounted"), std::string::npos);  // no probe: no O2CB row
 }
 
+TEST(StatusText, ANodeThatDidNotAnswerIsUnknownNotLeftOut) {
+  auto s = running();
+  s.volumes = std::vector<control::VolumeStatus>{
+      {"shared", "/cluster", 1u << 30, "local", {"node0", "node1"}, {"node0"}, {"node1"}},
+      {"scratch", "/scratch", 1u << 30, "local", {"node1"}, {}, {"node1"}}};
+  std::string text = status_text(s, kNow);
+  EXPECT_NE(text.find("shared       /cluster      1.0 GiB local     node0 (unknown: node1)\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("scratch      /scratch      1.0 GiB local     (none) (unknown: node1)\n"),
+            std::string::npos)
+      << text;
+}
+
 TEST(StatusText, AStoppedClusterHasNoSupervisorPart) {
   ClusterStatus s;
   s.cluster = "c";

@@ -85,4 +85,17 @@ std::optional<int64_t> MountOrder::next_deadline() const {
   return oldest_wait() + kWaveWaitMs;
 }
 
+bool kernels_hint_masters(const std::vector<std::vector<std::string>>& patches_of_each_node) {
+  if (patches_of_each_node.empty()) return false;
+  for (const auto& patches : patches_of_each_node) {
+    bool has = false;
+    for (const auto& p : patches) {
+      std::string base = p.substr(p.find_last_of('/') + 1);
+      if (base == "ocfs2-mount-master-hint.patch") has = true;
+    }
+    if (!has) return false;
+  }
+  return true;
+}
+
 }  // namespace uc::ocfs2

@@ -119,3 +119,37 @@ TEST(MountOrder, AGoneNodesQueuedMountsGoWithIt) {
 
 }  // namespace
 }  // namespace uc::ocfs2
+
+namespace uc::ocfs2 {
+namespace {
+
+TEST(MountOrder, APatchedClusterMountsOneWholeMountAtATime) {
+  MountOrder o;
+  o.one_mount_at_a_time(true);
+  o.online("node0");
+  o.online("node1");
+  o.wants_mount("node0", 0, "shared");
+  o.wants_mount("node1", 1, "shared");
+  auto first = o.next_mount();
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->first, "node0");
+  o.joined("node0");
+  EXPECT_FALSE(o.next_mount());  // joined is not mounted
+  o.mount_done("node0");
+  auto second = o.next_mount();
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->first, "node1");
+}
+
+TEST(MountOrder, OnlyWhenEveryNodesKernelHintsMasters) {
+  std::vector<std::string> hinted{
+      "kernel/patches/ocfs2-append-stale-eof.patch",
+      "/usr/share/umlcluster/kernel/patches/ocfs2-mount-master-hint.patch"};
+  EXPECT_TRUE(kernels_hint_masters({hinted, hinted}));
+  EXPECT_FALSE(kernels_hint_masters({hinted, {}}));  // one node boots Debian's kernel
+  EXPECT_FALSE(kernels_hint_masters({}));
+  EXPECT_FALSE(kernels_hint_masters({{"my-ocfs2-mount-master-hint.patch.orig"}}));
+}
+
+}  // namespace
+}  // namespace uc::ocfs2

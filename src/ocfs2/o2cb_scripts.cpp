@@ -181,4 +181,42 @@ O2cbState parse_probe(const std::string& out) {
   return s;
 }
 
+std::vector<std::string> o2cb_state_paths(const std::string& cluster) {
+  return {"/proc/modules", "/proc/mounts", "/sys/kernel/config/cluster/",
+          "/sys/kernel/config/cluster/" + cluster + "/heartbeat/"};
+}
+
+O2cbState o2cb_state_from_files(const std::map<std::string, std::string>& files,
+                                const std::string& cluster) {
+  auto file = [&](const std::string& p) {
+    auto it = files.find(p);
+    return it == files.end() ? std::string() : it->second;
+  };
+  O2cbState s;
+  for (const char* m : {"configfs", "ocfs2_nodemanager", "ocfs2_dlm", "ocfs2_dlmfs"})
+    s.modules[m] = false;
+  std::istringstream modules(file("/proc/modules"));
+  std::string line;
+  while (std::getline(modules, line)) {
+    std::string name = line.substr(0, line.find(' '));
+    if (s.modules.count(name)) s.modules[name] = true;
+  }
+  std::istringstream mounts(file("/proc/mounts"));
+  while (std::getline(mounts, line)) {
+    std::istringstream l(line);
+    std::string dev, dir, type;
+    l >> dev >> dir >> type;
+    if (dir == "/sys/kernel/config" && type == "configfs") s.configfs_mounted = true;
+    if (type == "ocfs2_dlmfs") s.dlmfs_mounted = true;
+    if (type == "ocfs2") s.mounts.push_back(dir);
+  }
+  std::istringstream clusters(file("/sys/kernel/config/cluster/"));
+  while (std::getline(clusters, line))
+    if (line == cluster) s.online = true;
+  std::istringstream regions(file("/sys/kernel/config/cluster/" + cluster + "/heartbeat/"));
+  while (std::getline(regions, line))
+    if (!line.empty() && line != "dead_threshold" && line != "mode") s.heartbeat_regions++;
+  return s;
+}
+
 }  // namespace uc::ocfs2

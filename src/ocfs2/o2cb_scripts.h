@@ -50,5 +50,10 @@ struct O2cbState {
   std::vector<std::string> mounts;  // OCFS2 mount points
 };
 O2cbState parse_probe(const std::string& output);
+// The same without a process: the guest files a read session returns (agent protocol 5),
+// and the state made from them (an absent file reads as empty).
+std::vector<std::string> o2cb_state_paths(const std::string& cluster);
+O2cbState o2cb_state_from_files(const std::map<std::string, std::string>& files,
+                                const std::string& cluster);
 
 }  // namespace uc::ocfs2

@@ -4,6 +4,8 @@
 
 #include <thread>
 
+#include "kernel/kernel_ref.h"
+#include "kernel/kernel_store.h"
 #include "ocfs2/volume.h"
 #include "supervisor/supervisor_core.h"
 
@@ -54,6 +56,16 @@ Status Supervisor::start() {
   for (const auto& d : spec_.disks)
     UC_TRY(ocfs2::ensure_disk_file(paths_.disk(d.name), d.size, kNodeUid, kNodeGid));
   bringup_ = std::make_unique<ocfs2::ClusterBringup>(spec_, *this, *this, clock_);
+  std::vector<std::vector<std::string>> patches;
+  for (const auto& n : spec_.nodes) {
+    auto name = kernel::built_name(n.kernel);
+    auto rec = name ? kernel::find_kernel(*name) : Result<kernel::KernelRecord>(err("debian"));
+    patches.push_back(rec ? rec->patches : std::vector<std::string>{});
+  }
+  if (ocfs2::kernels_hint_masters(patches)) {
+    bringup_->mount_one_at_a_time(true);
+    logf("every node's kernel asks a journal's owner first: mounts go one at a time, whole");
+  }
   size_t parallel = spec_.manager.boot_parallel > 0
                         ? static_cast<size_t>(spec_.manager.boot_parallel)
                         : auto_boot_parallel(std::max(1u, std::thread::hardware_concurrency()));

@@ -149,6 +149,7 @@ Result<VolumeStatus> volume_from_json(const json& j, const std::string& path) {
   r.get("heartbeat", &v.heartbeat);
   r.get("attached", &v.attached);
   r.get("mounted_on", &v.mounted_on);
+  if (j.contains("unknown_on")) r.get("unknown_on", &v.unknown_on);
   UC_TRY(r.status());
   return v;
 }
@@ -178,7 +179,8 @@ json to_json(const ClusterStatus& s) {
                          {"size", v.size},
                          {"heartbeat", v.heartbeat},
                          {"attached", v.attached},
-                         {"mounted_on", v.mounted_on}});
+                         {"mounted_on", v.mounted_on},
+                         {"unknown_on", v.unknown_on}});
     j["volumes"] = volumes;
   }
   return j;

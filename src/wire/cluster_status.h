@@ -89,6 +89,7 @@ struct VolumeStatus {
   std::string heartbeat;                // local or global
   std::vector<std::string> attached;    // the nodes that should mount it
   std::vector<std::string> mounted_on;  // the nodes that have
+  std::vector<std::string> unknown_on;  // attached nodes that did not say (no answer in time)
 
   bool operator==(const VolumeStatus&) const = default;
 };
