@@ -29,7 +29,8 @@ TEST(Install, AScratchPrefixRunsFromAnotherDirectory) {
     EXPECT_TRUE(executable(prefix + f)) << f;
   for (const char* f : {"/share/man/man1/umlcluster.1", "/share/man/man5/umlcluster.toml.5",
                         "/share/bash-completion/completions/umlcluster",
-                        "/share/umlcluster/kernel/patches/ocfs2-append-stale-eof.patch"})
+                        "/share/umlcluster/kernel/patches/ocfs2-append-stale-eof.patch",
+                        "/share/umlcluster/kernel/patches/ocfs2-mount-master-hint.patch"})
     EXPECT_TRUE(path_exists(prefix + f)) << f;
   std::string bin = prefix + "/bin/umlcluster";
   r = run_program({"sh", "-c", "cd / && " + bin + " --version"});
