@@ -45,33 +45,33 @@ void AgentLink::send(FrameType t, uint32_t session, std::string_view payload) {
   if (attached()) out_ += encode_frame(t, session, payload);
 }
 
-void AgentLink::run_job(const std::vector<std::string>& argv, Done done,
-                        const std::string& stdin_data) {
+std::optional<uint32_t> AgentLink::start_job(const session::ExecRequest& exec, Done& done) {
   if (!attached()) {
     done(-1, "", "the node is not running");
-    return;
+    return std::nullopt;
   }
   uint32_t sid = next_session_++;
   jobs_[sid] = Job{std::move(done), "", ""};
+  send(FrameType::kExec, sid, session::encode(exec));
+  return sid;
+}
+
+void AgentLink::run_job(const std::vector<std::string>& argv, Done done,
+                        const std::string& stdin_data) {
   session::ExecRequest exec;
   exec.argv = argv;
-  send(FrameType::kExec, sid, session::encode(exec));
+  auto sid = start_job(exec, done);
+  if (!sid) return;
   constexpr size_t kChunk = kMaxPayload / 2;
   for (size_t at = 0; at < stdin_data.size(); at += kChunk)
-    send(FrameType::kStdin, sid, std::string_view(stdin_data).substr(at, kChunk));
-  send(FrameType::kStdinEof, sid, "");
+    send(FrameType::kStdin, *sid, std::string_view(stdin_data).substr(at, kChunk));
+  send(FrameType::kStdinEof, *sid, "");
 }
 
 void AgentLink::read_job(const std::vector<std::string>& paths, Done done) {
-  if (!attached()) {
-    done(-1, "", "the node is not running");
-    return;
-  }
-  uint32_t sid = next_session_++;
-  jobs_[sid] = Job{std::move(done), "", ""};
   session::ExecRequest exec;
   exec.read = paths;
-  send(FrameType::kExec, sid, session::encode(exec));
+  (void)start_job(exec, done);
 }
 
 uint32_t AgentLink::open_route(Route r, const session::ExecRequest& exec_request) {

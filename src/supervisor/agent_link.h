@@ -9,6 +9,7 @@
 #include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -66,6 +67,9 @@ class AgentLink {
 
  private:
   void send(FrameType t, uint32_t session, std::string_view payload);
+  // Files a job and sends its exec request; `done` (moved into the job) gets the end, or at
+  // once a failure if no agent is attached.
+  std::optional<uint32_t> start_job(const session::ExecRequest& exec, Done& done);
   void on_frame(Listener& l, const Frame& f);
   void on_exit_frame(Listener& l, const Frame& f);
 
