@@ -4,13 +4,17 @@
 # docs/benchmarks.md), never in the tests.
 #
 # Usage: bench/run.sh [--suite NAME] [--json FILE] [--nodes "2 4 8 ..."] [--runs N]
+#                     [--kernels "debian built:NAME ..."]
 #   ready     the default cluster's ready time (image cached, volume formatted), --runs
 #             times, against bench/floor/floor.sh --used-disk (same kernel, image,
 #             addresses and in-guest steps with no tool around them)
 #   scale     for each node count: the first up (it formats), then the ready time and its
 #             phases (boot, O2CB online, heartbeat, mount), host memory per node (counted
 #             once: MemTotal - MemAvailable, and PSS), idle CPU per node, `down` time;
-#             floors: floor.sh up to 8 nodes, the guest's own used memory
+#             floors: floor.sh up to 8 nodes, the guest's own used memory. With --kernels,
+#             each size on each kernel side by side ("debian": Debian's, up to 64 nodes: 24
+#             minutes at 128; "built:NAME": a built one, at every size), and with a kernel
+#             built with DEBUG_FS the DLM's master requests (o2dlm's Blocking counts summed)
 #   failover  on the default cluster: fault crash, partition and disk stall, from the fault
 #             to the survivors' recovery end and to the node mounted again; floor: the
 #             O2CB dead time (no node can be declared dead sooner)
@@ -19,19 +23,21 @@
 #   monitor   bench/sampler_cost.sh: what `top` itself costs with 32 nodes
 #   smoke     one 2-node run of ready and scale with one run each: checks the harness works
 #   all       ready, scale, failover, monitor, io
+# BENCH_SETTLE and BENCH_SAMPLE set the scale suite's idle and sampling seconds (30, 20).
 # Clusters are named bench*, in $UMLCLUSTER_HOME (the image cache is shared), and are
 # destroyed at the end, also on failure or interrupt.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 bin=${UMLCLUSTER_BIN:-$root/build/bin/umlcluster}
-suite=all json_out="" nodes="2 4 8 16 32 64 128" runs=3
-settle=30 sample=20   # scale: seconds idle after ready, then seconds of CPU sampling
+suite=all json_out="" nodes="2 4 8 16 32 64 128" runs=3 kernels=debian debian_max=64
+settle=${BENCH_SETTLE:-30} sample=${BENCH_SAMPLE:-20}   # scale: seconds idle after ready, then seconds of CPU sampling
 while [ $# -gt 0 ]; do
   case "$1" in
     --suite) suite=$2; shift 2 ;;
     --json) json_out=$2; shift 2 ;;
     --nodes) nodes=$2; shift 2 ;;
     --runs) runs=$2; shift 2 ;;
+    --kernels) kernels=$2; shift 2 ;;
     -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
     *) echo "bench: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -66,11 +72,26 @@ since() { awk -v s="$1" -v e="$(now)" 'BEGIN { printf "%.2f", e - s }'; }
 median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "null"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "null" || b == "null" || b == 0) print "null"; else printf "%.2f", a / b }'; }
 
-# A cluster file for N nodes named NAME (a /21 holds 255 paper-style addresses).
+# A cluster file for N nodes named NAME (a /21 holds 255 paper-style addresses), on KERNEL
+# ("debian" or absent: Debian's; else a cluster file's kernel field, e.g. built:hint).
 cluster_file() {
-  local name=$1 n=$2 f="$work/$1.toml"
+  local name=$1 n=$2 k=${3:-debian} f="$work/$1.toml"
   printf '[cluster]\nname = "%s"\nnode_count = %d\nsubnet = "192.168.0.0/21"\n' "$name" "$n" > "$f"
+  [ "$k" = debian ] || printf '[defaults]\nkernel = "%s"\n' "$k" >> "$f"
   echo "$f"
+}
+# The DLM's master requests that made a BLOCK mle, summed over NAME's N nodes (o2dlm's
+# debugfs: needs a kernel built with DEBUG_FS), or null.
+blocking_total() {
+  local name=$1 n=$2 i sum=0 b
+  for i in $(seq 0 $((n - 1))); do
+    b=$("$bin" exec -n "$name" "node$i" -- sh -c 'mountpoint -q /sys/kernel/debug ||
+        mount -t debugfs none /sys/kernel/debug 2>/dev/null; cat /sys/kernel/debug/o2dlm/*/dlm_state' </dev/null 2>/dev/null |
+        sed -n 's/.*Blocking: [0-9]* (\([0-9]*\)).*/\1/p' | head -1) || b=""
+    [ -n "$b" ] || { echo null; return; }  # no debugfs: a kernel without DEBUG_FS
+    sum=$((sum + b))
+  done
+  echo "$sum"
 }
 up_timed() {  # FILE -> seconds from the command's start to every node mounted, or fails
   "$bin" up -f "$1" >"$work/up.log" 2>&1 || { tail -5 "$work/up.log" >&2; return 1; }
@@ -128,9 +149,22 @@ suite_ready() {
 }
 
 suite_scale() {
-  local list=$1 out="[]" n name f first ready down before after idle
+  local list=$1 out="[]" k more
+  for k in $kernels; do
+    more=$(scale_on "$list" "$k")  # not inside the pipe below: its commands read stdin
+    out=$(echo "$out" | jq --argjson more "$more" '. + $more')
+  done
+  echo "$out"
+}
+scale_on() {
+  local list=$1 kernel=$2 out="[]" n name f first ready down before after idle
   for n in $list; do
-    name=bench$n; f=$(cluster_file "$name" "$n"); made "$name"
+    if [ "$kernel" = debian ] && [ "$n" -gt "$debian_max" ]; then
+      say "scale: $n nodes: not on Debian's kernel (cubic mounts: 24 minutes at 128 nodes)"
+      continue
+    fi
+    name=bench$n; f=$(cluster_file "$name" "$n" "$kernel"); made "$name"
+    say "scale: kernel $kernel"
     before=$(used_mem)
     say "scale: $n nodes: first up (formats the volume)"
     if ! first=$(up_timed "$f"); then
@@ -150,16 +184,18 @@ suite_scale() {
     local pss; pss=$("$bin" top -n "$name" --json --once | jq '[.nodes[].pss_bytes | select(. != null and . > 0)] | if length == 0 then null else add / length end')
     after=$(used_mem)
     local phases; phases=$(phase_times "$name")
+    local blocking; blocking=$(blocking_total "$name" "$n")
     down=$(down_timed "$name")
     say "scale: $n nodes down in $down s"
     # The floor mounts every node at once, as umlcluster did before its ordered bring-up:
     # past 8 nodes it does not finish (see docs/benchmarks.md).
-    local fl=null; [ "$n" -le 8 ] && fl=$(floor_ready "$n")
+    local fl=null; [ "$n" -le 8 ] && [ "$kernel" = debian ] && fl=$(floor_ready "$n")
     out=$(echo "$out" | jq --argjson n "$n" --argjson first "$first" --argjson ready "$ready" \
       --argjson down "$down" --argjson fl "$fl" --argjson phases "$phases" --argjson idle "$idle" \
-      --argjson pss "$pss" \
+      --argjson pss "$pss" --arg kernel "$kernel" --argjson blocking "$blocking" \
       --argjson mem "$(( (after - before) / n ))" '. + [{
-        nodes: $n, first_up_s: $first, ready_s: $ready, floor_ready_s: $fl,
+        nodes: $n, kernel: $kernel, first_up_s: $first, ready_s: $ready, floor_ready_s: $fl,
+        dlm_blocking_total: $blocking,
         ratio: (if $fl == null then null else ($ready / $fl * 100 | round / 100) end),
         phases_s: $phases, down_s: $down,
         host_mem_per_node_bytes: $mem,

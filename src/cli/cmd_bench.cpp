@@ -18,6 +18,7 @@ struct BenchOptions {
   std::string suite = "all";  // ready, scale, failover, io, monitor, smoke, all
   std::string json;           // write the results here (default: stdout)
   std::string nodes;          // scale: node counts, "2 4 8"
+  std::string kernels;        // scale: "debian built:NAME"
   int runs = 0;               // ready: runs (0: the script's default, 3)
 } o;
 
@@ -36,6 +37,9 @@ void define(CLI::App& cmd, Globals&) {
       ->check(CLI::IsMember({"ready", "scale", "failover", "io", "monitor", "smoke", "all"}));
   cmd.add_option("--json", o.json, "write the results to this file (default: stdout)");
   cmd.add_option("--nodes", o.nodes, "scale: node counts (default \"2 4 8 16 32 64 128\")");
+  cmd.add_option("--kernels", o.kernels,
+                 "scale: kernels side by side, \"debian built:NAME\" (default: debian; Debian's "
+                 "kernel runs up to 64 nodes)");
   cmd.add_option("--runs", o.runs, "ready: runs of each (default 3)")->check(CLI::Range(1, 50));
 }
 
@@ -47,6 +51,7 @@ int run(const Globals&) {
   std::vector<std::string> args = {"bash", script, "--suite", o.suite};
   if (!o.json.empty()) args.insert(args.end(), {"--json", o.json});
   if (!o.nodes.empty()) args.insert(args.end(), {"--nodes", o.nodes});
+  if (!o.kernels.empty()) args.insert(args.end(), {"--kernels", o.kernels});
   if (o.runs > 0) args.insert(args.end(), {"--runs", std::to_string(o.runs)});
   std::string self = self_dir() + "/umlcluster";
   pid_t pid = ::fork();

@@ -165,9 +165,9 @@ TEST_F(KernelBuild, AWholeClusterCrashWithDirtyJournalsIsReplayedOnThePatchedKer
   auto r = up_from("crash-patched.toml", "crsh");
   ASSERT_EQ(r.code, 0) << r.out << r.err;
   auto work = std::async(std::launch::async, [] {
-    return run_cli({"verify", "-n", "crsh", "--duration", "40", "--json"});
+    return run_cli({"verify", "-n", "crsh", "--duration", "25", "--json"});
   });
-  ::sleep(15);
+  ::sleep(10);
   int64_t t0 = now_ms();
   for (const char* n : {"node0", "node1", "node2"})
     for (int p : node_pids("crsh", n)) ::kill(p, SIGKILL);
