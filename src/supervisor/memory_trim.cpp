@@ -6,6 +6,8 @@
 #include <charconv>
 #include <sstream>
 
+#include "monitor/proc_parse.h"
+
 namespace uc::cluster {
 namespace {
 
@@ -116,12 +118,10 @@ Result<GuestMemorySample> parse_memory_sample(const std::map<std::string, std::s
   if (!min_kb || *min_kb > node_memory / 1024)
     return err("memory trim: the guest's min_free_kbytes is missing or out of range");
   s.min_free_bytes = *min_kb * 1024;
-  std::string load = file("/proc/loadavg");
-  std::string first = load.substr(0, load.find(' '));
-  char* end = nullptr;
-  s.load1 = std::strtod(first.c_str(), &end);
-  if (first.empty() || end != first.c_str() + first.size() || !(s.load1 >= 0) || s.load1 > 1e6)
+  auto load = monitor::parse_loadavg(file("/proc/loadavg"));
+  if (!load || !(load->one >= 0) || load->one > 1e6)
     return err("memory trim: the guest's load average is missing or out of range");
+  s.load1 = load->one;
   auto sectors = written_sectors(file("/proc/diskstats"));
   if (!sectors || *sectors > (UINT64_MAX >> 10)) return err("memory trim: bad /proc/diskstats");
   s.written_bytes = *sectors * 512;

@@ -2,6 +2,7 @@
 // (daemon.cpp) owns the sockets; see supervisor_core.h for the parts.
 #include <fmt/format.h>
 
+#include <map>
 #include <thread>
 
 #include "kernel/kernel_ref.h"
@@ -56,11 +57,15 @@ Status Supervisor::start() {
   for (const auto& d : spec_.disks)
     UC_TRY(ocfs2::ensure_disk_file(paths_.disk(d.name), d.size, kNodeUid, kNodeGid));
   bringup_ = std::make_unique<ocfs2::ClusterBringup>(spec_, *this, *this, clock_);
+  // Each kernel's record read once, however many nodes boot it.
+  std::map<std::string, std::vector<std::string>> patches_of;  // kernel field -> patch files
   std::vector<std::vector<std::string>> patches;
   for (const auto& n : spec_.nodes) {
-    auto name = kernel::built_name(n.kernel);
-    auto rec = name ? kernel::find_kernel(*name) : Result<kernel::KernelRecord>(err("debian"));
-    patches.push_back(rec ? rec->patches : std::vector<std::string>{});
+    auto [it, fresh] = patches_of.try_emplace(n.kernel);
+    if (fresh)
+      if (auto name = kernel::built_name(n.kernel))
+        if (auto rec = kernel::find_kernel(*name)) it->second = rec->patches;
+    patches.push_back(it->second);
   }
   if (ocfs2::kernels_hint_masters(patches)) {
     bringup_->mount_one_at_a_time(true);

@@ -157,8 +157,11 @@ class Supervisor : public ocfs2::NodeRunner, public ocfs2::DiskStore {
   void admit_waiting(int64_t now);  // nodes whose turn to boot has come
   // supervisor_memory.cpp
   void trim_memory(ManagedNode& n);  // its unused memory back to the host
+  // The node if it still lives the boot `boot` (an answer for an earlier life is dropped).
+  ManagedNode* same_life(const std::string& name, const std::string& boot);
   ManagedNode* take_trim_sample(const std::string& name, const std::string& boot, int code,
                                 const std::string& out, std::optional<GuestMemorySample>& sample);
+  void keep_trim_sample(ManagedNode& n, const GuestMemorySample& s);
   // One step of a trim: reads the guest's free memory, unplugs a step or plugs back `taken`.
   void trim_step(const std::string& name, const std::string& boot, uint64_t taken, int steps);
   void trim_finish(const std::string& name, const std::string& boot, uint64_t taken);

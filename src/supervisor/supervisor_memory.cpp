@@ -25,14 +25,18 @@ void Supervisor::trim_due_nodes(int64_t now) {
   }
 }
 
-// The node's sample from a read session's answer, kept as its last; nothing if the node is
-// not the one asked any more (it died or rebooted) or its answer does not check out.
+ManagedNode* Supervisor::same_life(const std::string& name, const std::string& boot) {
+  ManagedNode* m = find(name);
+  return m && m->machine.alive() && m->machine.boot_id() == boot ? m : nullptr;
+}
+
+// The node, null if it is not the one asked any more (it died or rebooted); `sample` is set
+// from the read session's answer if it checks out.
 ManagedNode* Supervisor::take_trim_sample(const std::string& name, const std::string& boot,
                                           int code, const std::string& out,
                                           std::optional<GuestMemorySample>& sample) {
-  ManagedNode* m = find(name);
-  if (!m || !m->machine.alive() || m->machine.boot_id() != boot) return nullptr;
-  if (code != 0) return m;
+  ManagedNode* m = same_life(name, boot);
+  if (!m || code != 0) return m;
   auto files = parse_guest_files(out);
   if (!files) {
     logf(name + ": memory trim: " + files.error().message);
@@ -47,6 +51,13 @@ ManagedNode* Supervisor::take_trim_sample(const std::string& name, const std::st
   return m;
 }
 
+// The node's last sample, which the next look compares with (busy_reason).
+void Supervisor::keep_trim_sample(ManagedNode& n, const GuestMemorySample& s) {
+  n.trim_sample = s;
+  n.trim_sample_ms = mono_ms();
+  n.trim_sample_boot = n.machine.boot_id();
+}
+
 // Reads how busy the node is and what it has free, then trims it only if it is idle.
 void Supervisor::trim_memory(ManagedNode& n) {
   if (spec_.manager.memory_trim == "off") return;
@@ -59,15 +70,12 @@ void Supervisor::trim_memory(ManagedNode& n) {
     if (!m || !s) return;
     NodeActivity a;
     a.sessions_open = m->link.routed_sessions() > 0;
-    int64_t now = mono_ms();
     if (m->trim_sample && m->trim_sample_boot == boot) {
       a.last = m->trim_sample;
-      a.seconds_since_last = static_cast<double>(now - m->trim_sample_ms) / 1000;
+      a.seconds_since_last = static_cast<double>(mono_ms() - m->trim_sample_ms) / 1000;
     }
     // Kept for the next look; a trim keeps its last step's instead (unplugging allocates).
-    m->trim_sample = *s;
-    m->trim_sample_ms = now;
-    m->trim_sample_boot = boot;
+    keep_trim_sample(*m, *s);
     std::string busy = busy_reason(*s, a);
     if (!busy.empty()) return logf(name + ": memory trim skipped: " + busy);
     if (next_trim_step(*s, m->spec.memory) == 0) return;
@@ -80,8 +88,8 @@ void Supervisor::trim_memory(ManagedNode& n) {
 
 void Supervisor::trim_step(const std::string& name, const std::string& boot, uint64_t taken,
                            int steps) {
-  ManagedNode* n = find(name);
-  if (!n || !n->machine.alive() || n->machine.boot_id() != boot) return;
+  ManagedNode* n = same_life(name, boot);
+  if (!n) return;
   if (steps >= kMaxSteps) return trim_finish(name, boot, taken);
   n->link.read_job(
       memory_sample_paths(),
@@ -90,10 +98,7 @@ void Supervisor::trim_step(const std::string& name, const std::string& boot, uin
         ManagedNode* m = take_trim_sample(name, boot, code, out, s);
         if (!m) return;
         uint64_t step = s ? next_trim_step(*s, m->spec.memory) : 0;
-        if (s) {
-          m->trim_sample = *s;
-          m->trim_sample_ms = mono_ms();
-        }
+        if (s) keep_trim_sample(*m, *s);
         if (step == 0) return trim_finish(name, boot, taken);
         host_->mconsole(name, fmt::format("config mem=-{}K", step / 1024), 20000,
                         [this, name, boot, taken, step, steps](Result<std::string> r) {
@@ -106,8 +111,7 @@ void Supervisor::trim_step(const std::string& name, const std::string& boot, uin
 
 // Straight back: the guest keeps all its memory; the host pays for what it touches again.
 void Supervisor::trim_finish(const std::string& name, const std::string& boot, uint64_t taken) {
-  ManagedNode* n = find(name);
-  if (taken == 0 || !n || !n->machine.alive() || n->machine.boot_id() != boot) return;
+  if (taken == 0 || !same_life(name, boot)) return;
   uint64_t kib = taken / 1024;
   host_->mconsole(
       name, fmt::format("config mem=+{}K", kib), 20000, [this, name, kib](Result<std::string> r) {
