@@ -9,6 +9,7 @@
 #include "client/cluster_target.h"
 #include "kernel/kernel_build.h"
 #include "kernel/kernel_ref.h"
+#include "kernel/patch_set.h"
 #include "paths/state_paths.h"
 #include "sys/files.h"
 
@@ -22,6 +23,7 @@ struct KernelOptions {
   std::string source;
   std::string config = "paper";
   std::vector<std::string> sets;
+  std::string patch_set;
   std::vector<std::string> patches;
   int heartbeat_ms = 0;
   int jobs = 0;
@@ -58,7 +60,7 @@ nlohmann::json record_json(const kernel::KernelRecord& r, const std::vector<std:
 int build(const Globals& g) {
   if (auto r = client::require_root(); !r) return fail(r.error());
   ProgressToStderr quiet(g.json);
-  kernel::BuildRequest req{o.name,    o.source,       o.config, o.sets,
+  kernel::BuildRequest req{o.name,    o.source,       o.config, o.sets, o.patch_set,
                            o.patches, o.heartbeat_ms, o.jobs,   o.force};
   auto out = kernel::build_kernel(req, [](const std::string& m) {
     fmt::print("kernel: {}\n", m);
@@ -157,10 +159,15 @@ void define(CLI::App& cmd, Globals& g) {
       "a kernel tree or tarball (default: Debian's linux-source-6.1, installed on demand)");
   b->add_option(
        "--config", o.config,
-       "paper (the paper's options, smallest), default (Debian's UML config) or a config file")
+       "paper (the paper's options, smallest), lab (paper + debugfs, NBD, DLM, OCFS2's user "
+       "stack), default (Debian's UML config) or a config file")
       ->capture_default_str();
   b->add_option("--set", o.sets,
                 "OPTION=VALUE on top of the config (repeatable), e.g. OCFS2_DEBUG_FS=y");
+  b->add_option("--patches", o.patch_set,
+                "a patch set by name, applied before any --patch: umlcluster (the project's "
+                "own OCFS2 fixes, kernel/patches/series)")
+      ->check(CLI::IsMember({std::string(kernel::kProjectPatchSet)}));
   b->add_option("--patch", o.patches, "a patch to apply with patch -p1 (repeatable, in order)")
       ->check(CLI::ExistingFile);
   b->add_option(

@@ -29,6 +29,11 @@ Status rename_if_there(const std::string& from, const std::string& to) {
 
 }  // namespace
 
+uint64_t event_log_rotate_bytes(size_t nodes) {
+  constexpr uint64_t kPerNode = 256 << 10, kBase = 4 << 20, kMost = 64 << 20;
+  return std::clamp<uint64_t>(kPerNode * nodes, kBase, kMost);
+}
+
 EventLog::EventLog(std::string path, uint64_t rotate_bytes, int keep)
     : path_(std::move(path)),
       rotate_bytes_(std::max<uint64_t>(rotate_bytes, 1)),
@@ -39,19 +44,32 @@ Status EventLog::append(const Event& e) {
   // A few tries: each time another writer rotated the file between our open and our lock,
   // the line belongs in the new file.
   for (int attempt = 0; attempt < 8; ++attempt) {
-    Fd fd(::open(path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600));
-    if (!fd) return errno_error("cannot open the event log " + path_);
-    while (::flock(fd.get(), LOCK_EX) != 0)
+    if (!fd_) {
+      fd_ = Fd(::open(path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600));
+      if (!fd_) return errno_error("cannot open the event log " + path_);
+    }
+    while (::flock(fd_.get(), LOCK_EX) != 0)
       if (errno != EINTR) return errno_error("cannot lock the event log " + path_);
+    // Unlocked when this scope ends, whichever way; the descriptor stays (one closed here
+    // has lost its lock already).
+    struct Unlock {
+      Fd& fd;
+      ~Unlock() {
+        if (fd) ::flock(fd.get(), LOCK_UN);
+      }
+    } unlock{fd_};
     struct stat held {
     }, named{};
-    if (::fstat(fd.get(), &held) != 0) return errno_error("cannot stat " + path_);
-    if (::stat(path_.c_str(), &named) != 0 || !same_file(held, named)) continue;
+    if (::fstat(fd_.get(), &held) != 0) return errno_error("cannot stat " + path_);
+    if (::stat(path_.c_str(), &named) != 0 || !same_file(held, named)) {
+      fd_ = Fd();  // rotated or removed by another writer: the line goes to the new file
+      continue;
+    }
     if (held.st_size > 0 && static_cast<uint64_t>(held.st_size) + line.size() > rotate_bytes_) {
       UC_TRY(rotate());
       continue;
     }
-    return write_all(fd.get(), line.data(), line.size());
+    return write_all(fd_.get(), line.data(), line.size());
   }
   return err("cannot append to the event log " + path_ + ": it keeps being replaced");
 }

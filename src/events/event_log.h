@@ -16,11 +16,17 @@
 
 namespace uc::cluster {
 
+// The size a log of a cluster of `nodes` rotates at: 4 MiB, more for a large cluster so
+// that a whole bring-up fits in the files kept (each node logs about two events for each
+// peer as they connect and heartbeat: some 32,000 lines at 128 nodes).
+uint64_t event_log_rotate_bytes(size_t nodes);
+
 class EventLog {
  public:
   explicit EventLog(std::string path, uint64_t rotate_bytes = 4 << 20, int keep = 3);
   // One write(2) of one line, O_APPEND, mode 0600. Before it, a file that the line would
   // take past rotate_bytes moves to path.1 (path.1 to path.2, ... the oldest past `keep` goes).
+  // The file stays open between lines; it is opened again when another writer rotated it.
   Status append(const Event& e);
   const std::string& path() const { return path_; }
 
@@ -29,6 +35,7 @@ class EventLog {
   std::string path_;
   uint64_t rotate_bytes_;
   int keep_;
+  Fd fd_;  // the file last appended to
 };
 
 // The log's files, oldest first: path.N, ..., path.1, then path (each only if it exists).

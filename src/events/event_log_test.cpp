@@ -78,6 +78,38 @@ TEST_F(EventLogTest, RotatesAndKeepsTheNewest) {
   EXPECT_EQ(attempts(*all), range(22, 30));
 }
 
+// Two writers on one log (the supervisor and a command), each keeping its file open: when
+// one rotates, the other's next line goes to the new file, not the renamed one.
+TEST_F(EventLogTest, TwoWritersThatKeepTheFileOpenFollowEachOthersRotations) {
+  size_t line = event_line(ev(10)).size() + 1;
+  EventLog a(path, 3 * line, 100), b(path, 3 * line, 100);
+  for (int i = 10; i < 40; ++i) ASSERT_TRUE((i % 3 == 0 ? b : a).append(ev(i)));
+  auto all = read_events(path, {});
+  ASSERT_TRUE(all);
+  EXPECT_EQ(attempts(*all), range(10, 40));
+  for (const auto& f : event_log_files(path)) {
+    auto text = read_file(f);
+    ASSERT_TRUE(text);
+    EXPECT_LE(text->size(), 3 * line) << f;
+  }
+}
+
+TEST_F(EventLogTest, ALogRemovedUnderAWriterIsMadeAgain) {
+  EventLog log(path);
+  ASSERT_TRUE(log.append(ev(1)));
+  ASSERT_EQ(::unlink(path.c_str()), 0);
+  ASSERT_TRUE(log.append(ev(2)));
+  EXPECT_EQ(attempts(*read_events(path, {})), (std::vector<int>{2}));
+}
+
+TEST(EventLogSize, GrowsWithTheClusterSoThatABringUpFits) {
+  EXPECT_EQ(event_log_rotate_bytes(2), 4u << 20);
+  EXPECT_EQ(event_log_rotate_bytes(16), 4u << 20);
+  EXPECT_EQ(event_log_rotate_bytes(128), 32u << 20);
+  EXPECT_EQ(event_log_rotate_bytes(255), 63u * (1 << 20) + (3u << 18));
+  EXPECT_EQ(event_log_rotate_bytes(1000), 64u << 20);
+}
+
 TEST_F(EventLogTest, KeepZeroStartsAfresh) {
   size_t line = event_line(ev(10)).size() + 1;
   EventLog log(path, 2 * line, 0);

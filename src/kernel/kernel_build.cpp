@@ -11,6 +11,7 @@
 
 #include "kernel/kernel_config.h"
 #include "kernel/kernel_ref.h"
+#include "kernel/patch_set.h"
 #include "paths/state_paths.h"
 #include "sys/files.h"
 #include "sys/logged_run.h"
@@ -52,16 +53,23 @@ Result<Inputs> read_inputs(const BuildRequest& r) {
     if (!p) return p.error();
     in.sets.push_back(*p);
   }
-  for (const auto& path : r.patches) {
+  std::vector<std::string> files;
+  if (!r.patch_set.empty()) {
+    auto set = patch_set_files(r.patch_set);
+    if (!set) return set.error();
+    files = *set;
+  }
+  files.insert(files.end(), r.patches.begin(), r.patches.end());
+  for (const auto& path : files) {
     auto text = read_file(path);
     if (!text) return err("--patch: " + text.error().message);
     if (text->find("\n+++ ") == std::string::npos && text->rfind("+++ ", 0) != 0)
       return err("--patch " + path + ": not a unified diff (no +++ line)");
     in.patches.push_back({path, *text});
   }
-  if (r.config == "paper") {
-    in.config_kind = "paper";
-    in.config_text = paper_fragment();
+  if (r.config == "paper" || r.config == "lab") {
+    in.config_kind = r.config;
+    in.config_text = r.config == "paper" ? paper_fragment() : lab_fragment();
   } else if (r.config == "default") {
     in.config_kind = "default";
     if (!path_exists(kDebianConfig))
@@ -103,8 +111,8 @@ Status configure(const Inputs& in, const std::string& tree, const std::string& o
                  const std::string& log) {
   std::string extra;
   for (const auto& s : in.sets) extra += s.line() + "\n";
-  if (in.config_kind == "paper") {
-    std::string frag = obj + "/umlcluster-paper.config";
+  if (in.config_kind == "paper" || in.config_kind == "lab") {
+    std::string frag = obj + "/umlcluster-" + in.config_kind + ".config";
     UC_TRY(write_file_atomic(frag, in.config_text + extra, 0644));
     return run_logged(
         {make_argv(tree, obj, "x", {"KCONFIG_ALLCONFIG=" + frag, "allnoconfig"}), log, "", {}, {}});
@@ -131,6 +139,8 @@ Status check_config(const Inputs& in, const std::string& obj, const std::string&
   std::string why;
   for (const auto& l : unmet_requirements(c)) why += "  " + l + "\n";
   for (const auto& l : sets_not_taken(in.sets, c)) why += "  " + l + "\n";
+  if (in.config_kind == "lab")
+    for (const auto& l : sets_not_taken(fragment_sets(lab_extras()), c)) why += "  " + l + "\n";
   if (why.empty()) return {};
   return err("the config " + shown + " cannot boot a node:\n" + why +
              "(add them with --set OPTION=y, or to the config file)");
@@ -219,8 +229,9 @@ Status modules_disk(const std::string& tree, const std::string& obj, const std::
 }  // namespace
 
 std::string default_kernel_name(const BuildRequest& r) {
-  if (r.config == "paper" || r.config == "default") return r.config;
-  return stem(r.config);
+  std::string base =
+      r.config == "paper" || r.config == "lab" || r.config == "default" ? r.config : stem(r.config);
+  return r.patch_set.empty() ? base : base + "-" + r.patch_set;
 }
 
 Result<BuildOutcome> build_kernel(const BuildRequest& r, const Progress& progress) {
@@ -253,7 +264,9 @@ Result<BuildOutcome> build_kernel(const BuildRequest& r, const Progress& progres
   std::string configured = obj + "/.umlcluster-configured";
   bool fresh = !path_exists(configured);
   std::string shown =
-      in->config_kind == "paper" || in->config_kind == "default" ? in->config_kind : r.config;
+      in->config_kind == "paper" || in->config_kind == "lab" || in->config_kind == "default"
+          ? in->config_kind
+          : r.config;
   if (fresh) {
     progress("[2/5] configuring (" + shown + ")");
     UC_TRY(remove_tree(obj));

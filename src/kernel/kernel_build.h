@@ -18,8 +18,9 @@ namespace uc::kernel {
 struct BuildRequest {
   std::string name;                  // "" -> the config's name (paper, default, the file's stem)
   std::string source;                // "" -> Debian's linux-source-6.1
-  std::string config = "paper";      // paper | default | a file
+  std::string config = "paper";      // paper | lab | default | a file
   std::vector<std::string> sets;     // OPTION=VALUE
+  std::string patch_set;             // "" or a named set (patch_set.h), applied first
   std::vector<std::string> patches;  // files, applied in order with patch -p1
   int heartbeat_ms = 0;              // lab: O2HB_REGION_TIMEOUT_MS; 0 keeps 2000
   int jobs = 0;                      // 0: the host's cores

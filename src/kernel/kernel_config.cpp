@@ -65,6 +65,27 @@ CONFIG_OCFS2_FS_O2CB=m
 )";
 }
 
+std::string lab_extras() {
+  return R"(# umlcluster's "lab" kernel: the paper's options and what measuring and the coming
+# work need. debugfs: o2dlm's and OCFS2's state (the mount's master requests are counted
+# there).
+CONFIG_DEBUG_FS=y
+# NBD: a disk served across hosts, attached by each node's own kernel.
+CONFIG_BLK_DEV_NBD=y
+# The kernel DLM and OCFS2's user stack: OCFS2 under Pacemaker (dlm_controld, corosync).
+CONFIG_DLM=m
+CONFIG_OCFS2_FS_USERSPACE_CLUSTER=m
+)";
+}
+
+std::string lab_fragment() { return paper_fragment() + lab_extras(); }
+
+std::vector<ConfigSet> fragment_sets(const std::string& fragment) {
+  std::vector<ConfigSet> out;
+  for (const auto& [option, value] : parse_dotconfig(fragment)) out.push_back({option, value});
+  return out;
+}
+
 std::string ConfigSet::line() const {
   if (value == "n") return "# CONFIG_" + option + " is not set";
   return "CONFIG_" + option + "=" + value;

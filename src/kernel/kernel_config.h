@@ -16,6 +16,12 @@ namespace uc::kernel {
 // every option not named here is off. Grouped by the paper's menuconfig sections.
 std::string paper_fragment();
 
+// The "lab" configuration: the paper's and what measuring and the work ahead need (debugfs
+// for o2dlm's counters, NBD for a disk served across hosts, the kernel DLM and OCFS2's user
+// stack for Pacemaker's dlm_controld). lab_extras() is the part added to the paper's.
+std::string lab_extras();
+std::string lab_fragment();
+
 // Debian's UML kernel config (the user-mode-linux package ships it gzipped).
 inline constexpr const char* kDebianConfig = "/usr/share/doc/user-mode-linux/config.gz";
 
@@ -27,6 +33,8 @@ struct ConfigSet {
   std::string line() const;  // CONFIG_X=v, or "# CONFIG_X is not set" for n
 };
 Result<ConfigSet> parse_set(const std::string& arg);
+// The CONFIG_X=v lines of a fragment as sets (comments and other lines skipped).
+std::vector<ConfigSet> fragment_sets(const std::string& fragment);
 
 // A .config as option -> value ("n" for "# CONFIG_X is not set"; options absent from the
 // file are absent from the map, which Kconfig also reads as off).

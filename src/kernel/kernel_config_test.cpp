@@ -22,6 +22,25 @@ TEST(KernelConfig, ThePapersFragmentLeavesRaid6AndXorOut) {
   EXPECT_EQ(c["CONFIGFS_FS"], "m");
 }
 
+TEST(KernelConfig, TheLabFragmentIsThePapersWithDebugfsNbdDlmAndTheUserStack) {
+  std::string lab = lab_fragment();
+  EXPECT_EQ(lab.rfind(paper_fragment(), 0), 0u);
+  auto c = parse_dotconfig(lab);
+  EXPECT_EQ(c["DEBUG_FS"], "y");
+  EXPECT_EQ(c["BLK_DEV_NBD"], "y");
+  EXPECT_EQ(c["DLM"], "m");
+  EXPECT_EQ(c["OCFS2_FS_USERSPACE_CLUSTER"], "m");
+  EXPECT_TRUE(unmet_requirements(parse_dotconfig(lab + "CONFIG_FILE_LOCKING=y\n")).empty());
+  // What the build checks took: each extra as a set.
+  auto sets = fragment_sets(lab_extras());
+  ASSERT_EQ(sets.size(), 4u);
+  EXPECT_EQ(sets_not_taken(sets, c).size(), 0u);
+  c["DLM"] = "n";
+  auto missed = sets_not_taken(sets, c);
+  ASSERT_EQ(missed.size(), 1u);
+  EXPECT_NE(missed[0].find("CONFIG_DLM=m did not take"), std::string::npos);
+}
+
 TEST(KernelConfig, AMissingOcfs2OrUbdIsNamedWithItsReason) {
   auto c = paper_as_resolved();
   c["OCFS2_FS"] = "n";

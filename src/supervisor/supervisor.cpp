@@ -51,7 +51,7 @@ Supervisor::Supervisor(SupervisorSetup setup, node::NodeHost& host, const Clock&
 }
 
 Status Supervisor::start() {
-  events_ = std::make_unique<EventLog>(paths_.events());
+  events_ = std::make_unique<EventLog>(paths_.events(), event_log_rotate_bytes(spec_.nodes.size()));
   // Shared disks: created once, never truncated.
   UC_TRY(make_dirs(paths_.dir + "/disks", 0700));
   for (const auto& d : spec_.disks)

@@ -13,6 +13,7 @@
 #include "cli_runner.h"
 #include "cluster_fixture.h"
 #include "event_helpers.h"
+#include "kernel/patch_set.h"
 #include "sys/files.h"
 
 namespace uc::test {
@@ -33,13 +34,13 @@ void expect_no_leftovers() {
 // `umlcluster kernel build ARGS` at nice 10: the compile is the suite's one long CPU-bound
 // job, and it runs beside other groups' clusters, whose heartbeats have deadlines.
 const char* const kNoSelfFence = UMLCLUSTER_SOURCE_DIR "/tests/data/no-self-fence.patch";
-// The project's own OCFS2 patches: every cluster of this suite that runs the CI kernel runs
-// them (the master hint's safety runs: mixed kernels, a whole-cluster crash, restarts).
-const char* const kAppendFix = UMLCLUSTER_SOURCE_DIR "/kernel/patches/ocfs2-append-stale-eof.patch";
-const char* const kMasterHint =
-    UMLCLUSTER_SOURCE_DIR "/kernel/patches/ocfs2-mount-master-hint.patch";
+// The project's own OCFS2 patches by their set's name (kernel/patches/series): every cluster
+// of this suite that runs the CI kernel runs them (the master hint's safety runs: mixed
+// kernels, a whole-cluster crash, restarts), and a patch that no longer applies to Debian's
+// source fails the build, naming itself and its hunks.
+std::string file_name(const std::string& path) { return path.substr(path.rfind('/') + 1); }
 std::vector<std::string> ci_kernel_args() {
-  return {"--name", "ci", "--patch", kAppendFix, "--patch", kMasterHint, "--patch", kNoSelfFence};
+  return {"--name", "ci", "--patches", "umlcluster", "--patch", kNoSelfFence};
 }
 
 RunResult kernel_build(const std::vector<std::string>& args) {
@@ -95,11 +96,16 @@ TEST_F(KernelBuild, ThePaperConfigBuildsFromDebiansSource) {
   EXPECT_TRUE(j["modules"].get<bool>());
   EXPECT_NE(j["release"].get<std::string>().find("-ci"), std::string::npos) << j.dump();
   EXPECT_GT(j["compiled"].get<int>(), 300);
-  // The project's two OCFS2 patches and the test's own, in order (a patch that no longer
-  // applies to Debian's source fails the build above, naming itself and its hunks).
-  ASSERT_EQ(j["patches"].size(), 3u) << j.dump();
-  EXPECT_NE(j["patches"][1].get<std::string>().find("ocfs2-mount-master-hint.patch"),
-            std::string::npos);
+  // The project's OCFS2 patches in the series' order, then the test's own (a patch that no
+  // longer applies to Debian's source fails the build above, naming itself and its hunks).
+  auto series = read_file(UMLCLUSTER_SOURCE_DIR "/kernel/patches/series");
+  ASSERT_TRUE(series);
+  auto names = kernel::parse_series(*series, "series");
+  ASSERT_TRUE(names);
+  ASSERT_EQ(j["patches"].size(), names->size() + 1) << j.dump();
+  for (size_t i = 0; i < names->size(); ++i)
+    EXPECT_EQ(file_name(j["patches"][i].get<std::string>()), (*names)[i]) << j.dump();
+  EXPECT_EQ(file_name(j["patches"].back().get<std::string>()), "no-self-fence.patch");
   // The progress went to stderr, step by step.
   for (const char* step : {"[1/5]", "[2/5]", "[3/5] compiling with", "[4/5]", "[5/5]"})
     EXPECT_NE(built_.err.find(step), std::string::npos) << step << "\n" << built_.err;
