@@ -11,6 +11,7 @@
 #include "client/cluster_definition.h"
 #include "client/cluster_prepare.h"
 #include "client/cluster_record.h"
+#include "client/host_capacity.h"
 #include "client/lifecycle.h"
 #include "client/status_query.h"
 #include "paths/state_paths.h"
@@ -23,8 +24,9 @@ using Clock = std::chrono::steady_clock;
 
 struct UpOptions {
   bool rebuild_image = false;
-  std::string from;  // a paper-style OCFS2 cluster.conf as the cluster definition
-  std::string lab;   // a lab folder (its cluster.toml) or a cluster file
+  bool ignore_capacity = false;  // start even if the host looks too small
+  std::string from;              // a paper-style OCFS2 cluster.conf as the cluster definition
+  std::string lab;               // a lab folder (its cluster.toml) or a cluster file
 } o;
 
 double since(Clock::time_point t) {
@@ -90,8 +92,20 @@ int start_stopped(ControlClient& c, const Globals& g, ClusterSpec& spec,
   return 0;
 }
 
+// Before anything is made on disk: the cluster fits the host's free memory and tasks.
+Status check_capacity(const ClusterSpec& spec) {
+  auto room = client::read_host_room();
+  if (!room) return room.error();
+  auto need = client::cluster_need(spec);
+  if (auto why = client::capacity_refusal(need, *room)) return err(*why);
+  if (auto note = client::capacity_note(need, *room)) fmt::print(stderr, "{}\n", *note);
+  return {};
+}
+
 int start_new(const Globals& g, ClusterSpec& spec, ProgressToStderr& progress,
               Clock::time_point t0) {
+  if (!o.ignore_capacity)
+    if (auto s = check_capacity(spec); !s) return fail(s.error());
   if (auto s = client::prepare_cluster(g.file, spec, o.rebuild_image, note); !s)
     return fail(s.error());
   ClusterPaths p(spec.name);
@@ -124,6 +138,8 @@ void define(CLI::App& cmd, Globals& g) {
   file_option(cmd, g);
   json_option(cmd, g);
   cmd.add_flag("--rebuild-image", o.rebuild_image, "build the root image again even if cached");
+  cmd.add_flag("--ignore-capacity", o.ignore_capacity,
+               "start even if the nodes look too many for the host's free memory or tasks");
   cmd.add_option(
       "lab", o.lab,
       "a lab folder: its cluster.toml, NODE/ folders of files for each node's root, "
