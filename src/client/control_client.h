@@ -32,7 +32,7 @@ class ControlClient {
 
  private:
   Fd fd_;
-  FrameDecoder decoder_;
+  FrameDecoder decoder_{kMaxControlPayload};
 };
 
 }  // namespace uc

@@ -68,20 +68,20 @@ TEST(HostCapacity, ASmallHostIsRefusedWithTheFigures) {
 TEST(HostCapacity, TooFewTasksLeftOrTheNodeUsersLimitIsRefused) {
   HostRoom crowded = this_host();
   crowded.tasks_max = 4096;
-  crowded.tasks_running = 4000;
+  crowded.tasks_running = 4056;
   auto why = capacity_refusal(cluster_need(nodes_of(8, 128 * kMiB)), crowded);
   ASSERT_TRUE(why);
-  EXPECT_NE(why->find("tasks: 8 nodes run about 256 host tasks (32 each), the host has room "
-                      "for 96 more"),
+  EXPECT_NE(why->find("tasks: 8 nodes run about 64 host tasks (8 each), the host has room for "
+                      "40 more"),
             std::string::npos)
       << *why;
   HostRoom limited = this_host();
   limited.nproc_limit = 1000;
-  limited.node_user_tasks = 900;
+  limited.node_user_tasks = 950;
   why = capacity_refusal(cluster_need(nodes_of(8, 128 * kMiB)), limited);
   ASSERT_TRUE(why);
   EXPECT_NE(why->find("the nodes' user may run 1000 tasks (ulimit -u), other nodes already run "
-                      "900"),
+                      "950"),
             std::string::npos)
       << *why;
   limited.nproc_limit = 0;  // unlimited

@@ -69,7 +69,7 @@ std::optional<Frame> FrameDecoder::next() {
     if (buf_.size() < kFrameHeader) return std::nullopt;
     uint8_t type = static_cast<uint8_t>(buf_[2]);
     uint32_t len = get_u32(buf_.data() + 7);
-    if (!known_type(type) || len > kMaxPayload) {
+    if (!known_type(type) || len > max_payload_) {
       // Not a frame after all: drop the magic's first byte and look again.
       buf_.erase(0, 1);
       ++skipped_;

@@ -43,6 +43,9 @@ inline constexpr size_t kLinkWindow = 2048;
 std::string encode_u32(uint32_t v);
 uint32_t decode_u32(std::string_view bytes);  // 0 if too short
 inline constexpr uint32_t kMaxPayload = 64 * 1024;
+// What the CLI takes from its own supervisor (a trusted peer on an owner-only socket): a
+// status of 255 nodes is some 92 KB, and grows with the cluster.
+inline constexpr uint32_t kMaxControlPayload = 16 * 1024 * 1024;
 
 struct Frame {
   FrameType type{};
@@ -55,15 +58,18 @@ inline std::string encode_frame(const Frame& f) {
   return encode_frame(f.type, f.session, f.payload);
 }
 
-// Incremental decoder: feed() bytes as they arrive, next() yields whole frames.
+// Incremental decoder: feed() bytes as they arrive, next() yields whole frames. A frame
+// longer than max_payload is not a frame: it is skipped as noise.
 class FrameDecoder {
  public:
+  explicit FrameDecoder(uint32_t max_payload = kMaxPayload) : max_payload_(max_payload) {}
   void feed(std::string_view bytes) { buf_.append(bytes); }
   std::optional<Frame> next();
   size_t skipped_bytes() const { return skipped_; }
   size_t buffered() const { return buf_.size(); }
 
  private:
+  uint32_t max_payload_;
   std::string buf_;
   size_t skipped_ = 0;
 };

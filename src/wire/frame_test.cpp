@@ -62,6 +62,21 @@ TEST(Frame, OversizedOrUnknownHeadersAreNotFrames) {
   EXPECT_FALSE(d.next());
 }
 
+// A guest's link takes frames of 64 KiB at most; the CLI's link to its supervisor takes the
+// status of a 255-node cluster (92 KB: before, the CLI dropped it and `up` gave up waiting).
+TEST(Frame, TheControlLinkTakesAReplyLargerThanAGuestsFrame) {
+  std::string status(92 * 1024, 's');
+  FrameDecoder guest;
+  guest.feed(encode_frame(FrameType::kReply, 7, status));
+  EXPECT_FALSE(guest.next());
+  FrameDecoder control(kMaxControlPayload);
+  control.feed(encode_frame(FrameType::kReply, 7, status));
+  auto f = control.next();
+  ASSERT_TRUE(f);
+  EXPECT_EQ(f->session, 7u);
+  EXPECT_EQ(f->payload.size(), status.size());
+}
+
 TEST(Frame, SurvivesRandomBytes) {
   std::mt19937 rng(42);
   FrameDecoder d;
