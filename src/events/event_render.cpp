@@ -95,6 +95,14 @@ const std::map<std::string, Phrase>& phrases() {
        [](auto& s, auto& f) {
          return s + " could not connect to " + who(f, "peer", "peer_number") + after(f, "in");
        }},
+      {"folded",
+       [](auto& s, auto& f) {
+         auto n = integer(f, "count");
+         return fmt::format(
+             "{}: {} more {} events in {} s (folded; the last is in the event's "
+             "\"last\" field)",
+             s, n ? *n : 0, text(f, "of"), scalar(f.value("seconds", json(0))));
+       }},
       {"heartbeat_node_up",
        [](auto& s, auto& f) {
          return s + " sees " + who(f, "peer", "peer_number") + " heartbeat";

@@ -29,6 +29,19 @@ void Supervisor::record(const std::string& node, const std::string& type, json f
   e.node = node;
   e.type = type;
   e.fields = std::move(fields);
+  if (!fold_.admit(e, mono_ms())) return;
+  write_event(e, message);
+}
+
+void Supervisor::record_folded(int64_t now) {
+  for (const auto& f : fold_.due(now))
+    write_event(f, fmt::format("{} more {} events in {} s (folded)", f.fields.value("count", 0),
+                               f.fields.value("of", ""), f.fields.value("seconds", 0.0)));
+}
+
+void Supervisor::write_event(const Event& e, const std::string& message) {
+  const std::string& node = e.node;
+  const std::string& type = e.type;
   if (events_)
     if (auto s = events_->append(e); !s) logf("event log: " + s.error().message);
   ManagedNode* n = node.empty() ? nullptr : find(node);

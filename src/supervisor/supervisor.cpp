@@ -2,6 +2,7 @@
 // (daemon.cpp) owns the sockets; see supervisor_core.h for the parts.
 #include <fmt/format.h>
 
+#include <limits>
 #include <map>
 #include <thread>
 
@@ -182,6 +183,7 @@ void Supervisor::after_wait() {
   bringup_->tick();
   trim_due_nodes(now);
   watch_heartbeats(now);
+  record_folded(now);
   if (now >= next_console_read_) {
     watch_consoles();
     // While a node joins a domain in an ordered bring-up, its console line releases the next.
@@ -190,6 +192,7 @@ void Supervisor::after_wait() {
 }
 
 void Supervisor::finish() {
+  record_folded(std::numeric_limits<int64_t>::max());
   record("", "supervisor_stopped", json::object(), "cluster " + name_ + " is down");
   for (auto& [fd, c] : conns_) {
     if (c.waits_for_down) send_to(c, FrameType::kReply, 0, control::encode(control::Reply{}));

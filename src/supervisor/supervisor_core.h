@@ -21,6 +21,7 @@
 
 #include "config/cluster_spec.h"
 #include "config/lab.h"
+#include "events/event_fold.h"
 #include "events/event_log.h"
 #include "node/node_host.h"
 #include "ocfs2/bringup.h"
@@ -148,6 +149,9 @@ class Supervisor : public ocfs2::NodeRunner, public ocfs2::DiskStore {
   // The event log, the supervisor's log and every subscriber hear of it.
   void record(const std::string& node, const std::string& type, json fields,
               const std::string& message);
+  // What o2net's storms folded in windows that ended by `now` (events/event_fold.h).
+  void record_folded(int64_t now);
+  void write_event(const Event& e, const std::string& message);
   void send_to(Conn& c, FrameType t, uint32_t sid, std::string_view payload);
   ManagedNode* find(const std::string& name);
 
@@ -237,6 +241,7 @@ class Supervisor : public ocfs2::NodeRunner, public ocfs2::DiskStore {
   const Clock& clock_;
   SwitchPort& switch_;
   std::unique_ptr<EventLog> events_;
+  EventFold fold_;  // o2net's storms, told once a window
   std::vector<std::unique_ptr<ManagedNode>> nodes_;
   std::map<int, Conn> conns_;
   bool stopping_ = false;
