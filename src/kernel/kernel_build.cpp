@@ -314,7 +314,7 @@ Result<BuildOutcome> build_kernel(const BuildRequest& r, const Progress& progres
   rec.source = src->shown;
   rec.config_kind = shown;
   for (const auto& s : in->sets) rec.sets.push_back(s.line());
-  rec.patches = r.patches;
+  for (const auto& p : in->patches) rec.patches.push_back(p.path);  // the set's files too
   rec.heartbeat_ms = r.heartbeat_ms;
   rec.key = key;
   rec.tree_key = tree_key(keyed);

@@ -71,6 +71,9 @@ class ClusterBringup {
   bool mount_waits_for_console() const { return ordered_ && order_.mounting(); }
   std::optional<int64_t> next_deadline() const;  // on the clock's mono_ms()
   bool ordered() const { return ordered_; }
+  // An ordered bring-up is under way: a node boots, waits for its heartbeat's wave or its
+  // turn to mount, or mounts (the memory trim leaves every node alone meanwhile).
+  bool bringing_up() const { return ordered_ && !order_.settled(); }
   // Ordered mounts: the next starts once the last has mounted, not joined (mount_order.h).
   void mount_one_at_a_time(bool on) { order_.one_mount_at_a_time(on); }
   int64_t now_ms() const { return clock_.mono_ms(); }

@@ -59,6 +59,11 @@ class MountOrder {
   }
   void one_mount_at_a_time(bool on) { whole_mounts_ = on; }
   bool mounting() const { return !mounting_.empty(); }
+  // Nothing boots, waits for or starts its heartbeat, waits to mount or mounts.
+  bool settled() const {
+    return booting_.empty() && hb_waiting_.empty() && hb_starting_.empty() && mounts_.empty() &&
+           mounting_.empty();
+  }
 
   std::optional<int64_t> next_deadline() const;
   size_t booting() const { return booting_.size(); }

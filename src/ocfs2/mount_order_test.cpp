@@ -61,6 +61,26 @@ TEST(MountOrder, OneMountAtATimeLowestNumberFirst) {
   EXPECT_EQ(o.next_mount()->first, "node10");
 }
 
+// The memory trim waits for this: no node boots, waits for a wave or a mount, or mounts.
+TEST(MountOrder, SettledOnceTheLastMountIsDone) {
+  MountOrder o;
+  EXPECT_TRUE(o.settled());
+  o.starting("node1", 1);
+  EXPECT_FALSE(o.settled());
+  o.online("node1");
+  o.wants_heartbeat("node1", 1, 0);
+  EXPECT_FALSE(o.settled());
+  ASSERT_EQ(o.wave(0, false).size(), 1u);
+  EXPECT_FALSE(o.settled());
+  o.heartbeat_steady("node1");
+  o.wants_mount("node1", 1, "shared");
+  EXPECT_FALSE(o.settled());
+  ASSERT_TRUE(o.next_mount());
+  EXPECT_FALSE(o.settled());
+  o.mount_done("node1");
+  EXPECT_TRUE(o.settled());
+}
+
 TEST(MountOrder, TheNextJoinStartsOnceTheLastJoined) {
   MountOrder o;
   o.wants_mount("node1", 1, "shared");

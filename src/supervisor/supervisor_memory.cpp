@@ -20,6 +20,12 @@ void Supervisor::trim_due_nodes(int64_t now) {
       n->next_trim_ms = 0;
       continue;
     }
+    // While a large cluster comes up every node takes part in each mount (the DLM asks it):
+    // no trim until the last has mounted.
+    if (bringup_->bringing_up()) {
+      n->next_trim_ms = now + kSecondTrimMs;
+      continue;
+    }
     n->next_trim_ms = now + int64_t{spec_.manager.memory_trim_interval} * 1000;
     trim_memory(*n);
   }
