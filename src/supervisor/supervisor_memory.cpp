@@ -20,12 +20,6 @@ void Supervisor::trim_due_nodes(int64_t now) {
       n->next_trim_ms = 0;
       continue;
     }
-    // While a large cluster comes up every node takes part in each mount (the DLM asks it):
-    // no trim until the last has mounted.
-    if (bringup_->bringing_up()) {
-      n->next_trim_ms = now + kSecondTrimMs;
-      continue;
-    }
     n->next_trim_ms = now + int64_t{spec_.manager.memory_trim_interval} * 1000;
     trim_memory(*n);
   }
@@ -67,6 +61,12 @@ void Supervisor::keep_trim_sample(ManagedNode& n, const GuestMemorySample& s) {
 // Reads how busy the node is and what it has free, then trims it only if it is idle.
 void Supervisor::trim_memory(ManagedNode& n) {
   if (spec_.manager.memory_trim == "off") return;
+  // While a large cluster comes up every node takes part in each mount (the DLM asks it):
+  // no trim until the last has mounted; a look again in 20 s.
+  if (bringup_->bringing_up()) {
+    n.next_trim_ms = mono_ms() + kSecondTrimMs;
+    return;
+  }
   if (n.next_trim_ms == 0) n.next_trim_ms = mono_ms() + kSecondTrimMs;
   std::string name = n.spec.name, boot = n.machine.boot_id();
   n.link.read_job(memory_sample_paths(), [this, name, boot](int code, const std::string& out,
