@@ -197,9 +197,9 @@ TEST_F(KernelBuild, AWholeClusterCrashWithDirtyJournalsIsReplayedOnThePatchedKer
   // it mastered moves), a new node3 mounts and takes slot 2, node2 mounts again in slot 3.
   const char* dev = "$(awk '$2==\"/cluster\"{print $1}' /proc/mounts)";
   auto slot_of = [&](const std::string& slot) {
-    return run_cli({"exec", "-n", "crsh", "node0", "--", "sh", "-c",
-                    std::string("debugfs.ocfs2 -R slotmap ") + dev + " | awk '$1==" + slot +
-                        "{print $2}'"});
+    return run_cli(
+        {"exec", "-n", "crsh", "node0", "--", "sh", "-c",
+         std::string("debugfs.ocfs2 -R slotmap ") + dev + " | awk '$1==" + slot + "{print $2}'"});
   };
   auto where = run_cli({"exec", "-n", "crsh", "node2", "--", "sh", "-c",
                         std::string("d=") + dev + "; umount /cluster && echo $d"});
