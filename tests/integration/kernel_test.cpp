@@ -193,26 +193,32 @@ TEST_F(KernelBuild, AWholeClusterCrashWithDirtyJournalsIsReplayedOnThePatchedKer
   auto fsck = run_cli({"verify", "-n", "crsh", "--duration", "5", "--fsck", "--json"});
   EXPECT_EQ(fsck.code, 0) << fsck.out << fsck.err;
 
-  // A slot reused by another node: node2 unmounts (its slot, 2, is free; the journal lock
-  // it mastered moves), a new node3 mounts and takes slot 2, node2 mounts again in slot 3.
+  // A slot reused by another node: node2 unmounts (its slot S is free; the journal lock it
+  // mastered moves), a new node3 mounts and takes S (the lowest free slot), node2 mounts
+  // again in another slot.
   const char* dev = "$(awk '$2==\"/cluster\"{print $1}' /proc/mounts)";
-  auto slot_of = [&](const std::string& slot) {
-    return run_cli(
-        {"exec", "-n", "crsh", "node0", "--", "sh", "-c",
-         std::string("debugfs.ocfs2 -R slotmap ") + dev + " | awk '$1==" + slot + "{print $2}'"});
+  auto slot_of = [&](int number) {  // "" when the node holds no slot
+    auto r = run_cli({"exec", "-n", "crsh", "node0", "--", "sh", "-c",
+                      std::string("debugfs.ocfs2 -R slotmap ") + dev +
+                          " | awk '$2==" + std::to_string(number) + "{print $1}'"});
+    return r.out;
   };
+  std::string s2 = slot_of(2);
+  ASSERT_FALSE(s2.empty());
   auto where = run_cli({"exec", "-n", "crsh", "node2", "--", "sh", "-c",
                         std::string("d=") + dev + "; umount /cluster && echo $d"});
   ASSERT_EQ(where.code, 0) << where.out << where.err;
   std::string node2_dev = where.out.substr(0, where.out.find('\n'));
-  EXPECT_EQ(slot_of("2").out, "");
+  EXPECT_EQ(slot_of(2), "");
   r = run_cli({"node", "add", "-n", "crsh", "node3", "--ip", "192.168.0.130"});
   ASSERT_EQ(r.code, 0) << r.out << r.err;
   track_cluster("crsh");
-  EXPECT_EQ(slot_of("2").out, "3\n");
+  EXPECT_EQ(slot_of(3), s2);
   r = run_cli({"exec", "-n", "crsh", "node2", "--", "mount", "-t", "ocfs2", node2_dev, "/cluster"});
   EXPECT_EQ(r.code, 0) << r.out << r.err;
-  EXPECT_EQ(slot_of("3").out, "2\n");
+  std::string again = slot_of(2);
+  EXPECT_FALSE(again.empty());
+  EXPECT_NE(again, s2);
   fsck = run_cli({"verify", "-n", "crsh", "--duration", "5", "--fsck", "--json"});
   EXPECT_EQ(fsck.code, 0) << fsck.out << fsck.err;
   EXPECT_EQ(run_cli({"down", "-n", "crsh"}).code, 0);
